@@ -1,0 +1,237 @@
+"""The access policy: the one place that decides who may see or do what.
+
+A person holds roles (``RoleAssignment``) for a node and its whole subtree
+during a validity period. A role grants a set of permissions. Each permission
+is either *scoped* (it reaches the records of the assignment's subtree) or
+*organisation-wide* (holding it anywhere gives it for the whole organisation).
+
+Views and API operations declare what they need with :func:`require` (or
+:func:`public`); lists are filtered in the database with :func:`scope`; a
+single object is fetched and checked in one call with :func:`get_object_or_404`.
+An object the person may not see is a 404, never a 403.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from varna.core.models import Node, Role, RoleAssignment, User
+
+
+class Perm(enum.StrEnum):
+    VIEW_DASHBOARD = "view_dashboard"
+    VIEW_DIRECTORY = "view_directory"  # the node tree, bodies and who holds security roles
+    VIEW_PEOPLE = "view_people"  # staff records (employee number, e-mail, employment unit)
+    MANAGE_ROLES = "manage_roles"
+    VIEW_HISTORY = "view_history"
+    IMPORT_DATA = "import_data"
+    CONFIGURE = "configure"
+    VIEW_FACILITIES = "view_facilities"
+    USE_API = "use_api"
+
+
+# Permissions that, once held anywhere, reach the whole organisation.
+ORGANISATION_WIDE = frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_DIRECTORY, Perm.IMPORT_DATA, Perm.CONFIGURE, Perm.USE_API})
+
+_EVERYONE = {Perm.VIEW_DASHBOARD, Perm.VIEW_DIRECTORY, Perm.USE_API}
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.SECURITY_COORDINATOR: frozenset(
+        _EVERYONE
+        | {Perm.VIEW_PEOPLE, Perm.MANAGE_ROLES, Perm.VIEW_HISTORY, Perm.IMPORT_DATA, Perm.VIEW_FACILITIES}
+    ),
+    Role.SECURITY_OFFICER: frozenset(_EVERYONE | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES}),
+    Role.HEAD_OF_ADMINISTRATION: frozenset(_EVERYONE | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES}),
+    Role.UNIT_MANAGER: frozenset(_EVERYONE | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES}),
+    Role.SECURITY_REPRESENTATIVE: frozenset(_EVERYONE | {Perm.VIEW_FACILITIES}),
+    Role.EMPLOYEE: frozenset(_EVERYONE),
+    Role.ELECTED_OFFICIAL: frozenset(_EVERYONE),
+    Role.ADMINISTRATOR: frozenset(
+        _EVERYONE | {Perm.VIEW_PEOPLE, Perm.MANAGE_ROLES, Perm.VIEW_HISTORY, Perm.IMPORT_DATA, Perm.CONFIGURE}
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    node_id: int
+    node_path: str
+    perms: frozenset[Perm]
+
+
+def grants(user: Any) -> list[Grant]:
+    """The person's active grants, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.organisation_id is None:
+        return []
+    cached = getattr(user, "_varna_grants", None)
+    if cached is None:
+        rows = (
+            RoleAssignment.objects.active()
+            .filter(user_id=user.pk, organisation_id=user.organisation_id, node__organisation_id=user.organisation_id)
+            .values_list("role", "node_id", "node__path")
+        )
+        cached = [Grant(role, node_id, path, ROLE_PERMISSIONS.get(role, frozenset())) for role, node_id, path in rows]
+        user._varna_grants = cached
+    return cached
+
+
+def roles(user: Any) -> set[str]:
+    return {g.role for g in grants(user)}
+
+
+def has_perm(user: Any, perm: Perm, node: Node | None = None) -> bool:
+    """True when the person holds ``perm`` at all (``node=None``) or for ``node``."""
+    for g in grants(user):
+        if perm not in g.perms:
+            continue
+        if node is None:
+            return True
+        if node.organisation_id != user.organisation_id:
+            return False
+        if perm in ORGANISATION_WIDE or node.path.startswith(g.node_path):
+            return True
+    return False
+
+
+def _paths(user: Any, perm: Perm) -> list[str] | None:
+    """Subtree roots where ``perm`` holds; ``None`` means the whole organisation."""
+    paths = [g.node_path for g in grants(user) if perm in g.perms]
+    if not paths:
+        return []
+    if perm in ORGANISATION_WIDE:
+        return None
+    # Drop paths covered by a shorter one: fewer OR branches for the database.
+    paths.sort(key=len)
+    kept: list[str] = []
+    for p in paths:
+        if not any(p.startswith(k) for k in kept):
+            kept.append(p)
+    return kept
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _organisation_filter(model: type[models.Model]) -> str:
+    if model is Node or any(f.name == "organisation" for f in model._meta.get_fields()):
+        return "organisation_id"
+    if model._meta.label == "core.Organisation":
+        return "pk"
+    raise TypeError(f"{model.__name__} is not tenant-owned and cannot be scoped")
+
+
+def scope(user: Any, perm: Perm, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Filter ``queryset`` in the database to what ``user`` may see with ``perm``."""
+    model = queryset.model
+    if not grants(user):
+        return queryset.none()
+    paths = _paths(user, perm)
+    if paths == []:
+        return queryset.none()
+    queryset = queryset.filter(**{_organisation_filter(model): user.organisation_id})
+    if paths is None:
+        return queryset
+    node_field = getattr(model, "ACCESS_NODE_FIELD", None)
+    if node_field is None:
+        # Organisation-level records: visible only with an assignment at the organisation's root.
+        roots = [p for p in paths if len(p) == Node.steplen]
+        return queryset if roots else queryset.none()
+    lookup = f"{node_field}__path__startswith" if node_field else "path__startswith"
+    condition = Q()
+    for p in paths:
+        condition |= Q(**{lookup: p})
+    return queryset.filter(condition)
+
+
+def get_object_or_404(user: Any, perm: Perm, queryset: QuerySet[M], **lookup: Any) -> M:
+    """Fetch one object and check access in one call; invisible objects are a 404."""
+    try:
+        return scope(user, perm, queryset).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def can(user: Any, perm: Perm, obj: models.Model) -> bool:
+    """Whether ``user`` may act on ``obj`` with ``perm``; the same rule as :func:`scope`."""
+    return scope(user, perm, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def people_visible_by_name(user: Any) -> Q:
+    """People whose names may be listed to ``user``: never those with protected personal data."""
+    return Q(protected_identity=False)
+
+
+# --- declarations on views -------------------------------------------------------
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Requirement:
+    perm: Perm | None  # None: public
+    model: type[models.Model] | None = None  # the object model the URL's ``pk`` refers to
+    methods: tuple[str, ...] = ("GET",)
+
+
+def require(perm: Perm, *, model: type[models.Model] | None = None, methods: Iterable[str] = ("GET",)) -> Callable[[F], F]:
+    """Declare and enforce that a view needs ``perm``.
+
+    Anonymous people are sent to log in; people without the permission anywhere get 403
+    (the page exists for everyone, so nothing leaks). Object views must fetch their
+    object with :func:`get_object_or_404`, which gives 404 outside the person's scope.
+    """
+
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_perm(request.user, perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.access_requirement = Requirement(perm, model, tuple(methods))  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def public(view: F) -> F:
+    """Declare that a view is open to everyone (log-in page, language switch, health check)."""
+    view.access_requirement = Requirement(None)  # type: ignore[attr-defined]
+    return view
+
+
+def require_api(perm: Perm, *, model: type[models.Model] | None = None) -> Callable[[F], F]:
+    """The API twin of :func:`require`: the bearer token is checked by the router's auth."""
+
+    def decorator(func: F) -> F:
+        @functools.wraps(func)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            if not has_perm(request.user, perm):
+                raise PermissionDenied
+            return func(request, *args, **kwargs)
+
+        wrapped.access_requirement = Requirement(perm, model)  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def requirement_of(view: Any) -> Requirement | None:
+    for candidate in (view, getattr(view, "view_class", None), getattr(view, "__wrapped__", None)):
+        req = getattr(candidate, "access_requirement", None)
+        if req is not None:
+            return req
+    return None

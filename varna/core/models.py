@@ -1,0 +1,246 @@
+"""Organisations (tenants), the node tree, people, roles and bodies."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from treebeard.mp_tree import MP_Node
+
+
+class Organisation(models.Model):
+    """A municipality, region or federation using Värna: the tenant."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    org_number = models.CharField(_("organisation number"), max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering: ClassVar = ["name"]
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NodeKind(models.TextChoices):
+    COUNCIL = "council", _("Municipal council")
+    EXECUTIVE_BOARD = "executive_board", _("Municipal executive board")
+    COMMITTEE = "committee", _("Committee")
+    ADMINISTRATION = "administration", _("Administration")
+    COMPANY = "company", _("Municipal company")
+    FEDERATION = "federation", _("Municipal federation")
+    UNIT = "unit", _("Unit")
+
+
+class Node(MP_Node):
+    """A node in the line organisation. A subtree is a prefix filter on ``path``."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="nodes")
+    kind = models.CharField(_("kind"), max_length=20, choices=NodeKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(
+        _("code"), max_length=40, help_text=_("The identifier used by the HR and finance systems.")
+    )
+    history = HistoricalRecords(excluded_fields=["numchild"])
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = ""
+
+    class Meta:
+        verbose_name = _("organisational unit")
+        verbose_name_plural = _("organisational units")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="node_code_unique_per_organisation"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    SECURITY_COORDINATOR = "security_coordinator", _("Security coordinator")
+    SECURITY_OFFICER = "security_officer", _("Security officer")
+    HEAD_OF_ADMINISTRATION = "head_of_administration", _("Head of administration")
+    UNIT_MANAGER = "unit_manager", _("Unit manager")
+    SECURITY_REPRESENTATIVE = "security_representative", _("Security representative")
+    EMPLOYEE = "employee", _("Employee")
+    ELECTED_OFFICIAL = "elected_official", _("Elected official")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+SECURITY_ROLES = (
+    Role.SECURITY_COORDINATOR,
+    Role.SECURITY_OFFICER,
+    Role.HEAD_OF_ADMINISTRATION,
+    Role.UNIT_MANAGER,
+    Role.SECURITY_REPRESENTATIVE,
+)
+
+
+class User(AbstractUser):
+    """A person: an employee, an elected official or a configuration administrator."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="people", null=True, blank=True
+    )
+    employment_node = models.ForeignKey(
+        Node,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        null=True,
+        blank=True,
+        verbose_name=_("employment unit"),
+    )
+    employee_number = models.CharField(_("employee number"), max_length=40, blank=True)
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    protected_identity = models.BooleanField(
+        _("protected personal data"),
+        default=False,
+        help_text=_("The person's name is never shown outside the cases they are part of."),
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = "employment_node"
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["organisation", "employee_number"],
+                condition=~Q(employee_number=""),
+                name="employee_number_unique_per_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
+    def active(self, on: datetime.date | None = None) -> RoleAssignmentQuerySet:
+        day = on or timezone.localdate()
+        return self.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+class RoleAssignment(models.Model):
+    """A person holds a role for a node and its whole subtree during a period."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("person"))
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("unit"))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = "node"
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        indexes: ClassVar = [models.Index(fields=["user", "valid_from"], name="roleassign_user_from")]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="role_assignment_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.node}"
+
+
+class BodyKind(models.TextChoices):
+    SECURITY_GROUP = "security_group", _("Security group")
+    CRISIS_GROUP = "crisis_group", _("Crisis support group")
+
+
+class BodyFunction(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    SECRETARY = "secretary", _("Secretary")
+    REPRESENTATIVE = "representative", _("Representative")
+    EXPERT = "expert", _("Co-opted expert")
+    INSURANCE_BROKER = "insurance_broker", _("Insurance broker")
+    MEMBER = "member", _("Member")
+
+
+class Body(models.Model):
+    """A body outside the line organisation, such as the security group (SÄKSAM)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="bodies")
+    kind = models.CharField(_("kind"), max_length=20, choices=BodyKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        ordering: ClassVar = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BodyMembership(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="body_memberships")
+    function = models.CharField(_("function"), max_length=20, choices=BodyFunction.choices)
+    represents = models.ForeignKey(
+        Node, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("represents")
+    )
+    history = HistoricalRecords()
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["body", "user", "function"], name="body_membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_function_display()})"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only a hash of the secret is stored."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.label}"
