@@ -1,2 +1,40 @@
-def navigation(request):
-    return {}
+"""Navigation built from the access policy: a person sees the links their roles open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from varna.core import access
+from varna.core.access import Perm
+
+# (url name, label, permission). Later domain apps append their own entries.
+NAVIGATION: list[tuple[str, Any, Perm]] = [
+    ("core:dashboard", _("Overview"), Perm.VIEW_DASHBOARD),
+    ("core:organisation", _("Organisation"), Perm.VIEW_DIRECTORY),
+    ("core:security_roles", _("Security roles"), Perm.VIEW_DIRECTORY),
+    ("core:bodies", _("Groups"), Perm.VIEW_DIRECTORY),
+    ("core:people", _("Staff"), Perm.VIEW_PEOPLE),
+    ("core:import", _("Import"), Perm.IMPORT_DATA),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    current = request.path
+    items = []
+    for name, label, perm in NAVIGATION:
+        if not access.has_perm(user, perm):
+            continue
+        try:
+            url = reverse(name)
+        except Exception:  # noqa: BLE001, S112 - a link whose app is not installed is simply not shown
+            continue
+        active = current == url or (url != "/" and current.startswith(url))
+        items.append({"url": url, "label": label, "active": active})
+    return {"nav_items": items, "organisation": user.organisation, "user_roles": access.roles(user)}

@@ -1,4 +1,24 @@
 from django.urls import path
 
+from varna.core import views
+
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("organisation/", views.organisation_tree, name="organisation"),
+    path("organisation/<int:pk>/", views.node_detail, name="node_detail"),
+    path("organisation/<int:pk>/history/", views.node_history, name="node_history"),
+    path("roles/", views.security_roles, name="security_roles"),
+    path("roles/<int:pk>/end/", views.role_end, name="role_end"),
+    path("people/", views.people, name="people"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/roles/", views.person_add_role, name="person_add_role"),
+    path("people/<int:pk>/history/", views.person_history, name="person_history"),
+    path("bodies/", views.bodies, name="bodies"),
+    path("bodies/<int:pk>/", views.body_detail, name="body_detail"),
+    path("bodies/<int:pk>/history/", views.body_history, name="body_history"),
+]

@@ -1,0 +1,62 @@
+# Värna: the everyday commands. `make help` lists them.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+export UV_PYTHON_DOWNLOADS := never
+# Quality checks, translations and tests use the test settings (no real secret needed).
+TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
+BIN := .venv/bin
+LOCALE_IGNORE := --ignore=.venv --ignore=var
+header = @printf '\n==> %s\n' "$(1)"
+
+.PHONY: help sync run test lint fmt pg-test messages
+
+help:
+	@echo "make run       set up, load the demo municipality and serve on http://127.0.0.1:\$${PORT:-8000}/"
+	@echo "make test      everything CI runs: lint, types, migrations, translations, tests on SQLite and PostgreSQL"
+	@echo "make lint      ruff check, ruff format --check, mypy"
+	@echo "make fmt       format the code and apply ruff's safe fixes"
+	@echo "make pg-test   only the tests on PostgreSQL (a temporary cluster unless DATABASE_URL is set)"
+	@echo "make messages  update the sv and en message catalogues and compile them"
+
+sync:
+	@scripts/bootstrap.sh
+
+run:
+	@scripts/run.sh
+
+lint: sync
+	$(call header,ruff check)
+	$(BIN)/ruff check .
+	$(call header,ruff format --check)
+	$(BIN)/ruff format --check .
+	$(call header,mypy)
+	$(BIN)/mypy varna tests
+
+fmt: sync
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint
+	$(call header,makemigrations --check)
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(call header,compilemessages)
+	@mkdir -p varna/locale
+	$(TEST_ENV) $(BIN)/varna manage compilemessages $(LOCALE_IGNORE) --verbosity=0
+	$(call header,Chromium)
+	@scripts/chromium.sh
+	$(call header,pytest on SQLite: all tests including browser tests)
+	env -u DATABASE_URL $(BIN)/pytest
+	@$(MAKE) --no-print-directory pg-test
+
+pg-test: sync
+	$(call header,pytest on PostgreSQL: all tests except browser tests)
+	scripts/postgres.sh $(BIN)/pytest -m "not browser"
+
+messages: sync
+	@mkdir -p varna/locale
+	$(call header,makemessages)
+	$(TEST_ENV) $(BIN)/varna manage makemessages -l sv -l en $(LOCALE_IGNORE)
+	$(call header,compilemessages)
+	$(TEST_ENV) $(BIN)/varna manage compilemessages $(LOCALE_IGNORE)

@@ -1,0 +1,143 @@
+"""The settings read the environment strictly.
+
+Each case loads ``varna.settings`` in a fresh Python process with an environment we control, so the
+settings already loaded for the test run are not disturbed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PRODUCTION_SECRET_KEY = "kX3vQ9-pL2mZ7_rT5wY8nB4cF6hJ1dG0sA-eU9iO3qW7tR2yP5"  # 50 characters, as `check --deploy` wants
+PRODUCTION_HOST = "varna.example.se"
+
+
+@pytest.fixture
+def clean_env(tmp_path: Path) -> dict[str, str]:
+    """The current environment without any Värna, database or Django settings, and with data kept in tmp_path."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("VARNA_") and key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "PORT"}
+    }
+    env["VARNA_DATA_DIR"] = str(tmp_path)
+    return env
+
+
+@pytest.fixture
+def production_env(clean_env: dict[str, str]) -> dict[str, str]:
+    """What an operator sets in production: a long secret key and the host name. Everything else is default."""
+    return {**clean_env, "VARNA_SECRET_KEY": PRODUCTION_SECRET_KEY, "VARNA_ALLOWED_HOSTS": PRODUCTION_HOST}
+
+
+def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def load_settings(env: dict[str, str], *, show: str = "") -> subprocess.CompletedProcess[str]:
+    """Import the settings as ``s`` in a fresh process, and print the expression ``show`` if given."""
+    code = "import varna.settings as s"
+    if show:
+        code += f"; print({show})"
+    return run_python(code, env)
+
+
+def assert_improperly_configured(result: subprocess.CompletedProcess[str], *, mentioning: str) -> None:
+    assert result.returncode != 0, result.stdout
+    assert "django.core.exceptions.ImproperlyConfigured" in result.stderr, result.stderr
+    assert mentioning in result.stderr, result.stderr
+
+
+def test_settings_load_with_only_secret_key_and_allowed_hosts(production_env: dict[str, str]) -> None:
+    result = load_settings(production_env, show="s.ALLOWED_HOSTS")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str([PRODUCTION_HOST])
+
+
+def test_debug_defaults_to_false(production_env: dict[str, str]) -> None:
+    result = load_settings(production_env, show="s.DEBUG")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_https_protections_default_to_on(production_env: dict[str, str]) -> None:
+    result = load_settings(
+        production_env, show="(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS)"
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "(True, True, True, 31536000)"
+
+
+@pytest.mark.parametrize("name", ["VARNA_DEBUG", "VARNA_HTTPS", "VARNA_AXES_ENABLED"])
+@pytest.mark.parametrize("value", ["maybe", "2", "ja", "truee"])
+def test_bad_boolean_value_is_rejected(production_env: dict[str, str], name: str, value: str) -> None:
+    result = load_settings({**production_env, name: value})
+
+    assert_improperly_configured(result, mentioning=name)
+
+
+@pytest.mark.parametrize("name", ["VARNA_SESSION_SECONDS", "VARNA_EMAIL_PORT", "VARNA_DB_CONN_MAX_AGE"])
+@pytest.mark.parametrize("value", ["eight", "", "1.5", "8h"])
+def test_bad_integer_value_is_rejected(production_env: dict[str, str], name: str, value: str) -> None:
+    result = load_settings({**production_env, name: value})
+
+    assert_improperly_configured(result, mentioning=name)
+
+
+def test_integer_below_its_minimum_is_rejected(production_env: dict[str, str]) -> None:
+    result = load_settings({**production_env, "VARNA_SESSION_SECONDS": "10"})
+
+    assert_improperly_configured(result, mentioning="VARNA_SESSION_SECONDS")
+
+
+def test_missing_secret_key_without_debug_is_rejected(clean_env: dict[str, str]) -> None:
+    result = load_settings(clean_env)
+
+    assert_improperly_configured(result, mentioning="VARNA_SECRET_KEY")
+
+
+def test_empty_secret_key_without_debug_is_rejected(clean_env: dict[str, str]) -> None:
+    result = load_settings({**clean_env, "VARNA_SECRET_KEY": ""})
+
+    assert_improperly_configured(result, mentioning="VARNA_SECRET_KEY")
+
+
+def test_short_secret_key_without_debug_is_rejected(clean_env: dict[str, str]) -> None:
+    result = load_settings({**clean_env, "VARNA_SECRET_KEY": "too-short"})
+
+    assert_improperly_configured(result, mentioning="VARNA_SECRET_KEY")
+
+
+def test_unparsable_database_url_is_rejected(production_env: dict[str, str]) -> None:
+    result = load_settings({**production_env, "DATABASE_URL": "nosuchdb://somewhere/varna"})
+
+    assert_improperly_configured(result, mentioning="DATABASE_URL")
+
+
+def test_deploy_check_passes_with_production_environment(production_env: dict[str, str]) -> None:
+    env = {**production_env, "DJANGO_SETTINGS_MODULE": "varna.settings"}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+
+    assert result.returncode == 0, output
+    assert "WARNINGS" not in output, output
+    assert "ERRORS" not in output, output

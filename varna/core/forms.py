@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from varna.core.models import Node, Role
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class RoleAssignmentForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    node = forms.ModelChoiceField(label=_("Unit"), queryset=Node.objects.none())
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput)
+    valid_to = forms.DateField(label=_("Valid to (optional)"), required=False, widget=DateInput)
+
+    def __init__(self, *args: Any, nodes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["node"].queryset = nodes  # type: ignore[attr-defined]
+        self.fields["node"].label_from_instance = lambda n: f"{'– ' * (n.depth - 1)}{n.name} ({n.code})"  # type: ignore[attr-defined]
+        self.fields["valid_from"].initial = timezone.localdate()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if isinstance(start, datetime.date) and isinstance(end, datetime.date) and end < start:
+            self.add_error("valid_to", _("The end date cannot be before the start date."))
+        return data
+
+
+class EndRoleForm(forms.Form):
+    valid_to = forms.DateField(label=_("Last day in the role"), widget=DateInput)
+
+
+class PeopleSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by name, user name or employee number"), required=False, max_length=100)
+
+
+class RoleFilterForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[("", _("All security roles"))]
+        + [(r.value, r.label) for r in Role if r not in (Role.EMPLOYEE,)],
+    )

@@ -1,0 +1,81 @@
+"""Reads shared by views and the API, already scoped by the access policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from varna.core import access
+from varna.core.access import Perm
+from varna.core.models import Body, Node, RoleAssignment, User
+
+
+def visible_nodes(user: Any) -> QuerySet[Node]:
+    """The organisation's node tree, in tree order."""
+    return access.scope(user, Perm.VIEW_DIRECTORY, Node.objects.all()).order_by("path")
+
+
+def node_for(user: Any, pk: int) -> Node:
+    return access.get_object_or_404(user, Perm.VIEW_DIRECTORY, Node.objects.all(), pk=pk)
+
+
+def subtree(node: Node) -> QuerySet[Node]:
+    return Node.objects.filter(organisation_id=node.organisation_id, path__startswith=node.path)
+
+
+def ancestors(node: Node) -> list[Node]:
+    """The node's ancestors, root first (one query)."""
+    step = Node.steplen
+    paths = [node.path[:i] for i in range(step, len(node.path), step)]
+    return list(Node.objects.filter(organisation_id=node.organisation_id, path__in=paths).order_by("depth"))
+
+
+def visible_people(user: Any, *, search: str = "", node: Node | None = None) -> QuerySet[User]:
+    people = access.scope(user, Perm.VIEW_PEOPLE, User.objects.select_related("employment_node"))
+    if node is not None:
+        people = people.filter(employment_node__path__startswith=node.path)
+    if search:
+        for word in search.split()[:5]:
+            people = people.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(username__icontains=word)
+                | Q(employee_number__iexact=word)
+            )
+    return people.order_by("last_name", "first_name", "pk")
+
+
+def person_for(user: Any, pk: int) -> User:
+    return access.get_object_or_404(user, Perm.VIEW_PEOPLE, User.objects.select_related("employment_node"), pk=pk)
+
+
+def security_role_holders(user: Any, *, node: Node | None = None) -> QuerySet[RoleAssignment]:
+    """Active security roles (not 'employee') visible in the directory, optionally for one node's ancestry."""
+    rows = access.scope(
+        user,
+        Perm.VIEW_DIRECTORY,
+        RoleAssignment.objects.active().exclude(role__in=["employee"]).select_related("user", "node"),
+    ).filter(user__protected_identity=False)
+    if node is not None:
+        step = Node.steplen
+        paths = [node.path[:i] for i in range(step, len(node.path) + 1, step)]
+        rows = rows.filter(node__path__in=paths)
+    return rows.order_by("node__path", "role", "user__last_name")
+
+
+def role_assignments(user: Any, *, include_ended: bool = False) -> QuerySet[RoleAssignment]:
+    rows = access.scope(user, Perm.VIEW_PEOPLE, RoleAssignment.objects.select_related("user", "node"))
+    if not include_ended:
+        rows = rows.active()
+    return rows.order_by("node__path", "role", "user__last_name")
+
+
+def visible_bodies(user: Any) -> QuerySet[Body]:
+    return access.scope(user, Perm.VIEW_DIRECTORY, Body.objects.all()).prefetch_related(
+        "memberships__user", "memberships__represents"
+    )
+
+
+def body_for(user: Any, pk: int) -> Body:
+    return access.get_object_or_404(user, Perm.VIEW_DIRECTORY, Body.objects.all(), pk=pk)
