@@ -10,7 +10,8 @@ BIN := .venv/bin
 LOCALE_IGNORE := --ignore=.venv --ignore=var
 header = @printf '\n==> %s\n' "$(1)"
 
-.PHONY: help sync run test lint fmt pg-test messages
+.PHONY: help sync run test lint fmt check-project test-sqlite pg-test messages
+.NOTPARALLEL:
 
 help:
 	@echo "make run       set up, load the demo municipality and serve on http://127.0.0.1:\$${PORT:-8000}/"
@@ -38,7 +39,10 @@ fmt: sync
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint
+# Prerequisites run once each, in order: the environment is synced once for the whole of `make test`.
+test: lint check-project test-sqlite pg-test
+
+check-project: sync
 	$(call header,makemigrations --check)
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(call header,compilemessages)
@@ -46,9 +50,11 @@ test: lint
 	$(TEST_ENV) $(BIN)/varna manage compilemessages $(LOCALE_IGNORE) --verbosity=0
 	$(call header,Chromium)
 	@scripts/chromium.sh
+
+test-sqlite: sync
 	$(call header,pytest on SQLite: all tests including browser tests)
+	# pytest exits with 5 when it collects no tests: make stops on that as on any failure.
 	env -u DATABASE_URL $(BIN)/pytest
-	@$(MAKE) --no-print-directory pg-test
 
 pg-test: sync
 	$(call header,pytest on PostgreSQL: all tests except browser tests)

@@ -31,12 +31,12 @@ if [ ! -x "$PG_BIN/initdb" ] || [ ! -x "$PG_BIN/pg_ctl" ]; then
     cat >&2 <<EOF
 
 ################################################################################
-##                                                                            ##
+##
 ##   WARNING: PostgreSQL server binaries not found in $PG_BIN
 ##   SKIPPED: $*
-##   The code has NOT been tested on PostgreSQL.                              ##
-##   Install postgresql-15 (or set DATABASE_URL) to run these tests.          ##
-##                                                                            ##
+##   This code has NOT been tested on PostgreSQL.
+##   Install postgresql-15, or set DATABASE_URL, to run these tests.
+##
 ################################################################################
 
 EOF

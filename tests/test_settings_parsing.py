@@ -36,9 +36,9 @@ def production_env(clean_env: dict[str, str]) -> dict[str, str]:
     return {**clean_env, "VARNA_SECRET_KEY": PRODUCTION_SECRET_KEY, "VARNA_ALLOWED_HOSTS": PRODUCTION_HOST}
 
 
-def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run_python(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120, check=False
     )
 
 
@@ -47,7 +47,7 @@ def load_settings(env: dict[str, str], *, show: str = "") -> subprocess.Complete
     code = "import varna.settings as s"
     if show:
         code += f"; print({show})"
-    return run_python(code, env)
+    return run_python(["-c", code], env)
 
 
 def assert_improperly_configured(result: subprocess.CompletedProcess[str], *, mentioning: str) -> None:
@@ -71,9 +71,8 @@ def test_debug_defaults_to_false(production_env: dict[str, str]) -> None:
 
 
 def test_https_protections_default_to_on(production_env: dict[str, str]) -> None:
-    result = load_settings(
-        production_env, show="(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS)"
-    )
+    secure = "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS"
+    result = load_settings(production_env, show=f"({secure})")
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "(True, True, True, 31536000)"
@@ -127,15 +126,7 @@ def test_unparsable_database_url_is_rejected(production_env: dict[str, str]) -> 
 
 def test_deploy_check_passes_with_production_environment(production_env: dict[str, str]) -> None:
     env = {**production_env, "DJANGO_SETTINGS_MODULE": "varna.settings"}
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
     output = result.stdout + result.stderr
 
     assert result.returncode == 0, output

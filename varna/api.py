@@ -1,14 +1,45 @@
-"""The API root: django-ninja at /api/v1/. Each domain app adds its router here."""
+"""The API root: django-ninja at /api/v1/. Each domain app adds its router here.
 
+Every error is JSON ``{"detail": ...}``: 401 without a valid token, 403 when the caller's
+roles do not allow the operation at all, 404 for objects that do not exist or are outside the
+caller's scope (never 403, which would leak that they exist), 422 for invalid parameters.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 
-from varna.core.api import BearerToken, router as core_router
+from varna.core.api import BearerToken
+from varna.core.api import router as core_router
 
 api = NinjaAPI(
     title="Värna API",
     version="1",
+    description="Read access to a municipality's security work. Authenticate with 'Authorization: Bearer TOKEN' "
+    "(a token comes from 'varna token USERNAME').",
     urls_namespace="api",
     auth=BearerToken(),
     docs_url=None,
 )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(request, {"detail": _("A valid API token is required.")}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="varna"'
+    return response
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Your roles do not allow this.")}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
 api.add_router("", core_router)

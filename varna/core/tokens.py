@@ -48,9 +48,7 @@ def issue_token(*, user: User, actor: User | None, label: str = "") -> str:
         raise ValidationError(_("%(username)s is not active."), params={"username": user.username})
     label = label.strip()
     if len(label) > LABEL_MAX_LENGTH:
-        raise ValidationError(
-            _("The label can be at most %(max)d characters long."), params={"max": LABEL_MAX_LENGTH}
-        )
+        raise ValidationError(_("The label can be at most %(max)d characters long."), params={"max": LABEL_MAX_LENGTH})
     key = secrets.token_urlsafe(TOKEN_BYTES)
     token = ApiToken.objects.create(
         organisation_id=user.organisation_id, user=user, key_hash=ApiToken.hash_key(key), label=label

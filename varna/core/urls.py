@@ -1,6 +1,6 @@
 from django.urls import path
 
-from varna.core import views
+from varna.core import views, views_import
 
 app_name = "core"
 urlpatterns = [
@@ -21,4 +21,6 @@ urlpatterns = [
     path("bodies/", views.bodies, name="bodies"),
     path("bodies/<int:pk>/", views.body_detail, name="body_detail"),
     path("bodies/<int:pk>/history/", views.body_history, name="body_history"),
+    path("import/", views_import.import_start, name="import"),
+    path("import/<uuid:token>/", views_import.import_confirm, name="import_confirm"),
 ]

@@ -73,7 +73,6 @@ class GunicornApplication(BaseApplication):
         super().__init__()
 
     def load_config(self) -> None:
-        assert self.cfg is not None  # noqa: S101  (set by BaseApplication before this is called)
         for key, value in self.options.items():
             self.cfg.set(key, value)
         # Let operators pass any further gunicorn option, as plain gunicorn would.
@@ -121,5 +120,7 @@ class Command(BaseCommand):
                 "accesslog": "-",
                 "errorlog": "-",
                 "proc_name": "varna",
+                # Gunicorn's control socket lives at one path in $HOME: a second server would take it over.
+                "control_socket_disable": True,
             }
         ).run()

@@ -1,0 +1,151 @@
+"""Every page each demo persona can reach passes axe-core's WCAG 2.1 A and AA rules.
+
+The pages are found, not listed: each persona logs in, reads the main menu and
+visits every link, then follows the first detail link on each of those pages
+(a unit, a person, a group) and a change history where one is offered. New
+pages in the menu are therefore checked without anyone remembering to add them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from tests.browser.conftest import axe_violations, login, nav_links
+
+pytestmark = pytest.mark.browser
+
+PERSONAS = [
+    "samordnare",
+    "handlaggare.bou",
+    "chef.solrosen",
+    "ombud.solrosen",
+    "chef.hemtjanst",
+    "anstalld",
+    "politiker",
+    "admin",
+    "samordnare.grannby",
+]
+
+# Where a list page keeps its entries: the first same-site link in one of these is its "detail".
+DETAIL_LINK_SELECTORS = "main table tbody a[href], main ul a[href], main ol a[href]"
+HISTORY_LINK = "main a[href$='/history/']"
+
+
+def _same_site_path(page: Any, href: str | None) -> str | None:
+    if not href or href.startswith(("mailto:", "tel:", "#", "javascript:")):
+        return None
+    absolute = urljoin(page.url, href)
+    parts, here = urlsplit(absolute), urlsplit(page.url)
+    if parts.netloc != here.netloc:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _first_new_link(page: Any, selector: str, skip: set[str]) -> str | None:
+    for href in page.locator(selector).evaluate_all("links => links.map(a => a.getAttribute('href'))"):
+        path = _same_site_path(page, href)
+        if path and path not in skip and not path.startswith("/logout"):
+            return path
+    return None
+
+
+def _check(page: Any, path: str, problems: list[str], visited: set[str]) -> None:
+    visited.add(path)
+    response = page.goto(path)
+    status = response.status if response else None
+    if status != 200:
+        problems.append(f"{page.url}: answered HTTP {status}, expected 200")
+        return
+    problems.extend(axe_violations(page))
+
+
+def _report(who: str, problems: list[str], visited: set[str]) -> str:
+    pages = "\n  ".join(sorted(visited))
+    found = "\n  ".join(problems)
+    return f"{who}: {len(problems)} accessibility problem(s):\n  {found}\n(pages checked:\n  {pages})"
+
+
+@pytest.mark.parametrize("username", PERSONAS)
+def test_every_page_a_persona_reaches_passes_axe(page: Any, username: str) -> None:
+    login(page, username)
+    menu = nav_links(page)
+    assert menu, f"{username} sees no main menu after logging in (at {page.url})"
+    problems: list[str] = []
+    visited: set[str] = set()
+    skip = set(menu)
+    for path in menu:
+        if path in visited:
+            continue
+        _check(page, path, problems, visited)
+        detail = _first_new_link(page, DETAIL_LINK_SELECTORS, skip | visited)
+        if detail is None:
+            continue
+        _check(page, detail, problems, visited)
+        history = _first_new_link(page, HISTORY_LINK, skip | visited)
+        if history is not None:
+            _check(page, history, problems, visited)
+    assert not problems, _report(username, problems, visited)
+
+
+def test_login_page_passes_axe(page: Any) -> None:
+    page.goto("/login/")
+    problems = axe_violations(page)
+    assert not problems, _report("anonymous", problems, {"/login/"})
+
+
+def test_wrong_password_and_forbidden_pages_pass_axe(page: Any) -> None:
+    page.goto("/login/")
+    login(page, "anstalld", "not-the-password")
+    problems = axe_violations(page)
+    login(page, "anstalld")
+    response = page.goto("/people/")
+    assert response is not None and response.status == 403
+    problems += axe_violations(page)
+    response = page.goto("/organisation/999999999/")
+    assert response is not None and response.status == 404
+    problems += axe_violations(page)
+    pages = {"/login/", "/people/", "/organisation/999999999/"}
+    assert not problems, _report("anstalld (error pages)", problems, pages)
+
+
+def test_english_pages_pass_axe(page: Any) -> None:
+    login(page, "samordnare")
+    with page.expect_navigation():
+        page.get_by_role("button", name="In English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    problems: list[str] = []
+    visited: set[str] = set()
+    for path in nav_links(page):
+        if path not in visited:
+            _check(page, path, problems, visited)
+            assert page.locator("html").get_attribute("lang") == "en", f"{page.url} is not in English"
+    assert not problems, _report("samordnare in English", problems, visited)
+
+
+def test_phone_sized_pages_do_not_scroll_sideways_and_pass_axe(new_page: Any) -> None:
+    page = new_page(width=390, height=844)
+    login(page, "samordnare")
+    problems: list[str] = []
+    visited: set[str] = set()
+    for path in ["/", *nav_links(page)]:
+        if path in visited:
+            continue
+        _check(page, path, problems, visited)
+        scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if scroll > inner:
+            problems.append(f"{page.url}: scrolls sideways on a phone (scrollWidth {scroll} > innerWidth {inner})")
+    assert not problems, _report("samordnare on a phone", problems, visited)
+
+
+def test_skip_link_moves_focus_to_the_content(page: Any) -> None:
+    login(page, "samordnare")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name=re.compile(r"Hoppa till innehållet|Skip to content"))
+    assert skip.evaluate("el => el === document.activeElement"), "the first Tab stop is not the skip link"
+    assert skip.is_visible(), "the skip link is not visible when it has focus"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
