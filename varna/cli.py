@@ -32,13 +32,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"varna: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
         return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "varna.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - load the settings now to report configuration errors plainly
+    except ImproperlyConfigured as exc:
+        print(f"varna: configuration error: {exc}", file=sys.stderr)
+        return 2
 
     command = COMMANDS[name][0]
     if name == "manage":
-        execute_from_command_line(["varna manage", *rest])
+        execute_from_command_line(["varna", *rest])
     else:
-        execute_from_command_line([f"varna {name}", command, *rest])
+        execute_from_command_line(["varna", command, *rest])
     return 0
 
 

@@ -187,9 +187,15 @@ STORAGES = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-EMAIL_BACKEND = os.environ.get("VARNA_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = os.environ.get("VARNA_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("VARNA_EMAIL_PORT", 25)
+_email_backend = os.environ.get("VARNA_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": _email_backend,
+        "OPTIONS": {"host": os.environ.get("VARNA_EMAIL_HOST", "localhost"), "port": env_int("VARNA_EMAIL_PORT", 25)}
+        if _email_backend.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("VARNA_FROM_EMAIL", "varna@localhost")
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -125,7 +125,7 @@ def _samples(model: type[models.Model]) -> list[models.Model]:
 
 def _fill(pattern: URLPattern, route: str, obj: models.Model | None) -> str:
     url = "/" + route
-    for name, converter in pattern.pattern.converters.items():  # type: ignore[attr-defined]
+    for name, converter in pattern.pattern.converters.items():
         if obj is not None and name == "pk":
             value: Any = obj.pk
         elif isinstance(converter, IntConverter):
@@ -176,7 +176,7 @@ def test_page_access_matches_policy_for_every_persona(route: Route, demo: None) 
         for obj in objects:
             url = _fill(route.pattern, route.route, obj)
             expected = _expect(user, req, obj)
-            if req.model is None and route.pattern.pattern.converters and user and req.perm and 403 not in expected:  # type: ignore[attr-defined]
+            if req.model is None and route.pattern.pattern.converters and user and req.perm and 403 not in expected:
                 expected = {404}  # a made-up key (e.g. an import token) never exists
             status = _request(client, method, url)
             if status not in expected:

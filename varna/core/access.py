@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -158,7 +158,7 @@ def get_object_or_404(user: Any, perm: Perm, queryset: QuerySet[M], **lookup: An
     """Fetch one object and check access in one call; invisible objects are a 404."""
     try:
         return scope(user, perm, queryset).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404 from exc
 
 
@@ -227,6 +227,14 @@ def require_api(perm: Perm, *, model: type[models.Model] | None = None) -> Calla
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def actor(request: HttpRequest) -> User:
+    """The person behind a request that :func:`require` has let through."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 def requirement_of(view: Any) -> Requirement | None:

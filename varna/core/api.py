@@ -68,12 +68,15 @@ MAX_LIMIT = 500
 MAX_OFFSET = 2**31 - 1
 
 
+class PageParams(Schema):
+    limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"How many items to return (at most {MAX_LIMIT}).")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many items to skip.")
+
+
 class Pagination(LimitOffsetPagination):
     """Limit/offset pagination in the database, with both numbers bounded."""
 
-    class Input(Schema):
-        limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"How many items to return (at most {MAX_LIMIT}).")
-        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many items to skip.")
+    Input = PageParams  # type: ignore[assignment]
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_LIMIT, **kwargs)
@@ -101,7 +104,7 @@ def _with_parent(nodes: QuerySet[Node]) -> QuerySet[Node]:
 @access.require_api(Perm.USE_API)
 def me(request: HttpRequest) -> dict[str, Any]:
     """The person the token belongs to, their organisation, roles in force today and permissions."""
-    user: User = request.user  # type: ignore[assignment]
+    user = access.actor(request)
     roles = (
         RoleAssignment.objects.active()
         .filter(user=user, organisation=user.organisation, node__organisation=user.organisation)

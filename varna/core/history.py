@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
+from django.db.models import Field
 from django.utils.translation import gettext_lazy as _
 
 from varna.core.models import RoleAssignment, User
@@ -36,9 +37,9 @@ class Entry:
 def _display(model: type[models.Model], name: str, value: Any) -> str:
     if value is None or value == "":
         return "–"
-    f = model._meta.get_field(name)
-    if getattr(f, "choices", None):
-        return str(dict(f.choices).get(value, value))  # type: ignore[arg-type]
+    f = cast(Field, model._meta.get_field(name))
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
     return str(value)
@@ -52,7 +53,7 @@ def _entries_for(records: list[Any], model: type[models.Model], subject: str) ->
         if previous is not None and record.history_type == "~":
             delta = record.diff_against(previous)
             for c in delta.changes:
-                label = str(model._meta.get_field(c.field).verbose_name)
+                label = str(cast(Field, model._meta.get_field(c.field)).verbose_name)
                 changes.append(Change(label, _display(model, c.field, c.old), _display(model, c.field, c.new)))
         who = str(record.history_user) if record.history_user_id else str(_("the system"))
         result.append(
@@ -77,7 +78,7 @@ def entries(obj: models.Model) -> list[Entry]:
     if isinstance(obj, User):
         by_assignment: dict[int, list[Any]] = {}
         role_records = (
-            RoleAssignment.history.filter(user_id=obj.pk)  # type: ignore[attr-defined]
+            RoleAssignment.history.filter(user_id=obj.pk)
             .select_related("history_user")
             .order_by("history_date", "history_id")[:MAX_ENTRIES]
         )

@@ -65,9 +65,8 @@ def security_role_holders(user: Any, *, node: Node | None = None) -> QuerySet[Ro
 
 
 def role_assignments(user: Any, *, include_ended: bool = False) -> QuerySet[RoleAssignment]:
-    rows = access.scope(user, Perm.VIEW_PEOPLE, RoleAssignment.objects.select_related("user", "node"))
-    if not include_ended:
-        rows = rows.active()
+    base = RoleAssignment.objects.all() if include_ended else RoleAssignment.objects.active()
+    rows = access.scope(user, Perm.VIEW_PEOPLE, base.select_related("user", "node"))
     return rows.order_by("node__path", "role", "user__last_name")
 
 

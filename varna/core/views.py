@@ -36,7 +36,7 @@ set_language = access.public(django_set_language)
 
 @access.require(Perm.VIEW_DASHBOARD)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = access.actor(request)
     my_roles = (
         RoleAssignment.objects.active().filter(user_id=user.pk).select_related("node").order_by("node__path", "role")
     )
@@ -60,7 +60,7 @@ def organisation_tree(request: HttpRequest) -> HttpResponse:
 
 @access.require(Perm.VIEW_DIRECTORY, model=Node)
 def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
+    user = access.actor(request)
     node = selectors.node_for(user, pk)
     context: dict[str, Any] = {
         "node": node,
@@ -100,7 +100,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 def _person_context(request: HttpRequest, person: User, form: RoleAssignmentForm | None = None) -> dict[str, Any]:
-    user = request.user
+    user = access.actor(request)
     manageable = access.scope(user, Perm.MANAGE_ROLES, Node.objects.all()).order_by("path")
     can_manage = access.has_perm(user, Perm.MANAGE_ROLES)
     return {
@@ -122,7 +122,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @access.require(Perm.MANAGE_ROLES, model=User, methods=("POST",))
 def person_add_role(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
+    user = access.actor(request)
     person = selectors.person_for(user, pk)
     manageable = access.scope(user, Perm.MANAGE_ROLES, Node.objects.all()).order_by("path")
     form = RoleAssignmentForm(request.POST, nodes=manageable)
@@ -140,7 +140,7 @@ def person_add_role(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @access.require(Perm.MANAGE_ROLES, model=RoleAssignment, methods=("POST",))
 def role_end(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
+    user = access.actor(request)
     assignment = access.get_object_or_404(user, Perm.MANAGE_ROLES, RoleAssignment.objects.all(), pk=pk)
     form = EndRoleForm(request.POST)
     if form.is_valid():

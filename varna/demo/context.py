@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 BATCH_SIZE = 2000
 VALID_FROM = datetime.date(2020, 1, 1)  # role assignments: fixed, so that the data does not depend on today
 CHANGE_REASON = "Demodata"
+DATE_JOINED = datetime.datetime(2020, 1, 1, 8, 0, tzinfo=datetime.UTC)
 
 
 @dataclass(eq=False)

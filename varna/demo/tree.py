@@ -149,7 +149,9 @@ def small_skeleton(town: str) -> NodeSpec:
 # name such as "Solrosens förskola" or "Hemtjänst Centrum" finds one node in tests.
 _SMALL_NAMES = {spec.name for spec in small_skeleton("X").walk()}
 RESERVED_NAMES = frozenset(
-    spec.name for spec in large_skeleton().walk() if spec.kind == NodeKind.UNIT and spec.name not in _SMALL_NAMES
+    spec.name
+    for spec in large_skeleton().walk()
+    if spec.kind == NodeKind.UNIT and not spec.area and spec.name not in _SMALL_NAMES
 )
 
 

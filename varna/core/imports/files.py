@@ -75,6 +75,14 @@ def _cell_text(value: Any) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
+def too_long_message(row: int, column: str, limit: int) -> str:
+    return _("Row %(row)s: “%(column)s” is longer than %(max)s characters.") % {
+        "row": row,
+        "column": column,
+        "max": limit,
+    }
+
+
 def _not_readable() -> FileProblem:
     return FileProblem(_("The file is neither a CSV file nor an Excel workbook (.xlsx). Save it as one of those."))
 
@@ -146,7 +154,7 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
             if not workbook.worksheets:
                 raise FileProblem(_("The workbook has no worksheet."))
             sheet = workbook.worksheets[0]
-            sheet.reset_dimensions()  # type: ignore[union-attr]  # do not trust the size the file claims
+            sheet.reset_dimensions()  # do not trust the size the file claims
             rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
             for number, values in enumerate(rows, start=1):
                 if number > 1_048_576:  # Excel's own limit

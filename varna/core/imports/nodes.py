@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from varna.core.imports.base import ImportKind, ImportReport, history, reason_for, run_all_or_nothing
-from varna.core.imports.files import Column, FileProblem, Table, norm, read_table
+from varna.core.imports.files import Column, FileProblem, Table, norm, read_table, too_long_message
 from varna.core.models import Node, NodeKind, Organisation, User
 
-MAX_DEPTH = Node._meta.get_field("path").max_length // Node.steplen
+MAX_DEPTH = (Node._meta.get_field("path").max_length or 255) // Node.steplen
+CODE_MAX = Node._meta.get_field("code").max_length or 40
+NAME_MAX = Node._meta.get_field("name").max_length or 200
 
 NODE_COLUMNS = (
     Column("kod", ("code", "nodkod", "enhetskod", "node code")),
@@ -88,8 +90,8 @@ def _plan_nodes(organisation: Organisation, table: Table, report: ImportReport) 
         if not code:
             fail("kod", _("Row %(row)s: the code is missing.") % {"row": number})
             continue
-        if len(code) > 40:
-            fail("kod", _("Row %(row)s: the code is longer than %(max)s characters.") % {"row": number, "max": 40})
+        if len(code) > CODE_MAX:
+            fail("kod", too_long_message(number, col["kod"], CODE_MAX))
         if code in rows:
             fail(
                 "kod",
@@ -100,8 +102,8 @@ def _plan_nodes(organisation: Organisation, table: Table, report: ImportReport) 
         rows[code] = item
         if not name:
             fail("namn", _("Row %(row)s: the name is missing.") % {"row": number})
-        elif len(name) > 200:
-            fail("namn", _("Row %(row)s: the name is longer than %(max)s characters.") % {"row": number, "max": 200})
+        elif len(name) > NAME_MAX:
+            fail("namn", too_long_message(number, col["namn"], NAME_MAX))
         if not item.kind:
             fail(
                 "typ",
