@@ -15,6 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import DatabaseError
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -209,6 +210,13 @@ def test_xlsx_with_numeric_codes_and_empty_rows_is_read(org: Organisation, admin
     assert parent_code("2100", org) == "2000"
 
 
+def test_quoted_line_breaks_become_spaces_and_leading_blank_lines_are_skipped(org: Organisation, admin: User) -> None:
+    data = '\r\n\r\nkod;namn;typ;överordnad\r\n2000;"Barn- och\nutbildningsnämnden";nämnd;1000\r\n'.encode()
+    report = import_nodes(organisation=org, actor=admin, file_name="noder.csv", data=data)
+    assert report.ok, messages(report)
+    assert Node.objects.get(code="2000").name == "Barn- och utbildningsnämnden"
+
+
 def test_row_numbers_are_those_the_user_sees_in_excel(org: Organisation, admin: User) -> None:
     data = make_xlsx(
         [NODE_HEADER, ["2000", "Nämnden", "nämnd", "1000"], [], [], ["2100", "Förvaltningen", "förv", "2000"]]
@@ -279,8 +287,15 @@ def test_too_many_rows_are_refused(org: Organisation, admin: User, monkeypatch: 
     assert report.error_count == 1 and "3" in report.errors[0].message
 
 
-@hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(st.binary(max_size=2048), st.binary(max_size=2048).map(lambda b: b"PK\x03\x04" + b)))
+@hypothesis_settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(
+        st.binary(max_size=2048),
+        st.binary(max_size=2048).map(lambda b: b"PK\x03\x04" + b),
+        st.text(alphabet=';,\t"\r\n kodnamtypöverdå1\x00\x85', max_size=400).map(lambda t: t.encode("utf-8")),
+        st.text(max_size=400).map(lambda t: t.encode("utf-16")),
+    )
+)
 def test_reading_arbitrary_bytes_never_raises(data: bytes) -> None:
     for columns in (NODE_COLUMNS, PEOPLE_COLUMNS):
         try:
@@ -535,6 +550,33 @@ def test_bad_rows_are_each_reported_and_nothing_is_written(
     ]
     assert "Row 4: the unit “1109” does not exist in the organisation." in messages(report)
     assert User.objects.count() == users_before
+
+
+def test_an_empty_e_mail_address_is_allowed(org: Organisation, admin: User, tree: dict[str, Node]) -> None:
+    data = people_csv(["501", "Åsa", "Öberg", "", "", "2101", "Timanställd", ""])
+    report = import_people(organisation=org, actor=admin, file_name="personal.csv", data=data)
+    assert report.ok, messages(report)
+    assert User.objects.get(employee_number="501").email == ""
+
+
+def test_a_failure_while_writing_leaves_nothing_behind(
+    org: Organisation, admin: User, tree: dict[str, Node], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from varna.core.imports import people as people_module
+
+    real = people_module.bulk_create_with_history
+
+    def fail_on_roles(objs: list[object], model: type, **kwargs: object) -> object:
+        if model is RoleAssignment:
+            raise DatabaseError("disk full")
+        return real(objs, model, **kwargs)
+
+    monkeypatch.setattr(people_module, "bulk_create_with_history", fail_on_roles)
+    users_before, history_before = User.objects.count(), User.history.count()  # type: ignore[attr-defined]
+    data = people_csv(["501", "Åsa", "Öberg", "asa@example.se", "", "2101", "", ""])
+    report = import_people(organisation=org, actor=admin, file_name="personal.csv", data=data)
+    assert not report.ok and report.errors[0].row is None
+    assert (User.objects.count(), User.history.count()) == (users_before, history_before)  # type: ignore[attr-defined]
 
 
 def test_a_user_name_held_by_someone_else_is_an_error(org: Organisation, admin: User, tree: dict[str, Node]) -> None:

@@ -65,7 +65,7 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "node": node,
         "ancestors": selectors.ancestors(node),
-        "children": node.get_children().annotate(staff_count=Count("staff")),
+        "children": Node.objects.get_children(node).annotate(staff_count=Count("staff")),
         "role_holders": selectors.security_role_holders(user, node=node),
         "can_view_people": access.has_perm(user, Perm.VIEW_PEOPLE, node),
         "can_view_history": access.has_perm(user, Perm.VIEW_HISTORY, node),

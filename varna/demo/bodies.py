@@ -16,8 +16,7 @@ SECURITY_GROUP_TEXT = (
     "följer skadestatistiken och bereder årsrapporten till kommunstyrelsen."
 )
 CRISIS_GROUP_TEXT = (
-    "Psykiskt och socialt omhändertagande (POSOM) vid allvarliga händelser som drabbar många "
-    "invånare eller anställda."
+    "Psykiskt och socialt omhändertagande (POSOM) vid allvarliga händelser som drabbar många invånare eller anställda."
 )
 EXPERT_PROFILES = ("fire_prevention", "property", "technical_office")
 CRISIS_SECTORS = ("soc", "soc", "voo", "bou", "bou", "klf")
@@ -62,7 +61,8 @@ def _external(ctx: OrgContext, rng: random.Random, spec: NodeSpec, title: str, s
 def build(ctx: OrgContext) -> None:
     rng = ctx.random("bodies")
     klf = _admin(ctx, "klf")
-    assert klf is not None
+    if klf is None:
+        raise RuntimeError("every demo municipality has a Kommunledningsförvaltningen")
     broker, chaplain = ctx.save(
         User,
         [
@@ -73,10 +73,18 @@ def build(ctx: OrgContext) -> None:
     security, crisis = ctx.save(
         Body,
         [
-            Body(organisation=ctx.organisation, kind=BodyKind.SECURITY_GROUP, name=SECURITY_GROUP,
-                 description=SECURITY_GROUP_TEXT),
-            Body(organisation=ctx.organisation, kind=BodyKind.CRISIS_GROUP, name=CRISIS_GROUP,
-                 description=CRISIS_GROUP_TEXT),
+            Body(
+                organisation=ctx.organisation,
+                kind=BodyKind.SECURITY_GROUP,
+                name=SECURITY_GROUP,
+                description=SECURITY_GROUP_TEXT,
+            ),
+            Body(
+                organisation=ctx.organisation,
+                kind=BodyKind.CRISIS_GROUP,
+                name=CRISIS_GROUP,
+                description=CRISIS_GROUP_TEXT,
+            ),
         ],
     )
     members: list[BodyMembership] = []

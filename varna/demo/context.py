@@ -7,7 +7,7 @@ import random
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import models
 from simple_history.utils import bulk_create_with_history
@@ -55,13 +55,17 @@ class NodeSpec:
             stack.extend(reversed(spec.children))
 
 
+class Writer(Protocol):
+    def write(self, message: str, /) -> Any: ...
+
+
 @dataclass
 class Run:
     """One call of :func:`varna.demo.generator.generate`."""
 
     scale: float
     seed: int
-    stdout: IO[str] | None
+    stdout: Writer | None
     history: frozenset[str]  # model labels written with simple_history's bulk_create_with_history
     unusable_password: str
     persona_password: str
@@ -70,7 +74,9 @@ class Run:
     def log(self, message: str) -> None:
         if self.stdout is not None:
             self.stdout.write(message + "\n")
-            self.stdout.flush()
+            flush = getattr(self.stdout, "flush", None)
+            if flush is not None:
+                flush()
 
 
 @dataclass

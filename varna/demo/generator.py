@@ -22,7 +22,6 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -30,7 +29,7 @@ from django.utils import timezone
 
 from varna.core.models import Organisation
 from varna.demo import bodies, facilities, people, tree
-from varna.demo.context import OrgContext, Run
+from varna.demo.context import OrgContext, Run, Writer
 from varna.demo.names import ascii_slug, municipality_names
 from varna.demo.personas import EXEMPELKOMMUN, GRANNBY, PASSWORD
 
@@ -151,7 +150,7 @@ class Summary:
 
 
 @transaction.atomic
-def generate(*, scale: float = 1.0, organisations: int = 1, seed: int = 1, stdout: IO[str] | None = None) -> Summary:
+def generate(*, scale: float = 1.0, organisations: int = 1, seed: int = 1, stdout: Writer | None = None) -> Summary:
     """Write the demo municipalities; the same arguments always give the same data.
 
     ``scale`` sizes Exempelkommun (1 ≈ 3,000 staff); ``organisations`` is the total

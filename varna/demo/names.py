@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
+# fmt: off
 FEMALE_FIRST_NAMES = [
     "Anna", "Eva", "Maria", "Karin", "Sara", "Kristina", "Lena", "Emma", "Kerstin", "Ingrid",
     "Marie", "Malin", "Jenny", "Hanna", "Linda", "Annika", "Susanne", "Elin", "Monica", "Birgitta",
@@ -117,6 +118,8 @@ MUNICIPALITY_PREFIXES = [
     "Ås", "Dal", "Holm", "Vik", "Strand", "Mo", "Sten", "Rönn", "Tall", "Kvarn", "Bäck", "Fors",
 ]
 MUNICIPALITY_SUFFIXES = ["by", "å", "åsa", "vik", "holm", "dala", "berga", "lunda", "fors", "hamra", "sjö", "torp"]
+
+# fmt: on
 
 
 def ascii_slug(text: str) -> str:

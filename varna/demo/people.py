@@ -24,8 +24,11 @@ SEATS = {0: (11, 5)}  # Exempelkommun: seats in kommunstyrelsen and in each comm
 SMALL_SEATS = (9, 3)
 _DAY = datetime.timedelta(days=1)
 
-OFFICER_TITLE = {NodeKind.ADMINISTRATION: "Säkerhetshandläggare", NodeKind.COMPANY: "Säkerhetsansvarig",
-                 NodeKind.FEDERATION: "Säkerhetsansvarig"}
+OFFICER_TITLE = {
+    NodeKind.ADMINISTRATION: "Säkerhetshandläggare",
+    NodeKind.COMPANY: "Säkerhetsansvarig",
+    NodeKind.FEDERATION: "Säkerhetsansvarig",
+}
 
 
 @dataclass
@@ -65,9 +68,7 @@ def _positions(ctx: OrgContext, rng: random.Random, taken: set[tuple[str, str]])
     return positions
 
 
-def _staff_counts(
-    ctx: OrgContext, rng: random.Random, positions: dict[NodeSpec, list[str]], total: int
-) -> dict[NodeSpec, int]:
+def _staff_counts(rng: random.Random, positions: dict[NodeSpec, list[str]], total: int) -> dict[NodeSpec, int]:
     """Staff per node: at least its positions, the rest in proportion to the kind of workplace."""
     specs = list(positions)
     weights = [spec.profile.staff * rng.uniform(0.7, 1.3) for spec in specs]  # type: ignore[union-attr]
@@ -155,8 +156,13 @@ def _add_personas(people: _People, personas: list[Persona]) -> None:
         employee = any(role == Role.EMPLOYEE for role, _node in persona.roles)
         spec = ctx.by_name[persona.employment_node]
         user = people.add(
-            spec, persona.job_title, first=persona.first_name, last=persona.last_name, username=persona.username,
-            password=ctx.run.persona_password, employee=employee,
+            spec,
+            persona.job_title,
+            first=persona.first_name,
+            last=persona.last_name,
+            username=persona.username,
+            password=ctx.run.persona_password,
+            employee=employee,
         )
         for role, node_name in persona.roles:
             if role != Role.EMPLOYEE:
@@ -168,7 +174,8 @@ def _add_staff(people: _People, positions: dict[NodeSpec, list[str]], counts: di
     ctx, rng = people.ctx, people.rng
     for spec, count in counts.items():
         profile = spec.profile
-        assert profile is not None
+        if profile is None:  # only nodes with a profile have positions
+            continue
         roles = positions[spec]
         staff: list[User] = []
         held: dict[str, _Pending] = {}
@@ -185,7 +192,7 @@ def _add_staff(people: _People, positions: dict[NodeSpec, list[str]], counts: di
             staff.append(user)
             if role is not None:
                 held[role] = people.hold(user, role, spec)
-        ordinary = staff[len(roles):]
+        ordinary = staff[len(roles) :]
         ctx.ordinary[spec] = ordinary
         if spec.kind != NodeKind.UNIT or len(ordinary) < 2:
             continue
@@ -198,7 +205,6 @@ def _add_staff(people: _People, positions: dict[NodeSpec, list[str]], counts: di
             people.pending.append(
                 _Pending(ordinary[-1], Role.SECURITY_REPRESENTATIVE, spec, VALID_FROM, REPRESENTATIVE_CHANGED - _DAY)
             )
-
 
 
 def _add_elected(people: _People) -> None:
@@ -228,7 +234,7 @@ def build(ctx: OrgContext) -> None:
     positions = _positions(ctx, rng, taken)
     employed_personas = sum(1 for p in personas if any(r == Role.EMPLOYEE for r, _n in p.roles))
     total = max(0, round(STAFF_PER_SCALE * ctx.scale) - employed_personas)
-    counts = _staff_counts(ctx, rng, positions, total)
+    counts = _staff_counts(rng, positions, total)
 
     people = _People(ctx, rng)
     _add_personas(people, personas)

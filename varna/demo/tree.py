@@ -33,7 +33,12 @@ def _committee(name: str, code: str) -> NodeSpec:
 
 def _administration(name: str, code: str, sectors: tuple[str, ...], office: str, **kwargs: object) -> NodeSpec:
     return NodeSpec(
-        name, NodeKind.ADMINISTRATION, PROFILES["administration"], code=code, sectors=sectors, office=office,
+        name,
+        NodeKind.ADMINISTRATION,
+        PROFILES["administration"],
+        code=code,
+        sectors=sectors,
+        office=office,
         **kwargs,  # type: ignore[arg-type]
     )
 
@@ -48,9 +53,18 @@ def large_skeleton() -> NodeSpec:
     root = NodeSpec("Kommunfullmäktige", NodeKind.COUNCIL, code="1000")
     ks = root.add(NodeSpec("Kommunstyrelsen", NodeKind.EXECUTIVE_BOARD, code="1100"))
 
-    klf = ks.add(_administration("Kommunledningsförvaltningen", "1200", ("klf",), "Stadshuset", head_title="Kommunchef"))
-    for name in ("Ekonomienheten", "HR-enheten", "Kommunikationsenheten", "IT-enheten", "Kansliet",
-                 "Säkerhet och beredskap", "Kontaktcenter"):
+    klf = ks.add(
+        _administration("Kommunledningsförvaltningen", "1200", ("klf",), "Stadshuset", head_title="Kommunchef")
+    )
+    for name in (
+        "Ekonomienheten",
+        "HR-enheten",
+        "Kommunikationsenheten",
+        "IT-enheten",
+        "Kansliet",
+        "Säkerhet och beredskap",
+        "Kontaktcenter",
+    ):
         klf.add(_unit(name, "central_office"))
 
     bou = ks.add(_committee("Barn- och utbildningsnämnden", "2000")).add(
@@ -101,8 +115,9 @@ def large_skeleton() -> NodeSpec:
     sbf.add(_unit("Måltidsservice Centrum", "meals"))
 
     env = ks.add(_committee("Miljö- och hälsoskyddsnämnden", "7000")).add(
-        _administration("Miljö- och hälsoskyddsförvaltningen", "7100", ("miljo",), "Miljökontoret",
-                        security_officer=False)
+        _administration(
+            "Miljö- och hälsoskyddsförvaltningen", "7100", ("miljo",), "Miljökontoret", security_officer=False
+        )
     )
     for name in ("Livsmedelskontroll", "Miljötillsyn", "Hälsoskydd"):
         env.add(_unit(name, "environment"))
@@ -117,8 +132,14 @@ def large_skeleton() -> NodeSpec:
     energy.add(_unit("Elnät och fjärrvärme", "energy"))
 
     federation = root.add(
-        NodeSpec("Räddningstjänstförbundet Exempel", NodeKind.FEDERATION, PROFILES["federation"], code="9000",
-                 sectors=("fire",), office="Räddningstjänstens kansli")
+        NodeSpec(
+            "Räddningstjänstförbundet Exempel",
+            NodeKind.FEDERATION,
+            PROFILES["federation"],
+            code="9000",
+            sectors=("fire",),
+            office="Räddningstjänstens kansli",
+        )
     )
     federation.add(_unit("Brandstation Centrum", "fire_station"))
     federation.add(_unit("Förebyggande avdelningen", "fire_prevention"))
@@ -129,7 +150,9 @@ def small_skeleton(town: str) -> NodeSpec:
     """A smaller municipality (Grannby and further ones): fewer nämnder doing more each."""
     root = NodeSpec("Kommunfullmäktige", NodeKind.COUNCIL, code="1000")
     ks = root.add(NodeSpec("Kommunstyrelsen", NodeKind.EXECUTIVE_BOARD, code="1100"))
-    klf = ks.add(_administration("Kommunledningsförvaltningen", "1200", ("klf",), "Kommunhuset", head_title="Kommunchef"))
+    klf = ks.add(
+        _administration("Kommunledningsförvaltningen", "1200", ("klf",), "Kommunhuset", head_title="Kommunchef")
+    )
     klf.add(_unit("Säkerhet och beredskap", "central_office"))
     klf.add(_unit("Ekonomi och personal", "central_office"))
     ks.add(_committee("Barn- och utbildningsnämnden", "2000")).add(
@@ -196,7 +219,7 @@ class _Planner:
             if name not in self.used:
                 self.used.add(name)
                 return name
-        raise AssertionError("name candidates are endless")
+        raise RuntimeError("name candidates are endless")
 
     def plan(self, budget: int) -> None:
         created = 0
@@ -226,7 +249,8 @@ def _assign_paths_and_codes(root: NodeSpec, root_position: int) -> None:
             block = spec.parent
             while block is not None and not block.code:
                 block = block.parent
-            assert block is not None, f"{spec.name} has no coded ancestor"
+            if block is None:
+                raise RuntimeError(f"{spec.name} has no ancestor with a code")
             blocks.setdefault(id(block), [block]).append(spec)
     for members in blocks.values():
         block, rest = members[0], members[1:]
@@ -241,13 +265,12 @@ def build(ctx: OrgContext) -> None:
     _Planner(ctx, root).plan(round(NODES_PER_SCALE * ctx.scale))
     _assign_paths_and_codes(root, ctx.root_position)
     specs = list(root.walk())
-    codes = [s.code for s in specs]
-    assert len(set(codes)) == len(codes), "node codes must be unique within the organisation"
-    assert len({s.name for s in specs}) == len(specs), "node names must be unique within the organisation"
+    if len({s.code for s in specs}) != len(specs) or len({s.name for s in specs}) != len(specs):
+        raise RuntimeError("node codes and names must be unique within the organisation")
 
-    ctx.organisation = ctx.save(
-        Organisation, [Organisation(name=ctx.name, slug=ctx.slug, org_number=ctx.org_number)]
-    )[0]
+    ctx.organisation = ctx.save(Organisation, [Organisation(name=ctx.name, slug=ctx.slug, org_number=ctx.org_number)])[
+        0
+    ]
     nodes = [
         Node(
             organisation=ctx.organisation,

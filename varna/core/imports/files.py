@@ -72,7 +72,7 @@ def _cell_text(value: Any) -> str:
         return value.date().isoformat()
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
-    return unicodedata.normalize("NFC", str(value)).strip()
+    return " ".join(unicodedata.normalize("NFC", str(value)).split())  # also line breaks inside a cell
 
 
 def too_long_message(row: int, column: str, limit: int) -> str:
