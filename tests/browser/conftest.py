@@ -4,6 +4,9 @@ The server runs the production settings (``varna.settings``) against its own
 SQLite file in a temporary directory, so these tests never touch the database
 that pytest-django builds for the other tests. Nothing here uses pytest-django's
 ``live_server`` or transactional database: those would flush the shared data.
+
+The server and the browser are package-scoped: they stop as soon as the browser
+tests are done instead of idling through the rest of the run.
 """
 
 from __future__ import annotations
@@ -119,7 +122,7 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The address of a gunicorn serving the demo municipality with the production settings."""
     data_dir = tmp_path_factory.mktemp("browser")
@@ -160,7 +163,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/chromium.sh (apt-get install -y chromium)", pytrace=False)

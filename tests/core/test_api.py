@@ -566,7 +566,7 @@ def test_token_command_refuses_unknown_user(world: World) -> None:
 
 def test_token_command_refuses_person_without_organisation(db: None) -> None:
     User.objects.create_user(username="root", password="x")
-    with pytest.raises(CommandError, match="no organisation"):
+    with pytest.raises(CommandError, match="hör inte till någon organisation"):
         call_command("api_token", "root", stdout=StringIO())
     assert not ApiToken.objects.exists()
 

@@ -27,14 +27,14 @@ def _admin(ctx: OrgContext, sector: str) -> NodeSpec | None:
 
 
 def _pick_ordinary(ctx: OrgContext, rng: random.Random, sector: str, exclude: set[int]) -> User | None:
-    """An employee without a position, from a workplace of ``sector``."""
+    """An employee without a position, from one of the first workplaces of ``sector``."""
     admin = _admin(ctx, sector)
     if admin is None:
         return None
     candidates = [
         user
         for spec in admin.walk()
-        if spec.profile is not None and (spec is admin or spec.profile.sector in ("", sector))
+        if spec.profile is not None and spec.profile.sector == sector
         for user in ctx.ordinary.get(spec, [])[:5]
         if id(user) not in exclude and not user.protected_identity
     ]

@@ -8,7 +8,7 @@ added by appending a module's ``build(ctx)`` and changes nothing before it.
 
 Sizes, for Exempelkommun (Grannby is a fifth of it):
 
-- scale 1: about 150 nodes, 3,000 staff and 130 facilities;
+- scale 1: about 150 nodes, 3,000 staff and 120 facilities;
 - scale 15: about 1,500 nodes and 45,000 staff: a large municipality.
 
 Every named node and every persona exists at any scale, however small.

@@ -220,7 +220,7 @@ def _add_elected(people: _People) -> None:
             continue
         seats = board_seats if spec.kind == NodeKind.EXECUTIVE_BOARD else committee_seats
         body = spec.name[0].lower() + spec.name[1:]
-        for seat in range(taken.get(spec.name, 0), seats):
+        for seat in range(seats - taken.get(spec.name, 0)):
             function = "Ordförande" if seat == 0 else "Vice ordförande" if seat == 1 else "Ledamot"
             user = people.add(spec, f"{function} i {body}", employee=False)
             people.hold(user, Role.ELECTED_OFFICIAL, spec, TERM_STARTED)

@@ -268,9 +268,8 @@ def build(ctx: OrgContext) -> None:
     if len({s.code for s in specs}) != len(specs) or len({s.name for s in specs}) != len(specs):
         raise RuntimeError("node codes and names must be unique within the organisation")
 
-    ctx.organisation = ctx.save(Organisation, [Organisation(name=ctx.name, slug=ctx.slug, org_number=ctx.org_number)])[
-        0
-    ]
+    organisation = Organisation(name=ctx.name, slug=ctx.slug, org_number=ctx.org_number)
+    ctx.organisation = ctx.save(Organisation, [organisation])[0]
     nodes = [
         Node(
             organisation=ctx.organisation,

@@ -7,6 +7,7 @@ with a plain message; it never raises anything else.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime
 import io
@@ -15,7 +16,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,7 +108,7 @@ def _decode(data: bytes) -> str:
 
 
 def _delimiter(text: str) -> str:
-    header = next((line for line in text.splitlines() if line.strip()), "")
+    header = next((line for line in text[:65536].splitlines() if line.strip()), "")
     sample = "\n".join(text[:8192].splitlines()[:20])
     try:
         found = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
@@ -120,7 +121,7 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ";"
 
 
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(data: bytes) -> Generator[tuple[int, list[str]]]:
     text = _decode(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     number = 0
@@ -133,12 +134,12 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
         ) from exc
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+def _xlsx_rows(data: bytes) -> Generator[tuple[int, list[str]]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
         unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except Exception as exc:  # a damaged archive can fail in many ways; none of them may escape
         raise _not_readable() from exc
     if "xl/workbook.xml" not in names:
         raise FileProblem(_("The file is a ZIP archive but not an Excel workbook (.xlsx)."))
@@ -148,18 +149,18 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
 
     workbook = None
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings():  # e.g. "Workbook contains no default style": not the user's concern
             warnings.simplefilter("ignore")
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            if not workbook.worksheets:
-                raise FileProblem(_("The workbook has no worksheet."))
-            sheet = workbook.worksheets[0]
-            sheet.reset_dimensions()  # do not trust the size the file claims
-            rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-            for number, values in enumerate(rows, start=1):
-                if number > 1_048_576:  # Excel's own limit
-                    raise FileProblem(_("The workbook has more rows than Excel allows."))
-                yield number, [_cell_text(v) for v in values]
+        if not workbook.worksheets:
+            raise FileProblem(_("The workbook has no worksheet."))
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # do not trust the size the file claims
+        rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        for number, values in enumerate(rows, start=1):
+            if number > 1_048_576:  # Excel's own limit
+                raise FileProblem(_("The workbook has more rows than Excel allows."))
+            yield number, [_cell_text(v) for v in values]
     except FileProblem:
         raise
     except Exception as exc:
@@ -185,7 +186,12 @@ def read_table(data: bytes, columns: Iterable[Column]) -> Table:
             _("The file is an old Excel workbook (.xls) or protected with a password. Save it as .xlsx or as CSV.")
         )
     source = _xlsx_rows(data) if data.startswith(b"PK") else _csv_rows(data)
+    with contextlib.closing(source):  # a workbook left half-read is closed at once
+        return _collect(source, columns)
 
+
+def _collect(source: Iterable[tuple[int, list[str]]], columns: list[Column]) -> Table:
+    """The header row (the first non-empty one) names the columns; later non-empty rows are data."""
     aliases = {norm(alias): c.name for c in columns for alias in (c.name, *c.aliases)}
     positions: dict[str, int] = {}
     labels: dict[str, str] = {}

@@ -84,9 +84,12 @@ def import_people(
     report.rows = len(table.rows)
 
     def plan_and_write(write: bool) -> None:
-        people = _check_people(organisation, table, report, actor)
+        is_admin = actor is None or (
+            actor.organisation_id == organisation.pk and access.has_perm(actor, Perm.CONFIGURE)
+        )
+        people = _check_people(organisation, table, report, is_admin)
         if report.ok:
-            _people_plan(organisation, people, report, actor, reason_for(file_name), write, table.labels)
+            _people_plan(organisation, people, report, actor, reason_for(file_name), write, table.labels, is_admin)
 
     return run_all_or_nothing(report, organisation, plan_and_write)
 
@@ -95,12 +98,9 @@ def _split_roles(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[;,]", text) if part.strip()]
 
 
-def _check_people(
-    organisation: Organisation, table: Table, report: ImportReport, actor: User | None
-) -> list[_PersonRow]:
+def _check_people(organisation: Organisation, table: Table, report: ImportReport, is_admin: bool) -> list[_PersonRow]:
     col = table.labels
     units = dict(Node.objects.filter(organisation=organisation).values_list("code", "id"))
-    may_grant_admin = actor is None or access.has_perm(actor, Perm.CONFIGURE)
     seen: dict[str, int] = {}
     seen_usernames: dict[str, int] = {}
     people: list[_PersonRow] = []
@@ -185,7 +185,7 @@ def _check_people(
                         % {**params, "code": code.strip(), "role": token},
                     )
                 )
-            elif role == Role.ADMINISTRATOR and not may_grant_admin:
+            elif role == Role.ADMINISTRATOR and not is_admin:
                 errors.append(
                     ("roller", _("Row %(row)s: only an administrator may give the role administratör.") % params)
                 )
@@ -252,8 +252,13 @@ def _people_plan(
     reason: str,
     write: bool,
     labels: dict[str, str],
+    is_admin: bool,
 ) -> None:
-    """Count (and with ``write``, make) the changes; usernames taken by others are row errors."""
+    """Count (and with ``write``, make) the changes.
+
+    A user name that belongs to someone else is a row error, and so is a change to an administrator's
+    details by someone who is not an administrator (an e-mail address is a way into an account).
+    """
     known: dict[str, User] = {}
     for chunk in _chunks([p.number for p in people]):
         known.update(
@@ -280,6 +285,7 @@ def _people_plan(
         active.update(
             RoleAssignment.objects.active().filter(user_id__in=chunk).values_list("user_id", "role", "node_id")
         )
+    administrators = {user_id for user_id, role, _node in active if role == Role.ADMINISTRATOR}
     used = set(taken) | {p.username for p in people if p.username}  # never generate one of these
     new: list[tuple[User, _PersonRow]] = []
     changed: list[User] = []
@@ -308,6 +314,13 @@ def _people_plan(
         diff = {name for name, value in wanted.items() if getattr(user, name) != value}
         missing = [(r, n) for r, n in sorted(person.roles) if (user.pk, r, n) not in active]
         role_rows.extend((person, user, role, node_id) for role, node_id in missing)
+        if diff and user.pk in administrators and not is_admin:
+            report.add_error(
+                person.row,
+                labels["anställningsnummer"],
+                _("Row %(row)s: only an administrator may change the details of an administrator.")
+                % {"row": person.row},
+            )
         if diff:
             for name in diff:
                 setattr(user, name, wanted[name])
@@ -318,7 +331,7 @@ def _people_plan(
         else:
             report.unchanged += 1
     report.roles_added = len(role_rows)
-    if not write:
+    if not write or not report.ok:
         return
     _generate_usernames([(user, person) for user, person in new if not user.username], used)
 

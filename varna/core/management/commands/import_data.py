@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from varna.core.imports import ImportKind, ImportReport, import_file
 from varna.core.models import Organisation, User
@@ -36,6 +37,10 @@ class Command(BaseCommand):
             actor = User.objects.filter(username=options["actor"]).first()
             if actor is None:
                 raise CommandError(_("No user with the user name “%(username)s”.") % {"username": options["actor"]})
+            if actor.organisation_id not in (None, organisation.pk):
+                raise CommandError(
+                    _("“%(username)s” belongs to another organisation.") % {"username": options["actor"]}
+                )
         path: Path = options["file"]
         try:
             with path.open("rb") as handle:
@@ -56,13 +61,24 @@ class Command(BaseCommand):
             for error in report.errors:
                 self.stderr.write(error.message)
             if report.errors_left_off:
-                self.stderr.write(_("… and %(count)s more errors.") % {"count": report.errors_left_off})
+                left = report.errors_left_off
+                self.stderr.write(
+                    ngettext("… and %(count)s more error.", "… and %(count)s more errors.", left) % {"count": left}
+                )
+            count = report.error_count
             raise CommandError(
-                _("%(count)s errors in the file. Nothing was written.") % {"count": report.error_count}, returncode=1
+                ngettext(
+                    "%(count)s error in the file. Nothing was written.",
+                    "%(count)s errors in the file. Nothing was written.",
+                    count,
+                )
+                % {"count": count},
+                returncode=1,
             )
         self.stdout.write(self._summary(report))
         if report.kind == ImportKind.PEOPLE:
-            self.stdout.write(_("Roles added: %(roles)s.") % {"roles": report.roles_added})
+            roles = _("Roles to be added: %(roles)s.") if report.dry_run else _("Roles added: %(roles)s.")
+            self.stdout.write(roles % {"roles": report.roles_added})
 
     def _organisation(self, slug: str | None) -> Organisation:
         if slug:
@@ -84,10 +100,17 @@ class Command(BaseCommand):
             "unchanged": report.unchanged,
         }
         if report.dry_run:
-            text = _(
+            text = ngettext(
+                "Checked %(rows)s row, no errors. Would create %(created)s, update %(updated)s and leave "
+                "%(unchanged)s unchanged. Nothing was written (--dry-run).",
                 "Checked %(rows)s rows, no errors. Would create %(created)s, update %(updated)s and leave "
-                "%(unchanged)s unchanged. Nothing was written (--dry-run)."
+                "%(unchanged)s unchanged. Nothing was written (--dry-run).",
+                report.rows,
             )
         else:
-            text = _("Imported %(rows)s rows: created %(created)s, updated %(updated)s, unchanged %(unchanged)s.")
+            text = ngettext(
+                "Imported %(rows)s row: created %(created)s, updated %(updated)s, unchanged %(unchanged)s.",
+                "Imported %(rows)s rows: created %(created)s, updated %(updated)s, unchanged %(unchanged)s.",
+                report.rows,
+            )
         return text % values
