@@ -75,8 +75,8 @@ PEOPLE_HEADER = [
 @pytest.fixture(autouse=True)
 def english(settings: pytest.FixtureRequest) -> Iterator[None]:
     """Messages are checked in English, the source language, so the tests do not depend on the .po file."""
-    settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]
-    with translation.override("en"):
+    with translation.override("en"):  # entered first, so that leaving it restores the real default
+        settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]
         yield
 
 

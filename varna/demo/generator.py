@@ -42,8 +42,9 @@ STEPS: list[tuple[str, Step]] = [
     ("bodies", bodies.build),
 ]
 
-# Models written together with their history rows (simple_history), so that the
-# history pages show where every record came from. See docs/performance.md.
+# Models written together with their history rows (simple_history), so that every
+# record's history starts with its creation. It doubles the rows written: at scale 15
+# about 23 s instead of 10 s on SQLite, 13 s on PostgreSQL (2 cores), well inside a minute.
 HISTORY_MODELS = frozenset(
     {
         "core.Organisation",

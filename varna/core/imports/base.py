@@ -21,7 +21,7 @@ BATCH = 500
 
 
 class ImportKind(models.TextChoices):
-    NODES = "nodes", gettext_lazy("The organisation's units (the node tree)")
+    NODES = "nodes", gettext_lazy("The organisation (node tree)")
     PEOPLE = "people", gettext_lazy("Staff with units and roles")
 
 
