@@ -6,7 +6,7 @@ os.environ.setdefault("VARNA_SECRET_KEY", "test-only-secret-key-that-is-long-eno
 os.environ.setdefault("VARNA_HTTPS", "0")
 os.environ.setdefault("VARNA_MANIFEST_STATIC", "0")
 
-from varna.settings import *  # noqa: E402,F403
+from varna.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production uses Argon2
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -134,7 +134,7 @@ TEMPLATES = [
 
 _default_db = f"sqlite:///{DATA_DIR / 'varna.sqlite3'}"
 DATABASE_URL = os.environ.get("DATABASE_URL", _default_db)
-if DATABASE_URL == _default_db:
+if "DATABASE_URL" not in os.environ:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("VARNA_DB_CONN_MAX_AGE", 60))}

@@ -55,7 +55,11 @@ def test_everyone_in_the_municipality_sees_the_directory(persona) -> None:
 
 
 def test_only_coordinator_and_administrator_manage_roles(persona) -> None:
-    allowed = {u for u in ("samordnare", "admin", "handlaggare.bou", "chef.solrosen", "anstalld", "politiker") if access.has_perm(persona(u), Perm.MANAGE_ROLES)}
+    allowed = {
+        u
+        for u in ("samordnare", "admin", "handlaggare.bou", "chef.solrosen", "anstalld", "politiker")
+        if access.has_perm(persona(u), Perm.MANAGE_ROLES)
+    }
     assert allowed == {"samordnare", "admin"}
 
 

@@ -180,7 +180,9 @@ def test_page_access_matches_policy_for_every_persona(route: Route, demo: None) 
                 expected = {404}  # a made-up key (e.g. an import token) never exists
             status = _request(client, method, url)
             if status not in expected:
-                failures.append(f"{username or 'anonymous'} {method} {url}: got {status}, policy says {sorted(expected)}")
+                failures.append(
+                    f"{username or 'anonymous'} {method} {url}: got {status}, policy says {sorted(expected)}"
+                )
     assert failures == [], "\n".join(failures)
 
 
@@ -207,5 +209,7 @@ def test_api_access_matches_policy_for_every_persona(op: ApiOperation, demo: Non
             if op.method != "GET" and 200 in expected:
                 expected = expected | {400, 422}
             if status not in expected:
-                failures.append(f"{username or 'anonymous'} {op.method} {url}: got {status}, policy says {sorted(expected)}")
+                failures.append(
+                    f"{username or 'anonymous'} {op.method} {url}: got {status}, policy says {sorted(expected)}"
+                )
     assert failures == [], "\n".join(failures)

@@ -41,14 +41,15 @@ class Perm(enum.StrEnum):
 
 
 # Permissions that, once held anywhere, reach the whole organisation.
-ORGANISATION_WIDE = frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_DIRECTORY, Perm.IMPORT_DATA, Perm.CONFIGURE, Perm.USE_API})
+ORGANISATION_WIDE = frozenset(
+    {Perm.VIEW_DASHBOARD, Perm.VIEW_DIRECTORY, Perm.IMPORT_DATA, Perm.CONFIGURE, Perm.USE_API}
+)
 
 _EVERYONE = {Perm.VIEW_DASHBOARD, Perm.VIEW_DIRECTORY, Perm.USE_API}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.SECURITY_COORDINATOR: frozenset(
-        _EVERYONE
-        | {Perm.VIEW_PEOPLE, Perm.MANAGE_ROLES, Perm.VIEW_HISTORY, Perm.IMPORT_DATA, Perm.VIEW_FACILITIES}
+        _EVERYONE | {Perm.VIEW_PEOPLE, Perm.MANAGE_ROLES, Perm.VIEW_HISTORY, Perm.IMPORT_DATA, Perm.VIEW_FACILITIES}
     ),
     Role.SECURITY_OFFICER: frozenset(_EVERYONE | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES}),
     Role.HEAD_OF_ADMINISTRATION: frozenset(_EVERYONE | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES}),
@@ -120,9 +121,6 @@ def _paths(user: Any, perm: Perm) -> list[str] | None:
     return kept
 
 
-M = TypeVar("M", bound=models.Model)
-
-
 def _organisation_filter(model: type[models.Model]) -> str:
     if model is Node or any(f.name == "organisation" for f in model._meta.get_fields()):
         return "organisation_id"
@@ -131,7 +129,7 @@ def _organisation_filter(model: type[models.Model]) -> str:
     raise TypeError(f"{model.__name__} is not tenant-owned and cannot be scoped")
 
 
-def scope(user: Any, perm: Perm, queryset: QuerySet[M]) -> QuerySet[M]:
+def scope[M: models.Model](user: Any, perm: Perm, queryset: QuerySet[M]) -> QuerySet[M]:
     """Filter ``queryset`` in the database to what ``user`` may see with ``perm``."""
     model = queryset.model
     if not grants(user):
@@ -154,7 +152,7 @@ def scope(user: Any, perm: Perm, queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.filter(condition)
 
 
-def get_object_or_404(user: Any, perm: Perm, queryset: QuerySet[M], **lookup: Any) -> M:
+def get_object_or_404[M: models.Model](user: Any, perm: Perm, queryset: QuerySet[M], **lookup: Any) -> M:
     """Fetch one object and check access in one call; invisible objects are a 404."""
     try:
         return scope(user, perm, queryset).get(**lookup)
@@ -184,7 +182,9 @@ class Requirement:
     methods: tuple[str, ...] = ("GET",)
 
 
-def require(perm: Perm, *, model: type[models.Model] | None = None, methods: Iterable[str] = ("GET",)) -> Callable[[F], F]:
+def require(
+    perm: Perm, *, model: type[models.Model] | None = None, methods: Iterable[str] = ("GET",)
+) -> Callable[[F], F]:
     """Declare and enforce that a view needs ``perm``.
 
     Anonymous people are sent to log in; people without the permission anywhere get 403
@@ -207,7 +207,7 @@ def require(perm: Perm, *, model: type[models.Model] | None = None, methods: Ite
     return decorator
 
 
-def public(view: F) -> F:
+def public[V: Callable[..., Any]](view: V) -> V:
     """Declare that a view is open to everyone (log-in page, language switch, health check)."""
     view.access_requirement = Requirement(None)  # type: ignore[attr-defined]
     return view

@@ -46,6 +46,5 @@ class RoleFilterForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"),
         required=False,
-        choices=[("", _("All security roles"))]
-        + [(r.value, r.label) for r in Role if r not in (Role.EMPLOYEE,)],
+        choices=[("", _("All security roles"))] + [(r.value, r.label) for r in Role if r not in (Role.EMPLOYEE,)],
     )

@@ -51,9 +51,7 @@ class Node(MP_Node):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="nodes")
     kind = models.CharField(_("kind"), max_length=20, choices=NodeKind.choices)
     name = models.CharField(_("name"), max_length=200)
-    code = models.CharField(
-        _("code"), max_length=40, help_text=_("The identifier used by the HR and finance systems.")
-    )
+    code = models.CharField(_("code"), max_length=40, help_text=_("The identifier used by the HR and finance systems."))
     history = HistoricalRecords(excluded_fields=["numchild"])
 
     ACCESS_NODE_FIELD: ClassVar[str | None] = ""
@@ -238,9 +236,9 @@ class ApiToken(models.Model):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 
+    def __str__(self) -> str:
+        return f"{self.user} {self.label}"
+
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
-
-    def __str__(self) -> str:
-        return f"{self.user} {self.label}"

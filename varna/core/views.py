@@ -108,7 +108,8 @@ def _person_context(request: HttpRequest, person: User, form: RoleAssignmentForm
         "assignments": person.role_assignments.select_related("node").order_by("-valid_from", "role"),
         "can_manage": can_manage,
         "can_view_history": access.has_perm(user, Perm.VIEW_HISTORY),
-        "form": form or (RoleAssignmentForm(nodes=manageable, initial={"node": person.employment_node_id}) if can_manage else None),
+        "form": form
+        or (RoleAssignmentForm(nodes=manageable, initial={"node": person.employment_node_id}) if can_manage else None),
         "end_form": EndRoleForm() if can_manage else None,
     }
 
@@ -165,7 +166,9 @@ def bodies(request: HttpRequest) -> HttpResponse:
 def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
     body = selectors.body_for(request.user, pk)
     members = body.memberships.select_related("user", "represents").filter(user__protected_identity=False)
-    return render(request, "core/body_detail.html", {"body": body, "members": members.order_by("function", "user__last_name")})
+    return render(
+        request, "core/body_detail.html", {"body": body, "members": members.order_by("function", "user__last_name")}
+    )
 
 
 def _history_page(request: HttpRequest, obj: Any, title: str, back_url: str) -> HttpResponse:
@@ -192,4 +195,3 @@ def person_history(request: HttpRequest, pk: int) -> HttpResponse:
 def body_history(request: HttpRequest, pk: int) -> HttpResponse:
     body = access.get_object_or_404(request.user, Perm.VIEW_HISTORY, Body.objects.all(), pk=pk)
     return _history_page(request, body, body.name, reverse("core:body_detail", args=[body.pk]))
-

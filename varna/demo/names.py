@@ -117,7 +117,10 @@ MUNICIPALITY_PREFIXES = [
     "Norr", "Söder", "Öster", "Väster", "Sjö", "Berg", "Skog", "Äng", "Lind", "Ek", "Björk", "Gran", "Hag",
     "Ås", "Dal", "Holm", "Vik", "Strand", "Mo", "Sten", "Rönn", "Tall", "Kvarn", "Bäck", "Fors",
 ]
-MUNICIPALITY_SUFFIXES = ["by", "å", "åsa", "vik", "holm", "dala", "berga", "lunda", "fors", "hamra", "sjö", "torp"]
+MUNICIPALITY_SUFFIXES = [
+    "by", "å", "åsa", "vik", "holm", "dala", "berga", "lunda",
+    "fors", "hamra", "sjö", "torp", "näs", "backa", "ryd", "hult",
+]
 
 # fmt: on
 
