@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "varna.core",
     "varna.protection",
+    "varna.incidents",
     "varna.demo",
 ]
 

@@ -673,8 +673,16 @@ def test_command_prints_row_errors_and_exits_with_1(org: Organisation, root: Nod
     assert "Row 2: the parent unit “1109”" in err.getvalue()
 
 
-def test_varna_import_exits_with_1_on_errors_and_0_on_success(org: Organisation, root: Node, tmp_path: Path) -> None:
+def test_varna_import_exits_with_1_on_errors_and_0_on_success(
+    org: Organisation, root: Node, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connections
+
     from varna.cli import main
+
+    # A management command run from the command line closes the database connections when it ends;
+    # here that would end the test's own transaction on PostgreSQL.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
     bad, good = tmp_path / "fel.csv", tmp_path / "noder.csv"
     bad.write_bytes(b"\x00\x01\x02garbage")

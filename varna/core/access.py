@@ -38,25 +38,56 @@ class Perm(enum.StrEnum):
     CONFIGURE = "configure"
     VIEW_FACILITIES = "view_facilities"
     USE_API = "use_api"
+    REPORT_INCIDENT = "report_incident"  # report, and follow one's own reports
+    VIEW_INCIDENTS = "view_incidents"
+    HANDLE_INCIDENTS = "handle_incidents"
+    VIEW_CONFIDENTIAL = "view_confidential"  # threats and violence (G8, K11) in full
+    VIEW_CONFIDENTIAL_LOG = "view_confidential_log"
+    VIEW_STATISTICS = "view_statistics"
 
 
 # Permissions that, once held anywhere, reach the whole organisation.
 ORGANISATION_WIDE = frozenset(
-    {Perm.VIEW_DASHBOARD, Perm.VIEW_DIRECTORY, Perm.IMPORT_DATA, Perm.CONFIGURE, Perm.USE_API}
+    {
+        Perm.VIEW_DASHBOARD,
+        Perm.VIEW_DIRECTORY,
+        Perm.IMPORT_DATA,
+        Perm.CONFIGURE,
+        Perm.USE_API,
+        Perm.REPORT_INCIDENT,
+        Perm.VIEW_CONFIDENTIAL_LOG,
+    }
 )
 
-_EVERYONE = {Perm.VIEW_DASHBOARD, Perm.VIEW_DIRECTORY, Perm.USE_API}
+_EVERYONE = {Perm.VIEW_DASHBOARD, Perm.VIEW_DIRECTORY, Perm.USE_API, Perm.REPORT_INCIDENT}
+_HANDLERS = {Perm.VIEW_INCIDENTS, Perm.HANDLE_INCIDENTS, Perm.VIEW_STATISTICS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.SECURITY_COORDINATOR: frozenset(
-        _EVERYONE | {Perm.VIEW_PEOPLE, Perm.MANAGE_ROLES, Perm.VIEW_HISTORY, Perm.IMPORT_DATA, Perm.VIEW_FACILITIES}
+        _EVERYONE
+        | _HANDLERS
+        | {
+            Perm.VIEW_PEOPLE,
+            Perm.MANAGE_ROLES,
+            Perm.VIEW_HISTORY,
+            Perm.IMPORT_DATA,
+            Perm.VIEW_FACILITIES,
+            Perm.VIEW_CONFIDENTIAL,
+            Perm.VIEW_CONFIDENTIAL_LOG,
+        }
     ),
-    Role.SECURITY_OFFICER: frozenset(_EVERYONE | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES}),
-    Role.HEAD_OF_ADMINISTRATION: frozenset(_EVERYONE | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES}),
-    Role.UNIT_MANAGER: frozenset(_EVERYONE | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES}),
-    Role.SECURITY_REPRESENTATIVE: frozenset(_EVERYONE | {Perm.VIEW_FACILITIES}),
+    Role.SECURITY_OFFICER: frozenset(
+        _EVERYONE | _HANDLERS | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_CONFIDENTIAL}
+    ),
+    Role.HEAD_OF_ADMINISTRATION: frozenset(
+        _EVERYONE | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_INCIDENTS, Perm.VIEW_STATISTICS}
+    ),
+    Role.UNIT_MANAGER: frozenset(
+        _EVERYONE | _HANDLERS | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_CONFIDENTIAL}
+    ),
+    Role.SECURITY_REPRESENTATIVE: frozenset(_EVERYONE | _HANDLERS | {Perm.VIEW_FACILITIES}),
     Role.EMPLOYEE: frozenset(_EVERYONE),
-    Role.ELECTED_OFFICIAL: frozenset(_EVERYONE),
+    Role.ELECTED_OFFICIAL: frozenset(_EVERYONE | {Perm.VIEW_STATISTICS}),
     Role.ADMINISTRATOR: frozenset(
         _EVERYONE | {Perm.VIEW_PEOPLE, Perm.MANAGE_ROLES, Perm.VIEW_HISTORY, Perm.IMPORT_DATA, Perm.CONFIGURE}
     ),
@@ -129,27 +160,60 @@ def _organisation_filter(model: type[models.Model]) -> str:
     raise TypeError(f"{model.__name__} is not tenant-owned and cannot be scoped")
 
 
+def _node_condition(model: type[models.Model], paths: list[str] | None) -> Q | None:
+    """``Q`` placing rows of ``model`` under one of ``paths``; ``None`` means no restriction."""
+    if paths is None:
+        return None
+    node_field = getattr(model, "ACCESS_NODE_FIELD", None)
+    if node_field is None:
+        # Organisation-level records: visible only with an assignment at the organisation's root.
+        return Q() if any(len(p) == Node.steplen for p in paths) else Q(pk__in=[])
+    lookup = f"{node_field}__path__startswith" if node_field else "path__startswith"
+    condition = Q(pk__in=[])
+    for p in paths:
+        condition |= Q(**{lookup: p})
+    return condition
+
+
+def _and(a: Q | None, b: Q | None) -> Q | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a & b
+
+
+# Permissions whose rows may be sensitive: a sensitive row needs VIEW_CONFIDENTIAL for its node as well.
+_SENSITIVE_PERMS = frozenset({Perm.VIEW_INCIDENTS, Perm.HANDLE_INCIDENTS})
+
+
 def scope[M: models.Model](user: Any, perm: Perm, queryset: QuerySet[M]) -> QuerySet[M]:
-    """Filter ``queryset`` in the database to what ``user`` may see with ``perm``."""
+    """Filter ``queryset`` in the database to what ``user`` may see with ``perm``.
+
+    All rules are applied in SQL:
+    - the person's organisation only;
+    - rows under a node where one of the person's roles grants ``perm`` (organisation-wide permissions: all rows);
+    - sensitive rows (the model's ``ACCESS_SENSITIVE_FIELD``: threats and violence) also need
+      ``VIEW_CONFIDENTIAL`` for their node;
+    - a case's named handler (``ACCESS_HANDLER_FIELD``) may view and handle it, and its reporter
+      (``ACCESS_OWNER_FIELD``) may view it, whatever their roles.
+    """
     model = queryset.model
     if not grants(user):
         return queryset.none()
     paths = _paths(user, perm)
-    if paths == []:
-        return queryset.none()
+    condition = _node_condition(model, paths) if paths != [] else Q(pk__in=[])
+    sensitive = getattr(model, "ACCESS_SENSITIVE_FIELD", None)
+    if sensitive and perm in _SENSITIVE_PERMS:
+        confidential_paths = _paths(user, Perm.VIEW_CONFIDENTIAL)
+        confidential = _node_condition(model, confidential_paths) if confidential_paths != [] else Q(pk__in=[])
+        condition = _and(condition, Q(**{sensitive: False}) | (confidential if confidential is not None else Q()))
+    if perm in _SENSITIVE_PERMS and (handler := getattr(model, "ACCESS_HANDLER_FIELD", None)) and condition is not None:
+        condition |= Q(**{handler: user.pk})
+    if perm == Perm.VIEW_INCIDENTS and (owner := getattr(model, "ACCESS_OWNER_FIELD", None)) and condition is not None:
+        condition |= Q(**{owner: user.pk})
     queryset = queryset.filter(**{_organisation_filter(model): user.organisation_id})
-    if paths is None:
-        return queryset
-    node_field = getattr(model, "ACCESS_NODE_FIELD", None)
-    if node_field is None:
-        # Organisation-level records: visible only with an assignment at the organisation's root.
-        roots = [p for p in paths if len(p) == Node.steplen]
-        return queryset if roots else queryset.none()
-    lookup = f"{node_field}__path__startswith" if node_field else "path__startswith"
-    condition = Q()
-    for p in paths:
-        condition |= Q(**{lookup: p})
-    return queryset.filter(condition)
+    return queryset if condition is None else queryset.filter(condition)
 
 
 def get_object_or_404[M: models.Model](user: Any, perm: Perm, queryset: QuerySet[M], **lookup: Any) -> M:

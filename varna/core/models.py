@@ -242,3 +242,54 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class SecurityArea(models.Model):
+    """A security area (säkerhetsområde, G2/K7), configurable per organisation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="security_areas")
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=120)
+    ordering = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+    history = HistoricalRecords()
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = _("security area")
+        verbose_name_plural = _("security areas")
+        ordering: ClassVar = ["ordering", "name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="security_area_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Dimension(models.TextChoices):
+    """The five consequence dimensions (P2, P8, G13)."""
+
+    PEOPLE = "people", _("People")
+    OPERATIONS = "operations", _("Operations")
+    PROPERTY = "property", _("Property")
+    ECONOMY = "economy", _("Economy")
+    ENVIRONMENT = "environment", _("Environment")
+
+
+class CaseCounter(models.Model):
+    """The last case number handed out per organisation, series and year: one row lock, no scan."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    series = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organisation", "series", "year"], name="case_counter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series}-{self.year}: {self.last}"

@@ -1,0 +1,363 @@
+"""Incidents and damage (händelser och skador): reports, handling, costs, attachments."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from varna.core.models import Node, Organisation, SecurityArea
+from varna.protection.models import Facility
+
+
+class IncidentCategory(models.TextChoices):
+    """What an incident type means for the rules; the type's name is the organisation's own."""
+
+    ORDINARY = "ordinary", _("Ordinary")
+    THREAT_VIOLENCE = "threat_violence", _("Threat or violence (confidential)")
+    NEAR_MISS = "near_miss", _("Near miss")
+    FALSE_ALARM = "false_alarm", _("False alarm")
+
+
+class IncidentType(models.Model):
+    """A configurable event type (händelsetyp, K7)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="incident_types")
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=120)
+    category = models.CharField(
+        _("category"), max_length=20, choices=IncidentCategory.choices, default=IncidentCategory.ORDINARY
+    )
+    security_area = models.ForeignKey(
+        SecurityArea, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("security area")
+    )
+    ordering = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+    history = HistoricalRecords()
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = _("incident type")
+        verbose_name_plural = _("incident types")
+        ordering: ClassVar = ["ordering", "name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="incident_type_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.category == IncidentCategory.THREAT_VIOLENCE
+
+
+class Severity(models.IntegerChoices):
+    NONE = 0, _("None")
+    MINOR = 1, _("Minor")
+    SERIOUS = 2, _("Serious")
+    VERY_SERIOUS = 3, _("Very serious")
+
+
+class Status(models.TextChoices):
+    REPORTED = "reported", _("Reported")
+    INVESTIGATING = "investigating", _("Under investigation")
+    MEASURES_DECIDED = "measures_decided", _("Measures decided")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+OPEN_STATUSES = (Status.REPORTED, Status.INVESTIGATING, Status.MEASURES_DECIDED)
+FINAL_STATUSES = (Status.CLOSED, Status.REJECTED, Status.DUPLICATE)
+
+# The workflow: which status may follow which.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.REPORTED: (Status.INVESTIGATING, Status.MEASURES_DECIDED, Status.CLOSED, Status.REJECTED, Status.DUPLICATE),
+    Status.INVESTIGATING: (Status.MEASURES_DECIDED, Status.CLOSED, Status.REJECTED, Status.DUPLICATE),
+    Status.MEASURES_DECIDED: (Status.INVESTIGATING, Status.CLOSED),
+    Status.CLOSED: (Status.INVESTIGATING,),
+    Status.REJECTED: (Status.REPORTED,),
+    Status.DUPLICATE: (Status.REPORTED,),
+}
+
+DIMENSION_FIELDS = ("people", "operations", "property", "economy", "environment")
+
+
+class Incident(models.Model):
+    """A reported incident or damage (händelse / skada)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="incidents")
+    number = models.CharField(_("case number"), max_length=20)
+    incident_type = models.ForeignKey(
+        IncidentType, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("type of event")
+    )
+    security_area = models.ForeignKey(
+        SecurityArea, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("security area")
+    )
+    occurred_at = models.DateTimeField(_("when it happened"))
+    occurred_on = models.DateField(_("date"), db_index=True)  # occurred_at's local date, for statistics
+    reported_at = models.DateTimeField(_("reported"))
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reported_incidents",
+        verbose_name=_("reporter"),
+    )
+    employment_node = models.ForeignKey(
+        Node, on_delete=models.PROTECT, related_name="+", verbose_name=_("reporter's unit")
+    )
+    incident_node = models.ForeignKey(
+        Node, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("unit where it happened")
+    )
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, null=True, blank=True, related_name="incidents", verbose_name=_("facility")
+    )
+    address = models.CharField(_("address or place"), max_length=200, blank=True)
+    description = models.TextField(_("what happened"))
+    immediate_action = models.TextField(_("what was done at once"), blank=True)
+
+    people_severity = models.PositiveSmallIntegerField(_("people"), choices=Severity.choices, default=Severity.NONE)
+    people_text = models.CharField(_("people: details"), max_length=500, blank=True)
+    operations_severity = models.PositiveSmallIntegerField(
+        _("operations"), choices=Severity.choices, default=Severity.NONE
+    )
+    operations_text = models.CharField(_("operations: details"), max_length=500, blank=True)
+    property_severity = models.PositiveSmallIntegerField(_("property"), choices=Severity.choices, default=Severity.NONE)
+    property_text = models.CharField(_("property: details"), max_length=500, blank=True)
+    economy_severity = models.PositiveSmallIntegerField(_("economy"), choices=Severity.choices, default=Severity.NONE)
+    economy_text = models.CharField(_("economy: details"), max_length=500, blank=True)
+    environment_severity = models.PositiveSmallIntegerField(
+        _("environment"), choices=Severity.choices, default=Severity.NONE
+    )
+    environment_text = models.CharField(_("environment: details"), max_length=500, blank=True)
+
+    injured_count = models.PositiveIntegerField(_("number of people injured"), default=0)
+    estimated_cost = models.DecimalField(
+        _("estimated cost (SEK)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    total_cost = models.DecimalField(
+        _("total cost (SEK)"), max_digits=14, decimal_places=2, default=Decimal(0)
+    )  # the sum of the cost lines, kept by the services for statistics
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REPORTED)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_incidents",
+        verbose_name=_("case handler"),
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("duplicate of")
+    )
+
+    # Investigation
+    causes = models.TextField(_("causes"), blank=True)
+    contributing_factors = models.TextField(_("contributing factors"), blank=True)
+    decided_measures = models.TextField(_("decided measures"), blank=True)
+    follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
+    insurance_claim_reference = models.CharField(_("insurance claim reference"), max_length=60, blank=True)
+
+    # Threats and violence (G8, K11)
+    is_confidential = models.BooleanField(_("confidential"), default=False)
+    victim = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person affected"),
+    )
+    police_report_number = models.CharField(_("police report number"), max_length=40, blank=True)
+    police_not_contacted_reason = models.TextField(_("why the police were not contacted"), blank=True)
+    support_offered = models.BooleanField(_("support was offered"), default=False)
+    crisis_group_alerted = models.BooleanField(_("the crisis support group was alerted"), default=False)
+
+    # Serious events: Arbetsmiljöverket must be told the same day
+    is_serious = models.BooleanField(_("serious event"), default=False)
+    authority_notified_at = models.DateTimeField(_("Arbetsmiljöverket notified"), null=True, blank=True)
+
+    idempotency_key = models.CharField(max_length=80, blank=True)
+    history = HistoricalRecords(excluded_fields=["idempotency_key"])
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = "incident_node"
+    ACCESS_OWNER_FIELD: ClassVar[str | None] = "reporter"
+    ACCESS_HANDLER_FIELD: ClassVar[str | None] = "handler"
+    ACCESS_SENSITIVE_FIELD: ClassVar[str | None] = "is_confidential"
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering: ClassVar = ["-occurred_at", "-pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organisation", "number"], name="incident_number_unique"),
+            models.UniqueConstraint(
+                fields=["reporter", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="incident_idempotency_key_unique",
+            ),
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["organisation", "occurred_on"], name="incident_org_date"),
+            models.Index(fields=["organisation", "status", "occurred_on"], name="incident_org_status_date"),
+            models.Index(fields=["incident_node", "occurred_on"], name="incident_node_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.incident_type}"
+
+
+class TimelineKind(models.TextChoices):
+    REPORTED = "reported", _("Reported")
+    STATUS = "status", _("Status changed")
+    HANDLER = "handler", _("Case handler assigned")
+    NOTE = "note", _("Note")
+    NOTIFIED = "notified", _("Notified")
+    AUTHORITY = "authority", _("Arbetsmiljöverket notified")
+    COST = "cost", _("Costs changed")
+    ATTACHMENT = "attachment", _("Attachment added")
+
+
+class TimelineEntry(models.Model):
+    """One event in a case's timeline: who did what, when."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="timeline")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    kind = models.CharField(max_length=20, choices=TimelineKind.choices)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = "incident__incident_node"
+
+    class Meta:
+        ordering: ClassVar = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AccountingSegment(models.Model):
+    """One segment of the accounting code string (kodsträng), e.g. ansvar, verksamhet, konto, projekt."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="accounting_segments")
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=80)
+    position = models.PositiveSmallIntegerField(_("position"))
+    required = models.BooleanField(_("required"), default=True)
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = _("accounting code segment")
+        verbose_name_plural = _("accounting code segments")
+        ordering: ClassVar = ["position"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="accounting_segment_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccountingValue(models.Model):
+    """A valid value of one segment."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    segment = models.ForeignKey(AccountingSegment, on_delete=models.CASCADE, related_name="values")
+    value = models.CharField(_("value"), max_length=20)
+    name = models.CharField(_("name"), max_length=120, blank=True)
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None
+
+    class Meta:
+        ordering: ClassVar = ["segment", "value"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["segment", "value"], name="accounting_value_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.name}".strip()
+
+
+class CostLine(models.Model):
+    """A cost of an incident with its accounting code string (AccountingCode)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="cost_lines")
+    amount = models.DecimalField(
+        _("amount (SEK)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+    accounting_code = models.CharField(_("accounting code string"), max_length=200)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = "incident__incident_node"
+
+    class Meta:
+        verbose_name = _("cost line")
+        verbose_name_plural = _("cost lines")
+        ordering: ClassVar = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.accounting_code}"
+
+
+class Attachment(models.Model):
+    """A photo or PDF attached to a report, stored outside the web root."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="incidents/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = "incident__incident_node"
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering: ClassVar = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ConfidentialRead(models.Model):
+    """Every read of a confidential report is logged here and shown to the coordinator."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="confidential_reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    what = models.CharField(max_length=40)  # the page or API operation
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = "incident__incident_node"
+
+    class Meta:
+        ordering: ClassVar = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.incident_id} at {self.at:%Y-%m-%d %H:%M}"
