@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError
 
 from varna.core.api import BearerToken
 from varna.core.api import router as core_router
+from varna.incidents.api import router as incidents_router
 
 api = NinjaAPI(
     title="Värna API",
@@ -43,3 +44,4 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 
 api.add_router("", core_router)
+api.add_router("", incidents_router)

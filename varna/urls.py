@@ -4,5 +4,6 @@ from varna.api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("incidents/", include("varna.incidents.urls")),
     path("", include("varna.core.urls")),
 ]

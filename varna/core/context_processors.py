@@ -19,6 +19,10 @@ NAVIGATION: list[tuple[str, Any, Perm]] = [
     ("core:bodies", _("Groups"), Perm.VIEW_DIRECTORY),
     ("core:people", _("Staff"), Perm.VIEW_PEOPLE),
     ("core:import", _("Import"), Perm.IMPORT_DATA),
+    ("incidents:report", _("Report an incident"), Perm.REPORT_INCIDENT),
+    ("incidents:mine", _("My reports"), Perm.REPORT_INCIDENT),
+    ("incidents:list", _("Incidents"), Perm.VIEW_INCIDENTS),
+    ("incidents:statistics", _("Damage statistics"), Perm.VIEW_STATISTICS),
 ]
 
 

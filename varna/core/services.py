@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from varna.core import access
 from varna.core.access import Perm
-from varna.core.models import Node, Role, RoleAssignment, User
+from varna.core.models import CaseCounter, Node, Organisation, Role, RoleAssignment, SecurityArea, User
 
 
 @transaction.atomic
@@ -65,3 +65,47 @@ def end_role(*, actor: User, assignment: RoleAssignment, valid_to: datetime.date
     assignment._history_user = actor  # type: ignore[attr-defined]
     assignment.save(update_fields=["valid_to"])
     return assignment
+
+
+def next_case_number(*, organisation_id: int, series: str, year: int) -> str:
+    """The next case number, e.g. ``2026-00042``: one locked counter row, never a scan of existing cases.
+
+    Call inside the transaction that creates the case, so a rolled-back case gives its number back.
+    """
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(
+        organisation_id=organisation_id, series=series, year=year
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{year}-{counter.last:05d}"
+
+
+DEFAULT_SECURITY_AREAS = [
+    # (code, Swedish name): Södertälje G2, then Kalmar K7
+    ("attitudes", "Attityder och beteenden"),
+    ("personal-safety", "Personsäkerhet"),
+    ("economic-security", "Ekonomisk säkerhet"),
+    ("information-security", "Informationssäkerhet"),
+    ("technical-protection", "Tekniskt skydd"),
+    ("insurance", "Försäkringar"),
+    ("fire-protection", "Brandskydd"),
+    ("burglary-protection", "Inbrottsskydd"),
+    ("telecommunication", "Telekommunikation"),
+    ("traffic-safety", "Trafiksäkerhet"),
+    ("crisis-preparedness", "Krisberedskap och höjd beredskap"),
+    ("crime-prevention", "Brottsförebyggande arbete"),
+]
+
+
+@transaction.atomic
+def ensure_security_areas(*, organisation: Organisation) -> list[SecurityArea]:
+    """Create the default security areas (G2, K7) that the organisation does not have yet."""
+    existing = set(SecurityArea.objects.filter(organisation=organisation).values_list("code", flat=True))
+    SecurityArea.objects.bulk_create(
+        [
+            SecurityArea(organisation=organisation, code=code, name=name, ordering=i)
+            for i, (code, name) in enumerate(DEFAULT_SECURITY_AREAS)
+            if code not in existing
+        ]
+    )
+    return list(SecurityArea.objects.filter(organisation=organisation))

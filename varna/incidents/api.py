@@ -1,0 +1,5 @@
+"""API for incidents and damage statistics."""
+
+from ninja import Router
+
+router = Router(tags=["incidents"])
