@@ -42,11 +42,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"varna: configuration error: {exc}", file=sys.stderr)
         return 2
 
-    command = COMMANDS[name][0]
     if name == "manage":
         execute_from_command_line(["varna", *rest])
-    else:
-        execute_from_command_line(["varna", command, *rest])
+        return 0
+    import django
+    from django.core.management import get_commands, load_command_class
+
+    django.setup()
+    command = COMMANDS[name][0]
+    # Run the management command under its ``varna`` name, so that its help says "varna import …".
+    load_command_class(get_commands()[command], command).run_from_argv(["varna", name, *rest])
     return 0
 
 
