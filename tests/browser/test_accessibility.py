@@ -15,20 +15,11 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from tests.browser.conftest import axe_violations, login, nav_links
+from varna.demo.personas import PERSONAS as DEMO_PERSONAS
 
 pytestmark = pytest.mark.browser
 
-PERSONAS = [
-    "samordnare",
-    "handlaggare.bou",
-    "chef.solrosen",
-    "ombud.solrosen",
-    "chef.hemtjanst",
-    "anstalld",
-    "politiker",
-    "admin",
-    "samordnare.grannby",
-]
+PERSONAS = [p.username for p in DEMO_PERSONAS]
 
 # Where a list page keeps its entries: the first same-site link in one of these is its "detail".
 DETAIL_LINK_SELECTORS = "main table tbody a[href], main ul a[href], main ol a[href]"
