@@ -14,15 +14,15 @@ from varna.core.access import Perm
 # (url name, label, permission). Later domain apps append their own entries.
 NAVIGATION: list[tuple[str, Any, Perm]] = [
     ("core:dashboard", _("Overview"), Perm.VIEW_DASHBOARD),
+    ("incidents:report", _("Report an incident"), Perm.REPORT_INCIDENT),
+    ("incidents:mine", _("My reports"), Perm.REPORT_INCIDENT),
+    ("incidents:list", _("Incidents"), Perm.VIEW_INCIDENTS),
+    ("incidents:statistics", _("Damage statistics"), Perm.VIEW_STATISTICS),
     ("core:organisation", _("Organisation"), Perm.VIEW_DIRECTORY),
     ("core:security_roles", _("Security roles"), Perm.VIEW_DIRECTORY),
     ("core:bodies", _("Groups"), Perm.VIEW_DIRECTORY),
     ("core:people", _("Staff"), Perm.VIEW_PEOPLE),
     ("core:import", _("Import"), Perm.IMPORT_DATA),
-    ("incidents:report", _("Report an incident"), Perm.REPORT_INCIDENT),
-    ("incidents:mine", _("My reports"), Perm.REPORT_INCIDENT),
-    ("incidents:list", _("Incidents"), Perm.VIEW_INCIDENTS),
-    ("incidents:statistics", _("Damage statistics"), Perm.VIEW_STATISTICS),
 ]
 
 

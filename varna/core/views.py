@@ -20,6 +20,7 @@ from varna.core import access, history, selectors, services
 from varna.core.access import Perm
 from varna.core.forms import EndRoleForm, PeopleSearchForm, RoleAssignmentForm, RoleFilterForm
 from varna.core.models import Body, Node, RoleAssignment, User
+from varna.incidents import selectors as incident_selectors
 
 PAGE_SIZE = 50
 
@@ -46,6 +47,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "contacts": selectors.security_role_holders(user, node=own_node)[:20] if own_node else [],
         "own_node": own_node,
     }
+    context["incident_figures"] = incident_selectors.dashboard_figures(user)
     if access.has_perm(user, Perm.VIEW_PEOPLE):
         context["people_count"] = selectors.visible_people(user).count()
         context["unit_count"] = access.scope(user, Perm.VIEW_PEOPLE, Node.objects.all()).count()

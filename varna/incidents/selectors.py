@@ -59,3 +59,25 @@ def active_types(user: Any) -> QuerySet[IncidentType]:
 def facilities_for_reporting(user: Any) -> QuerySet[Facility]:
     """Every facility of the organisation can be chosen as the place of an event."""
     return Facility.objects.filter(organisation_id=user.organisation_id).order_by("name")
+
+
+def dashboard_figures(user: Any) -> dict[str, int]:
+    """Figures for the overview page: one aggregate query per group, scoped like the lists."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from varna.incidents.models import OPEN_STATUSES
+
+    figures: dict[str, int] = {}
+    if access.has_perm(user, Perm.REPORT_INCIDENT):
+        figures["my_open"] = my_reports(user).filter(status__in=OPEN_STATUSES).count()
+    if access.has_perm(user, Perm.VIEW_INCIDENTS):
+        today = timezone.localdate()
+        figures.update(
+            access.scope(user, Perm.VIEW_INCIDENTS, Incident.objects.filter(status__in=OPEN_STATUSES)).aggregate(
+                open=Count("pk"),
+                serious_not_notified=Count("pk", filter=Q(is_serious=True, authority_notified_at__isnull=True)),
+                follow_up_overdue=Count("pk", filter=Q(follow_up_on__lt=today)),
+            )
+        )
+    return figures
