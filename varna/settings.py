@@ -202,6 +202,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("VARNA_FROM_EMAIL", "varna@localhost")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 VARNA_IMPORT_MAX_BYTES = env_int("VARNA_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+VARNA_ATTACHMENT_MAX_BYTES = env_int("VARNA_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 
 # Security headers. HTTPS settings are on unless explicitly turned off (e.g. behind a TLS proxy in a lab).
 SECURE_HTTPS = env_bool("VARNA_HTTPS", not DEBUG)

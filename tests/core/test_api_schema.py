@@ -7,16 +7,19 @@ coordinator's token. Anything may be a 4xx; nothing may be a 5xx.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
 from tests.core.test_api import build_world
 from varna.core.tokens import issue_token
+from varna.incidents.services import ensure_defaults, report_incident
 from varna.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
@@ -25,6 +28,16 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 @pytest.fixture
 def coordinator_headers(db: None) -> dict[str, str]:
     world = build_world()
+    # Incidents with small ids (the fuzzer tries id 1 first): PATCH and GET reach the services.
+    types = {t.code: t for t in ensure_defaults(organisation=world.org)}
+    for code, node in (("vandalism", world.sun_school), ("threat", world.home_care)):
+        report_incident(
+            actor=world.coordinator,
+            incident_type=types[code],
+            occurred_at=timezone.now() - datetime.timedelta(days=1),
+            incident_node=node,
+            description="Provhändelse för API-testet.",
+        )
     return {"Authorization": f"Bearer {issue_token(user=world.coordinator, actor=None)}"}
 
 
@@ -56,6 +69,9 @@ def test_schema_lists_every_operation() -> None:
         "/api/v1/role-assignments",
         "/api/v1/bodies",
         "/api/v1/bodies/{id}",
+        "/api/v1/incidents",
+        "/api/v1/incidents/{id}",
+        "/api/v1/statistics/incidents",
     } <= paths
 
 

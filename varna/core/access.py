@@ -244,16 +244,23 @@ class Requirement:
     perm: Perm | None  # None: public
     model: type[models.Model] | None = None  # the object model the URL's ``pk`` refers to
     methods: tuple[str, ...] = ("GET",)
+    object_perm: Perm | None = None  # what the object itself needs, when not ``perm`` (e.g. one's own report)
 
 
 def require(
-    perm: Perm, *, model: type[models.Model] | None = None, methods: Iterable[str] = ("GET",)
+    perm: Perm,
+    *,
+    model: type[models.Model] | None = None,
+    methods: Iterable[str] = ("GET",),
+    object_perm: Perm | None = None,
 ) -> Callable[[F], F]:
     """Declare and enforce that a view needs ``perm``.
 
     Anonymous people are sent to log in; people without the permission anywhere get 403
     (the page exists for everyone, so nothing leaks). Object views must fetch their
     object with :func:`get_object_or_404`, which gives 404 outside the person's scope.
+    ``object_perm`` names the permission the object is fetched with when it differs from
+    ``perm``: a reporter opens their own report (``VIEW_INCIDENTS`` scope) with ``REPORT_INCIDENT``.
     """
 
     def decorator(view: F) -> F:
@@ -265,7 +272,7 @@ def require(
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapped.access_requirement = Requirement(perm, model, tuple(methods))  # type: ignore[attr-defined]
+        wrapped.access_requirement = Requirement(perm, model, tuple(methods), object_perm)  # type: ignore[attr-defined]
         return wrapped  # type: ignore[return-value]
 
     return decorator
@@ -277,8 +284,14 @@ def public[V: Callable[..., Any]](view: V) -> V:
     return view
 
 
-def require_api(perm: Perm, *, model: type[models.Model] | None = None) -> Callable[[F], F]:
-    """The API twin of :func:`require`: the bearer token is checked by the router's auth."""
+def require_api(
+    perm: Perm, *, model: type[models.Model] | None = None, object_perm: Perm | None = None
+) -> Callable[[F], F]:
+    """The API twin of :func:`require`: the bearer token is checked by the router's auth.
+
+    ``object_perm`` is, as for :func:`require`, the permission the object is fetched with when
+    it differs from ``perm``.
+    """
 
     def decorator(func: F) -> F:
         @functools.wraps(func)
@@ -287,7 +300,7 @@ def require_api(perm: Perm, *, model: type[models.Model] | None = None) -> Calla
                 raise PermissionDenied
             return func(request, *args, **kwargs)
 
-        wrapped.access_requirement = Requirement(perm, model)  # type: ignore[attr-defined]
+        wrapped.access_requirement = Requirement(perm, model, object_perm=object_perm)  # type: ignore[attr-defined]
         return wrapped  # type: ignore[return-value]
 
     return decorator

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from varna.core.models import Organisation
-from varna.demo import bodies, facilities, people, tree
+from varna.demo import bodies, facilities, incidents, people, tree
 from varna.demo.context import OrgContext, Run, Writer
 from varna.demo.names import ascii_slug, municipality_names
 from varna.demo.personas import EXEMPELKOMMUN, GRANNBY, PASSWORD
@@ -40,6 +40,7 @@ STEPS: list[tuple[str, Step]] = [
     ("people", people.build),
     ("facilities", facilities.build),
     ("bodies", bodies.build),
+    ("incidents", incidents.build),
 ]
 
 # Models written together with their history rows (simple_history), so that every

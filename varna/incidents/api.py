@@ -1,5 +1,281 @@
-"""API for incidents and damage statistics."""
+"""API for incidents and damage statistics.
 
-from ninja import Router
+The same access policy as the pages: a list holds what ``access.scope(user, VIEW_INCIDENTS)``
+lets through (confidential reports only for those who may read them, one's own reports
+always); one case is fetched and checked in one call (a 404 outside the caller's scope, and a
+logged read for a confidential one); writes go through the services. Service validation
+errors are 422 with a message in the caller's language (Swedish by default); a case changed
+by someone else meanwhile is 409.
+"""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Body, Header, Query, Router
+from ninja import Status as Reply
+from ninja.pagination import paginate
+
+from varna.core import access
+from varna.core.access import Perm
+from varna.core.api import ERRORS, ObjectId, Pagination
+from varna.core.models import Node, User
+from varna.core.schemas import ErrorOut
+from varna.incidents import selectors, services, statistics
+from varna.incidents.models import Incident, IncidentType
+from varna.incidents.schemas import (
+    MAX_TEXT,
+    IncidentDetailOut,
+    IncidentFilters,
+    IncidentIn,
+    IncidentOut,
+    IncidentPatch,
+    StatisticsFilters,
+    StatisticsOut,
+)
+from varna.incidents.selectors_handling import ListFilter, handler_list
+from varna.incidents.services.handling import StaleCaseError
+from varna.protection.models import Facility
 
 router = Router(tags=["incidents"])
+
+WRITE_ERRORS: dict[int, Any] = {**ERRORS, 400: ErrorOut, 409: ErrorOut}
+MAX_IDEMPOTENCY_KEY = 80
+STATISTICS_YEARS = 5  # the default period: this year and the four before
+OptionalBody = Body(None)  # an empty PATCH changes nothing (and reaches the access check, not a 422)
+
+
+def _invalid(message: str) -> Reply[dict[str, str]]:
+    return Reply(422, {"detail": message})
+
+
+def _messages(exc: ValidationError) -> str:
+    return " ".join(exc.messages)[:MAX_TEXT]
+
+
+def _case(pk: int) -> Incident:
+    """A case with what the detail shows, once access has been checked (no second read log)."""
+    return Incident.objects.select_related(*selectors.LIST_RELATED, "employment_node", "victim").get(pk=pk)
+
+
+# --- cases -------------------------------------------------------------------------
+
+
+@router.get("/incidents", response={200: list[IncidentOut], **ERRORS}, summary="Incidents")
+@access.require_api(Perm.REPORT_INCIDENT)
+@paginate(Pagination)
+def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]) -> QuerySet[Incident]:
+    """The cases the caller may see, newest first: those of the nodes where they may view incidents
+    (threats and violence only where they may read them), the cases they handle and their own reports.
+
+    People with protected personal data are not named here.
+    """
+    user = request.user
+    type_id: int | None = None
+    if filters.type is not None:
+        type_id = (
+            IncidentType.objects.filter(organisation_id=user.organisation_id, code=filters.type)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if type_id is None:
+            return Incident.objects.none()
+    node = None
+    if filters.node is not None:
+        node = Node.objects.filter(organisation_id=user.organisation_id, pk=filters.node).first()
+        if node is None:
+            return Incident.objects.none()
+    return handler_list(
+        user,
+        ListFilter(
+            status=filters.status or "",
+            incident_type_id=type_id,
+            node=node,
+            date_from=filters.date_from,
+            date_to=filters.date_to,
+        ),
+    )
+
+
+@router.get("/incidents/{id}", response={200: IncidentDetailOut, **ERRORS}, summary="One incident")
+@access.require_api(Perm.REPORT_INCIDENT, model=Incident, object_perm=Perm.VIEW_INCIDENTS)
+def get_incident(request: HttpRequest, id: int = ObjectId) -> Incident:
+    """One case: for its reporter, its handler and those who may view incidents at its node.
+
+    Every read of a confidential case (threats and violence) is logged.
+    """
+    incident = selectors.incident_for(request.user, id, what="api")
+    return _case(incident.pk)
+
+
+@router.post("/incidents", response={200: IncidentDetailOut, 201: IncidentDetailOut, **WRITE_ERRORS}, summary="Report")
+@access.require_api(Perm.REPORT_INCIDENT)
+def report(
+    request: HttpRequest,
+    payload: IncidentIn,
+    idempotency_key: str = Header(
+        "",
+        alias="Idempotency-Key",
+        max_length=MAX_IDEMPOTENCY_KEY,
+        pattern=r"^[\x21-\x7e]*$",
+        description="Any unique text (such as a UUID) per report: sending the same report again with the same key "
+        "gives back the first one (200) instead of a second case (201).",
+    ),
+) -> Reply[Any]:
+    """Report an incident. The reporter gets a receipt by mail and the unit's handlers are told."""
+    user = access.actor(request)
+    org_id = user.organisation_id
+    incident_type = IncidentType.objects.filter(organisation_id=org_id, code=payload.incident_type).first()
+    if incident_type is None:
+        return _invalid(_("Unknown type of event: %(code)s.") % {"code": payload.incident_type})
+    node = Node.objects.filter(organisation_id=org_id, pk=payload.incident_node).first()
+    if node is None:
+        return _invalid(_("There is no unit with that id in your organisation."))
+    facility = None
+    if payload.facility is not None:
+        facility = Facility.objects.filter(organisation_id=org_id, pk=payload.facility).first()
+        if facility is None:
+            return _invalid(_("There is no facility with that id in your organisation."))
+    victim = None
+    if payload.victim is not None:
+        victim = User.objects.filter(organisation_id=org_id, pk=payload.victim, is_active=True).first()
+        if victim is None:
+            return _invalid(_("There is no person with that id in your organisation."))
+    try:
+        incident, created = services.report_incident(
+            actor=user,
+            incident_type=incident_type,
+            occurred_at=payload.occurred_at,
+            incident_node=node,
+            description=payload.description,
+            facility=facility,
+            address=payload.address,
+            immediate_action=payload.immediate_action,
+            severities=payload.severities.model_dump(),
+            injured_count=payload.injured_count,
+            estimated_cost=payload.estimated_cost,
+            victim=victim,
+            police_report_number=payload.police_report_number,
+            police_not_contacted_reason=payload.police_not_contacted_reason,
+            support_offered=payload.support_offered,
+            crisis_group_alerted=payload.crisis_group_alerted,
+            death=payload.death,
+            idempotency_key=idempotency_key,
+        )
+    except ValidationError as exc:
+        return _invalid(_messages(exc))
+    return Reply(201 if created else 200, _case(incident.pk))
+
+
+@router.patch("/incidents/{id}", response={200: IncidentDetailOut, **WRITE_ERRORS}, summary="Handle an incident")
+@access.require_api(Perm.HANDLE_INCIDENTS, model=Incident)
+def handle(request: HttpRequest, id: int = ObjectId, payload: IncidentPatch | None = OptionalBody) -> Reply[Any]:
+    """Change what a case handler may change: the status (through the workflow), the handler and the
+    investigation. Leave out what should stay as it is. All or nothing: if one change is refused,
+    none is made.
+
+    A threat or violence case can only be closed once the police report number, or why the police
+    were not contacted, has been recorded.
+    """
+    user = access.actor(request)
+    incident = selectors.incident_for(user, id, perm=Perm.HANDLE_INCIDENTS, what="api:patch")
+    changes = payload.model_dump(exclude_unset=True) if payload is not None else {}
+    try:
+        with transaction.atomic():
+            _apply(user, incident, changes)
+    except StaleCaseError as exc:
+        return Reply(409, {"detail": _messages(exc)})
+    except ValidationError as exc:
+        return _invalid(_messages(exc))
+    return Reply(200, _case(incident.pk))
+
+
+def _apply(user: User, incident: Incident, changes: dict[str, Any]) -> None:
+    investigation = {
+        name: ("" if value is None and name != "follow_up_on" else value)
+        for name, value in changes.items()
+        if name in ("causes", "contributing_factors", "decided_measures", "follow_up_on", "insurance_claim_reference")
+    }
+    if investigation:
+        services.save_investigation(actor=user, incident=incident, **investigation)
+    if "handler" in changes:
+        if changes["handler"] is None:
+            raise ValidationError(_("A case handler cannot be removed, only replaced by another."))
+        handler = User.objects.filter(organisation_id=incident.organisation_id, pk=changes["handler"]).first()
+        if handler is None:
+            raise ValidationError(_("Choose an active person in the organisation."))
+        services.assign_handler(actor=user, incident=incident, handler=handler)
+    status = changes.get("status")
+    if status is not None and status != incident.status:
+        original = None
+        if changes.get("duplicate_of") is not None:
+            original = Incident.objects.filter(
+                organisation_id=incident.organisation_id, pk=changes["duplicate_of"]
+            ).first()
+            if original is None:
+                raise ValidationError(_("You cannot see a case with that number."))
+        services.change_status(
+            actor=user, incident=incident, to_status=status, expected_status=incident.status, duplicate_of=original
+        )
+
+
+# --- statistics --------------------------------------------------------------------
+
+
+@router.get("/statistics/incidents", response={200: StatisticsOut, **ERRORS}, summary="Damage statistics")
+@access.require_api(Perm.VIEW_STATISTICS)
+def incident_statistics(request: HttpRequest, filters: Query[StatisticsFilters]) -> Any:
+    """Counts and costs of the incidents in the caller's statistics scope, grouped by the database.
+
+    Rejected reports and duplicates do not count. An incident's cost is the sum of its cost lines,
+    or its estimated cost while it has none (``estimated_cost`` says how much of a row that is).
+    Threats and violence count like all others: statistics hold no text and no names.
+    """
+    user = request.user
+    today = timezone.localdate()
+    date_from = filters.date_from or datetime.date(today.year - STATISTICS_YEARS + 1, 1, 1)
+    date_to = filters.date_to or today
+    group_by = tuple(dict.fromkeys(filters.group_by)) or ("year",)
+    empty = {"group_by": list(group_by), "rows": [], "count": 0, "cost": 0, "estimated_cost": 0}
+    type_id = None
+    if filters.type is not None:
+        type_id = (
+            IncidentType.objects.filter(organisation_id=user.organisation_id, code=filters.type)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if type_id is None:
+            return empty
+    node = None
+    if filters.node is not None:
+        node = Node.objects.filter(organisation_id=user.organisation_id, pk=filters.node).first()
+        if node is None:
+            return empty
+    if date_to < date_from:
+        return empty
+    rows = statistics.aggregate(
+        user,
+        group_by=group_by,
+        filters=statistics.StatisticsFilter(
+            date_from=date_from,
+            date_to=date_to,
+            incident_type_id=type_id,
+            node=node,
+            include_near_misses=filters.near_misses,
+            include_false_alarms=filters.false_alarms,
+            node_level=filters.node_level,
+        ),
+    )
+    whole = statistics.total(rows)
+    return {
+        "group_by": list(group_by),
+        "rows": rows,
+        "count": whole.count,
+        "cost": whole.cost,
+        "estimated_cost": whole.estimated_cost,
+    }

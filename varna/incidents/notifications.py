@@ -56,3 +56,63 @@ def incident_reported(incident_id: int) -> None:
     roles = (Role.UNIT_MANAGER, Role.SECURITY_OFFICER) if incident.is_confidential else NOTIFIED_ROLES
     handlers = [u for u in responsible_for(incident.incident_node, roles) if u.pk != incident.reporter_id]
     _send("new_incident", incident, handlers)
+    if incident.is_serious:
+        # Arbetsmiljöverket must be told the same day: the unit manager and the coordinators hear at once.
+        from varna.incidents.tasks import notify_serious_event
+
+        notify_serious_event.enqueue(incident.pk)
+
+
+# --- handling ----------------------------------------------------------------------------
+
+
+def coordinators(organisation_id: int) -> list[User]:
+    """The organisation's active security coordinators."""
+    rows = (
+        RoleAssignment.objects.active()
+        .filter(organisation_id=organisation_id, role=Role.SECURITY_COORDINATOR, user__is_active=True)
+        .select_related("user")
+    )
+    return list({row.user_id: row.user for row in rows}.values())
+
+
+def _load(incident_id: int) -> Incident:
+    return Incident.objects.select_related("incident_type", "incident_node", "reporter", "handler").get(pk=incident_id)
+
+
+def _managers_or_handler(incident: Incident) -> list[User]:
+    """The case handler if there is one, else the unit manager(s) of the event's node."""
+    if incident.handler is not None and incident.handler.is_active:
+        return [incident.handler]
+    return responsible_for(incident.incident_node, (Role.UNIT_MANAGER,))
+
+
+def incident_closed(incident_id: int) -> None:
+    """Tell the reporter that their case is closed."""
+    incident = _load(incident_id)
+    _send("closed", incident, [incident.reporter])
+
+
+def handler_assigned(incident_id: int) -> None:
+    """Tell the new case handler (händelseansvarig) that the case is theirs."""
+    incident = _load(incident_id)
+    if incident.handler is not None:
+        _send("assigned", incident, [incident.handler])
+
+
+def serious_event(incident_id: int) -> None:
+    """A serious event: the unit manager and the coordinators must see that Arbetsmiljöverket is told today."""
+    incident = _load(incident_id)
+    recipients = responsible_for(incident.incident_node, (Role.UNIT_MANAGER,)) + coordinators(incident.organisation_id)
+    _send("serious_event", incident, recipients)
+
+
+def authority_reminder(incident: Incident) -> None:
+    """Arbetsmiljöverket's notification is still not recorded for a serious event."""
+    recipients = _managers_or_handler(incident) + coordinators(incident.organisation_id)
+    _send("authority_reminder", incident, recipients)
+
+
+def follow_up_reminder(incident: Incident) -> None:
+    """The case's follow-up date has come."""
+    _send("follow_up_reminder", incident, _managers_or_handler(incident))

@@ -1,4 +1,4 @@
-"""Import of the node tree and the staff list from CSV and Excel files.
+"""Import of the node tree, the staff list and historic incidents from CSV and Excel files.
 
 Swedish HR and finance systems export CSV (often semicolon-separated cp1252)
 or Excel workbooks. :func:`read_table` turns any bytes into rows of text, or a
@@ -13,6 +13,7 @@ transaction, with history records naming the acting user. With
 The web flow keeps a validated upload under ``MEDIA_ROOT/imports/`` until the
 user confirms it (:mod:`varna.core.imports.uploads`). The parts: ``files`` reads
 CSV and .xlsx, ``nodes`` and ``people`` validate and write, ``base`` holds the report.
+Historic incidents are imported by :mod:`varna.incidents.imports` with the same parts.
 """
 
 from __future__ import annotations
@@ -40,5 +41,9 @@ __all__ = [
 def import_file(
     *, kind: str, organisation: Organisation, actor: User | None, file_name: str, data: bytes, dry_run: bool = False
 ) -> ImportReport:
+    if kind == ImportKind.INCIDENTS:
+        from varna.incidents.imports import import_incidents  # the incidents app builds on core, not the reverse
+
+        return import_incidents(organisation=organisation, actor=actor, file_name=file_name, data=data, dry_run=dry_run)
     importer = import_nodes if kind == ImportKind.NODES else import_people
     return importer(organisation=organisation, actor=actor, file_name=file_name, data=data, dry_run=dry_run)

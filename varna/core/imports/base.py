@@ -23,6 +23,7 @@ BATCH = 500
 class ImportKind(models.TextChoices):
     NODES = "nodes", gettext_lazy("The organisation (node tree)")
     PEOPLE = "people", gettext_lazy("Staff with units and roles")
+    INCIDENTS = "incidents", gettext_lazy("Historic incidents from a previous system")
 
 
 # --- reports -----------------------------------------------------------------------

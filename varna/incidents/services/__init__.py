@@ -1,5 +1,46 @@
 """Every write about incidents. Split by concern; import from here."""
 
+from varna.incidents.services.accounting import (
+    add_accounting_segment,
+    add_accounting_value,
+    delete_accounting_segment,
+    delete_accounting_value,
+    ensure_accounting_defaults,
+    validate_accounting_code,
+)
+from varna.incidents.services.attachments import add_attachment, add_attachments, report_incident_with_attachments
+from varna.incidents.services.handling import (
+    StaleCaseError,
+    add_cost_line,
+    add_note,
+    assign_handler,
+    change_status,
+    delete_cost_line,
+    record_authority_notified,
+    save_investigation,
+)
+from varna.incidents.services.reminders import send_due_reminders
 from varna.incidents.services.reporting import ensure_defaults, report_incident
 
-__all__ = ["ensure_defaults", "report_incident"]
+__all__ = [
+    "StaleCaseError",
+    "add_accounting_segment",
+    "add_accounting_value",
+    "add_attachment",
+    "add_attachments",
+    "add_cost_line",
+    "add_note",
+    "assign_handler",
+    "change_status",
+    "delete_accounting_segment",
+    "delete_accounting_value",
+    "delete_cost_line",
+    "ensure_accounting_defaults",
+    "ensure_defaults",
+    "record_authority_notified",
+    "report_incident",
+    "report_incident_with_attachments",
+    "save_investigation",
+    "send_due_reminders",
+    "validate_accounting_code",
+]

@@ -1,4 +1,4 @@
-"""``varna import nodes|people FILE``: import the node tree or the staff list from CSV or Excel."""
+"""``varna import nodes|people|incidents FILE``: import the node tree, the staff list or historic incidents."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from varna.core.models import Organisation, User
 
 class Command(BaseCommand):
     help = (
-        "Import the node tree (nodes) or the staff list with units and roles (people) from a CSV or .xlsx file. "
+        "Import the node tree (nodes), the staff list with units and roles (people) or historic incidents from a "
+        "previous system (incidents) from a CSV or .xlsx file. "
         "Every row is checked first; if any row is wrong, the errors are printed, nothing is written and the "
         "exit code is 1. See docs/guide/import.md for the columns."
     )
@@ -27,7 +28,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--organisation", help="The organisation's short name (slug); needed when there is more than one."
         )
-        parser.add_argument("--actor", help="The user name recorded in the change history as having imported.")
+        parser.add_argument(
+            "--actor",
+            help="The user name recorded in the change history as having imported; for incidents also the "
+            "reporter of rows without one.",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Check the file and report; write nothing.")
 
     def handle(self, *args: Any, **options: Any) -> None:

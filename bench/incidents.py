@@ -1,0 +1,475 @@
+"""Benchmark of incidents at scale: reporting, the lists, the statistics, and queries per page.
+
+Run it against PostgreSQL through the throw-away cluster of ``scripts/postgres.sh``::
+
+    scripts/postgres.sh .venv/bin/python bench/incidents.py --scale 170
+
+What it does, in order (every step prints what it does and how long it took):
+
+1. Fills two databases with the demo data: ``--small-scale`` (default 1) in ``<db>_small``
+   and ``--scale`` (default 170, about 500,000 incidents) in the database of ``DATABASE_URL``,
+   timing ``varna demo`` for the large one. ``--reuse`` skips this when the data is there.
+2. Counts the SQL queries of each page and API call at both sizes, with Django's test client
+   and ``CaptureQueriesContext`` (in a subprocess per database): the count must not grow with
+   the data.
+3. Starts gunicorn (``varna serve``, production settings) on 127.0.0.1 and sends it requests from
+   this process, one at a time and a bounded number per scenario (``--requests``), in
+   ``--runs`` runs after a warm-up. Reported: p50, p95 and p99 per run and their medians.
+4. Times the statistics aggregate against the plain SQL that computes the same figures
+   (``statistics.plain_sql_aggregate``), alternating the two in this process.
+
+Results are printed as JSON and written to ``bench/results/incidents-<date>.json``. Nothing
+here is a test: the targets are checked and reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import platform
+import re
+import secrets
+import socket
+import statistics as stats
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+VARNA = str(ROOT / ".venv" / "bin" / "varna")
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+RESULTS = ROOT / "bench" / "results"
+
+TARGETS_MS = {"submit": 50, "list": 100, "statistics": 300}
+MAX_QUERIES = 15
+
+# (name, kind, path): kind "api" (bearer token) or "page" (logged-in session).
+LIST_FILTER = "status=closed&node={admin}&date_from={year}-01-01&date_to={year}-12-31"
+READS = [
+    ("list page: open cases", "page", "/incidents/"),
+    ("list page: closed, one administration, one year", "page", "/incidents/?" + LIST_FILTER),
+    ("list page: unit manager", "manager-page", "/incidents/?status="),
+    ("list API: closed, one administration, one year", "api", "/api/v1/incidents?limit=50&" + LIST_FILTER),
+    ("list API: all, page 3", "api", "/api/v1/incidents?limit=50&offset=100"),
+    ("statistics page", "page", "/incidents/statistics/"),
+    ("statistics API: year x type", "api", "/api/v1/statistics/incidents?group_by=year&group_by=type"),
+]  # fmt: skip
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.datetime.now().astimezone():%H:%M:%S}] {message}", flush=True)
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def summary(runs: list[list[float]]) -> dict[str, Any]:
+    """Per run p50/p95/p99 in ms, and the median of each over the runs."""
+    per_run = [{"p50": percentile(r, 50), "p95": percentile(r, 95), "p99": percentile(r, 99)} for r in runs]
+    return {
+        "runs": [{k: round(v, 1) for k, v in run.items()} for run in per_run],
+        "median": {k: round(stats.median(run[k] for run in per_run), 1) for k in ("p50", "p95", "p99")},
+        "requests": sum(len(r) for r in runs),
+    }
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def base_env(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="varna.settings",
+        VARNA_SECRET_KEY=env.get("VARNA_SECRET_KEY") or secrets.token_urlsafe(50),
+        VARNA_HTTPS="0",
+        VARNA_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        VARNA_MANIFEST_STATIC="0",
+        VARNA_EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        VARNA_LOG_LEVEL="WARNING",
+        VARNA_DB_CONN_MAX_AGE="600",
+    )
+    return env
+
+
+def run(cmd: list[str], env: dict[str, str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, env=env, check=True, text=True, cwd=ROOT, **kwargs)
+
+
+# --- 1. data ----------------------------------------------------------------------------
+
+
+def execute(database_url: str, statement: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        cursor = conn.execute(statement, params)  # type: ignore[arg-type]
+        return cursor.fetchall() if cursor.description else []
+
+
+def create_database(database_url: str, name: str) -> None:
+    admin = with_database(database_url, "postgres")
+    if not execute(admin, "SELECT 1 FROM pg_database WHERE datname = %s", (name,)):
+        execute(admin, f'CREATE DATABASE "{name}"')
+
+
+def has_demo(env: dict[str, str]) -> bool:
+    code = "from varna.core.models import Organisation; print(Organisation.objects.exists())"
+    out = run([VARNA, "manage", "shell", "-c", code], env, capture_output=True).stdout
+    return out.strip().endswith("True")
+
+
+def fill(env: dict[str, str], scale: float, reuse: bool) -> float | None:
+    """Migrate and generate the demo data; return how long ``varna demo`` took (None if reused)."""
+    run([VARNA, "manage", "migrate", "--no-input", "--verbosity=0"], env)
+    if reuse and has_demo(env):
+        log(f"reusing the demo data in {urlsplit(env['DATABASE_URL']).path}")
+        return None
+    started = time.perf_counter()
+    run([VARNA, "demo", "--scale", str(scale)], env)
+    seconds = time.perf_counter() - started
+    execute(env["DATABASE_URL"], "VACUUM ANALYZE")
+    return seconds
+
+
+# --- 2. queries per page (a subprocess per database) --------------------------------------
+
+
+def query_counts_here() -> dict[str, Any]:
+    """Run inside Django: the queries of each page and API call for the coordinator and a unit manager."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from varna.core.models import Node, User
+    from varna.core.tokens import issue_token
+    from varna.incidents.models import Incident
+
+    coordinator = User.objects.get(username="samordnare")
+    manager = User.objects.get(username="chef.solrosen")
+    reporter = User.objects.get(username="anstalld")
+    admin = Node.objects.get(organisation=coordinator.organisation, name="Barn- och utbildningsförvaltningen")
+    fill_in = {"admin": admin.pk, "year": datetime.datetime.now().astimezone().date().year - 1}
+    clients = {"page": Client(), "manager-page": Client(), "api": Client()}
+    clients["page"].force_login(coordinator)
+    clients["manager-page"].force_login(manager)
+    token = issue_token(user=coordinator, actor=coordinator)
+    reporter_token = issue_token(user=reporter, actor=reporter)
+    case = Incident.objects.filter(organisation=coordinator.organisation).order_by("-pk").first()
+    assert case is not None
+    pages = [(name, kind, path.format(**fill_in)) for name, kind, path in READS]
+    pages += [
+        ("case page", "page", f"/incidents/{case.pk}/"),
+        ("case API", "api", f"/api/v1/incidents/{case.pk}"),
+        ("report form", "page", "/incidents/report/"),
+    ]
+    counts: dict[str, Any] = {"incidents": Incident.objects.count()}
+    for name, kind, path in pages:
+        headers = {"Authorization": f"Bearer {token}"} if kind == "api" else {}
+        clients[kind].get(path, headers=headers)  # warm caches (sessions, grants) as a running server has them
+        with CaptureQueriesContext(connection) as ctx:
+            response = clients[kind].get(path, headers=headers)
+        counts[name] = {"status": response.status_code, "queries": len(ctx.captured_queries)}
+    body = {
+        "incident_type": "vandalism",
+        "occurred_at": datetime.datetime.now().astimezone().isoformat(),
+        "incident_node": reporter.employment_node_id,
+        "description": "Klotter (mätning av antal frågor).",
+    }
+    with CaptureQueriesContext(connection) as ctx:
+        response = Client().post(
+            "/api/v1/incidents",
+            json.dumps(body),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {reporter_token}", "Idempotency-Key": str(uuid.uuid4())},
+        )
+    counts["report API (POST)"] = {"status": response.status_code, "queries": len(ctx.captured_queries)}
+    return counts
+
+
+def query_counts(env: dict[str, str]) -> dict[str, Any]:
+    out = run([PYTHON, __file__, "--query-counts-here"], env, capture_output=True).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+# --- 3. latency over HTTP -------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], port: int, workers: int) -> Iterator[str]:
+    import requests
+
+    process = subprocess.Popen(
+        [VARNA, "serve", "--port", str(port), "--workers", str(workers)],
+        env=env | {"GUNICORN_CMD_ARGS": "--timeout 120"},
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            with contextlib.suppress(requests.ConnectionError):
+                if requests.get(f"{base}/login/", timeout=5).status_code < 500:
+                    break
+            time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def token_for(env: dict[str, str], username: str) -> str:
+    return run([VARNA, "token", username], env, capture_output=True).stdout.strip().splitlines()[-1]
+
+
+def login(base: str, username: str) -> Any:
+    import requests
+
+    from varna.demo.personas import PASSWORD
+
+    session = requests.Session()
+    page = session.get(f"{base}/login/")
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    if match is None:
+        raise RuntimeError("no CSRF token on the login page")
+    response = session.post(
+        f"{base}/login/",
+        data={"csrfmiddlewaretoken": match[1], "username": username, "password": PASSWORD},
+        headers={"Referer": f"{base}/login/"},
+        allow_redirects=False,
+    )
+    if response.status_code != 302:
+        raise RuntimeError(f"log-in as {username} failed: {response.status_code}")
+    return session
+
+
+def timed(call: Callable[[], Any], count: int, warmup: int) -> list[float]:
+    for _ in range(warmup):
+        call()
+    times = []
+    for _ in range(count):
+        started = time.perf_counter()
+        response = call()
+        times.append((time.perf_counter() - started) * 1000)
+        if response.status_code >= 400:
+            raise RuntimeError(f"{response.request.method} {response.url}: {response.status_code}")
+    return times
+
+
+def latencies(env: dict[str, str], args: argparse.Namespace, fill_in: dict[str, Any]) -> dict[str, Any]:
+    import requests
+
+    port = free_port()
+    results: dict[str, Any] = {}
+    reporter_token = token_for(env, "anstalld")
+    coordinator_token = token_for(env, "samordnare")
+    with gunicorn(env, port, args.workers) as base:
+        sessions = {
+            "page": login(base, "samordnare"),
+            "manager-page": login(base, "chef.solrosen"),
+            "api": requests.Session(),
+        }
+        sessions["api"].headers["Authorization"] = f"Bearer {coordinator_token}"
+        reporter = requests.Session()
+        reporter.headers["Authorization"] = f"Bearer {reporter_token}"
+
+        def submit() -> Any:
+            body = {
+                "incident_type": "vandalism",
+                "occurred_at": datetime.datetime.now().astimezone().isoformat(),
+                "incident_node": fill_in["reporter_node"],
+                "description": "Klotter på gaveln (belastningstest).",
+            }
+            return reporter.post(f"{base}/api/v1/incidents", json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+
+        scenarios: list[tuple[str, Callable[[], Any]]] = [("submit: report API (POST)", submit)]
+        for name, kind, path in READS:
+            url = base + path.format(**fill_in)
+            scenarios.append((name, lambda url=url, kind=kind: sessions[kind].get(url)))  # type: ignore[misc]
+        for name, call in scenarios:
+            runs = [timed(call, args.requests, warmup=10) for _ in range(args.runs)]
+            results[name] = summary(runs)
+            log(f"{name}: median p95 {results[name]['median']['p95']} ms")
+    return results
+
+
+# --- 4. the aggregate against plain SQL -----------------------------------------------------
+
+
+def aggregate_vs_sql_here(count: int) -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from varna.core.models import User
+    from varna.incidents import statistics
+
+    coordinator = User.objects.get(username="samordnare")
+    today = timezone.localdate()
+    filters = statistics.StatisticsFilter.for_years(today.year - 4, today.year)
+    orm: list[float] = []
+    sql: list[float] = []
+    for i in range(count + 5):
+        for target, call in (
+            (orm, lambda: statistics.aggregate(coordinator, group_by=("year", "type"), filters=filters)),
+            (
+                sql,
+                lambda: statistics.plain_sql_aggregate(
+                    organisation_id=coordinator.organisation_id, date_from=filters.date_from, date_to=filters.date_to
+                ),
+            ),
+        ):
+            started = time.perf_counter()
+            rows = call()
+            if i >= 5:  # warm-up
+                target.append((time.perf_counter() - started) * 1000)
+    same = sorted((r.year, r.incident_type_id, r.count, r.cost) for r in rows)  # the last plain SQL rows
+    orm_rows = statistics.aggregate(coordinator, group_by=("year", "type"), filters=filters)
+    return {
+        "aggregate": summary([orm]),
+        "plain_sql": summary([sql]),
+        "same_figures": same == sorted((r.year, r.incident_type_id, r.count, r.cost) for r in orm_rows),
+        "ratio_p50": round(stats.median(orm) / stats.median(sql), 2),
+    }
+
+
+# --- main -------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    cpu = ""
+    with contextlib.suppress(OSError):
+        cpu = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if "model name" in line
+            ),
+            "",
+        )
+    memory = ""
+    with contextlib.suppress(OSError, StopIteration):
+        kb = int(
+            next(
+                line.split()[1]
+                for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")
+            )
+        )
+        memory = f"{kb / 1024 / 1024:.0f} GiB"
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory": memory,
+        "python": platform.python_version(),
+        "load_before": os.getloadavg(),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=170.0, help="Demo scale of the large database (170: ~500k).")
+    parser.add_argument("--small-scale", type=float, default=1.0, help="Demo scale of the small database.")
+    parser.add_argument("--runs", type=int, default=3, help="Runs per scenario (default 3).")
+    parser.add_argument("--requests", type=int, default=100, help="Timed requests per run and scenario.")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers.")
+    parser.add_argument("--reuse", action="store_true", help="Keep demo data that is already there.")
+    parser.add_argument("--query-counts-here", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--aggregate-here", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    if args.query_counts_here:
+        print(json.dumps(query_counts_here()))
+        return 0
+    if args.aggregate_here:
+        print(json.dumps(aggregate_vs_sql_here(args.aggregate_here)))
+        return 0
+
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        print("DATABASE_URL must point at PostgreSQL: run through scripts/postgres.sh", file=sys.stderr)
+        return 2
+    large_env = base_env(database_url)
+    small_name = urlsplit(database_url).path.strip("/") + "_small"
+    small_env = base_env(with_database(database_url, small_name))
+    result: dict[str, Any] = {
+        "date": datetime.datetime.now().astimezone().date().isoformat(),
+        "machine": machine(),
+        "scale": args.scale,
+        "small_scale": args.small_scale,
+        "runs": args.runs,
+        "requests_per_run": args.requests,
+        "workers": args.workers,
+        "targets_ms": TARGETS_MS,
+    }
+
+    log(f"small database ({small_name}) at scale {args.small_scale}")
+    create_database(database_url, small_name)
+    fill(small_env, args.small_scale, args.reuse)
+    log(f"large database at scale {args.scale}")
+    result["demo_seconds"] = fill(large_env, args.scale, args.reuse)
+    log(f"varna demo --scale {args.scale}: {result['demo_seconds']} s")
+
+    log("queries per page at both sizes")
+    result["queries"] = {"small": query_counts(small_env), "large": query_counts(large_env)}
+
+    code = (
+        "import json; from varna.core.models import Node, User; c = User.objects.get(username='samordnare'); "
+        "a = Node.objects.get(organisation=c.organisation, name='Barn- och utbildningsförvaltningen'); "
+        "r = User.objects.get(username='anstalld'); print(json.dumps([a.pk, r.employment_node_id]))"
+    )
+    admin, reporter_node = json.loads(
+        run([VARNA, "manage", "shell", "-c", code], large_env, capture_output=True).stdout.strip().splitlines()[-1]
+    )
+    fill_in = {
+        "admin": admin,
+        "year": datetime.datetime.now().astimezone().date().year - 1,
+        "reporter_node": reporter_node,
+    }
+
+    log("latency over HTTP")
+    result["latency_ms"] = latencies(large_env, args, fill_in)
+
+    log("the statistics aggregate against plain SQL")
+    out = run([PYTHON, __file__, "--aggregate-here", str(args.requests)], large_env, capture_output=True).stdout
+    result["aggregate_vs_sql_ms"] = json.loads(out.strip().splitlines()[-1])
+    result["machine"]["load_after"] = os.getloadavg()
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"incidents-{result['date']}-scale{args.scale:g}.json"
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    log(f"written to {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

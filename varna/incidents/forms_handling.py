@@ -1,0 +1,261 @@
+"""Forms for handling cases and configuring the accounting code string. Thin: the services decide."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from varna.core.models import User
+from varna.incidents import selectors_handling
+from varna.incidents.models import TRANSITIONS, Incident, IncidentType, Status
+from varna.incidents.services.accounting import validate_accounting_code
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ListFilterForm(forms.Form):
+    q = forms.CharField(label=_("Case number"), required=False, max_length=20)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    incident_type = forms.TypedChoiceField(label=_("Type of event"), required=False, coerce=int, empty_value=None)
+    node = forms.TypedChoiceField(label=_("Unit (with units below)"), required=False, coerce=int, empty_value=None)
+    date_from = forms.DateField(label=_("From date"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("To date"), required=False, widget=DATE)
+    attention = forms.ChoiceField(
+        label=_("Needs attention"),
+        required=False,
+        choices=[
+            ("", _("All cases")),
+            (selectors_handling.OVERDUE, _("Follow-up date passed")),
+            (selectors_handling.AUTHORITY, _("Arbetsmiljöverket not notified")),
+        ],
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._choice("status").choices = [("", _("All")), ("open", _("Open cases")), *Status.choices]
+        types = IncidentType.objects.filter(organisation_id=user.organisation_id).values_list("pk", "name")
+        self._choice("incident_type").choices = [("", _("All types")), *types]
+        nodes = selectors_handling.filter_nodes(user)
+        top = min((depth for _pk, _name, depth in nodes), default=1)
+        self._choice("node").choices = [
+            ("", _("All units")),
+            *[(pk, "\u00a0\u00a0" * (depth - top) + name) for pk, name, depth in nodes],
+        ]
+
+    def _choice(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
+        return field
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date cannot be before the start date."))
+        return data
+
+
+class TransitionForm(forms.Form):
+    expected_status = forms.CharField(widget=forms.HiddenInput)
+    to_status = forms.ChoiceField(label=_("New status"))
+    duplicate_number = forms.CharField(
+        label=_("Original case number (for a duplicate)"),
+        required=False,
+        max_length=20,
+        help_text=_("Only when the case is a duplicate, for example 2025-00012."),
+    )
+    note = forms.CharField(
+        label=_("Comment (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, incident: Incident, user: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"expected_status": incident.status})
+        kwargs.setdefault("prefix", "transition")
+        super().__init__(*args, **kwargs)
+        self.incident = incident
+        self.user = user
+        # Any status is accepted so that a stale form reaches the service, which says the case has changed;
+        # only the statuses that may follow the current one are offered.
+        field = self.fields["to_status"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
+        field.choices = Status.choices
+        field.widget.choices = [(s, Status(s).label) for s in TRANSITIONS.get(incident.status, ())]
+        if Status.DUPLICATE not in TRANSITIONS.get(incident.status, ()):
+            del self.fields["duplicate_number"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["duplicate_of"] = None
+        if data.get("to_status") == Status.DUPLICATE:
+            number = data.get("duplicate_number", "")
+            if not number:
+                self.add_error("duplicate_number", _("Give the case number of the original case."))
+            else:
+                original = selectors_handling.find_case(self.user, number)
+                if original is None:
+                    self.add_error("duplicate_number", _("You cannot see a case with that number."))
+                data["duplicate_of"] = original
+        return data
+
+
+class AssignForm(forms.Form):
+    handler = forms.ModelChoiceField(label=_("Case handler"), queryset=User.objects.none(), required=False)
+    other = forms.CharField(
+        label=_("Or someone else: user name, e-mail or employee number"), required=False, max_length=150
+    )
+
+    def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "assign")
+        super().__init__(*args, **kwargs)
+        self.incident = incident
+        field = self.fields["handler"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
+        field.queryset = selectors_handling.handler_candidates(incident)
+        field.initial = incident.handler_id
+        field.empty_label = _("Choose a person")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        other = data.get("other", "")
+        if other:
+            person = selectors_handling.find_person(self.incident.organisation_id, other)
+            if person is None:
+                self.add_error(
+                    "other", _("No active person in the organisation has that user name, e-mail or employee number.")
+                )
+            data["handler"] = person
+        elif not data.get("handler"):
+            self.add_error("handler", _("Choose the person who will handle the case."))
+        return data
+
+
+class InvestigationForm(forms.ModelForm[Incident]):
+    class Meta:
+        model = Incident
+        fields = (
+            "causes",
+            "contributing_factors",
+            "decided_measures",
+            "follow_up_on",
+            "insurance_claim_reference",
+            "police_report_number",
+            "police_not_contacted_reason",
+            "support_offered",
+            "crisis_group_alerted",
+        )
+        widgets = {
+            "causes": forms.Textarea(attrs={"rows": 3}),
+            "contributing_factors": forms.Textarea(attrs={"rows": 3}),
+            "decided_measures": forms.Textarea(attrs={"rows": 3}),
+            "police_not_contacted_reason": forms.Textarea(attrs={"rows": 2}),
+            "follow_up_on": DATE,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "investigation")
+        super().__init__(*args, **kwargs)
+        if not self.instance.is_confidential:
+            # Threats and violence only: the police rule for closing, support and the crisis group.
+            for name in ("police_not_contacted_reason", "support_offered", "crisis_group_alerted"):
+                del self.fields[name]
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount in kronor as people write it: ``1 200,50``, ``1200.50`` or ``1200``."""
+    cleaned = text.replace("\u00a0", "").replace(" ", "").replace("kr", "").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise forms.ValidationError(_("Write the amount in kronor, for example 1 200,50.")) from exc
+    if not value.is_finite() or value <= 0:
+        raise forms.ValidationError(_("The amount must be more than zero."))
+    if value != value.quantize(Decimal("0.01")) or value >= Decimal("1000000000000"):
+        raise forms.ValidationError(_("Write the amount in kronor with at most two decimals."))
+    return value
+
+
+class CostLineForm(forms.Form):
+    expected_total = forms.CharField(widget=forms.HiddenInput)
+    amount = forms.CharField(
+        label=_("Amount (SEK)"), max_length=30, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    accounting_code = forms.CharField(label=_("Accounting code string"), max_length=200)
+    description = forms.CharField(label=_("What the cost is for (optional)"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, incident: Incident, code_format: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "cost")
+        kwargs.setdefault("initial", {"expected_total": str(incident.total_cost)})
+        super().__init__(*args, **kwargs)
+        self.incident = incident
+        if code_format:
+            self.fields["accounting_code"].help_text = _("Written as %(format)s, separated by hyphens.") % {
+                "format": code_format
+            }
+
+    def clean_amount(self) -> Decimal:
+        return parse_amount(self.cleaned_data["amount"])
+
+    def clean_expected_total(self) -> Decimal | None:
+        try:
+            return Decimal(self.cleaned_data["expected_total"])
+        except InvalidOperation:
+            return None
+
+    def clean_accounting_code(self) -> str:
+        return validate_accounting_code(
+            organisation_id=self.incident.organisation_id, code=self.cleaned_data["accounting_code"]
+        )
+
+
+class CostDeleteForm(forms.Form):
+    line = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AuthorityForm(forms.Form):
+    notified_at = forms.DateTimeField(
+        label=_("When Arbetsmiljöverket was notified"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "authority")
+        kwargs.setdefault("initial", {"notified_at": timezone.localtime().replace(second=0, microsecond=0)})
+        super().__init__(*args, **kwargs)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "note")
+        super().__init__(*args, **kwargs)
+
+
+class ConfidentialLogFilterForm(forms.Form):
+    q = forms.CharField(label=_("Case number"), required=False, max_length=20)
+
+
+# --- accounting configuration ------------------------------------------------------
+
+
+class SegmentForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=40, help_text=_("Lower-case letters, for example projekt."))
+    name = forms.CharField(label=_("Name"), max_length=80)
+    required = forms.BooleanField(label=_("Required"), required=False, initial=True)
+
+
+class ValueForm(forms.Form):
+    segment = forms.IntegerField(widget=forms.HiddenInput)
+    value = forms.CharField(label=_("Value"), max_length=20)
+    name = forms.CharField(label=_("Name (optional)"), max_length=120, required=False)
+
+
+class DeleteForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,0 +1,320 @@
+"""Handling a case: the workflow, the handler, the investigation, costs, notes and Arbetsmiljöverket.
+
+Every function takes ``actor=``, checks that the actor may handle the case, locks the case row
+and writes the timeline in the same transaction. Mail goes out after the commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from varna.core import access
+from varna.core.access import Perm
+from varna.core.models import User
+from varna.incidents import notifications
+from varna.incidents.models import (
+    FINAL_STATUSES,
+    TRANSITIONS,
+    CostLine,
+    Incident,
+    Status,
+    TimelineEntry,
+    TimelineKind,
+)
+from varna.incidents.services.accounting import ensure_accounting_defaults, validate_accounting_code
+
+# The same note from the same person within this time is a double submit, not a second note.
+DOUBLE_SUBMIT_WINDOW = datetime.timedelta(minutes=2)
+
+
+class StaleCaseError(ValidationError):
+    """The case changed after the form was shown: nothing was changed."""
+
+    def __init__(self) -> None:
+        super().__init__(_("The case has been changed by someone else. Reload the page."), code="stale")
+
+
+def _lock(actor: User, incident: Incident) -> Incident:
+    """The case row, locked for this transaction, after checking that ``actor`` may handle it."""
+    if not access.can(actor, Perm.HANDLE_INCIDENTS, incident):
+        raise PermissionDenied
+    return Incident.objects.select_for_update().get(pk=incident.pk)
+
+
+def _timeline(incident: Incident, actor: User | None, kind: str, **fields: Any) -> TimelineEntry:
+    return TimelineEntry.objects.create(
+        organisation_id=incident.organisation_id,
+        incident=incident,
+        at=fields.pop("at", None) or timezone.now(),
+        actor=actor,
+        kind=kind,
+        **fields,
+    )
+
+
+def _save(incident: Incident, actor: User, fields: list[str]) -> None:
+    incident._history_user = actor  # type: ignore[attr-defined]
+    incident.save(update_fields=fields)
+
+
+def allowed_transitions(incident: Incident) -> tuple[str, ...]:
+    return TRANSITIONS.get(incident.status, ())
+
+
+@transaction.atomic
+def change_status(
+    *,
+    actor: User,
+    incident: Incident,
+    to_status: str,
+    expected_status: str,
+    note: str = "",
+    duplicate_of: Incident | None = None,
+) -> Incident:
+    """Move the case on in the workflow (models.TRANSITIONS), recorded on the timeline.
+
+    ``expected_status`` is the status the person saw: if the case has moved since (another
+    person, a second click), nothing changes and :class:`StaleCaseError` is raised.
+    """
+    locked = _lock(actor, incident)
+    if locked.status != expected_status:
+        raise StaleCaseError
+    if to_status not in allowed_transitions(locked):
+        raise ValidationError(
+            _("A case that is %(current)s cannot be set to %(new)s.")
+            % {"current": Status(locked.status).label.lower(), "new": _status_label(to_status).lower()},
+            code="transition",
+        )
+    if to_status == Status.CLOSED and locked.is_confidential and not _police_recorded(locked):
+        raise ValidationError(
+            _(
+                "A threat or violence case cannot be closed until the police report number, or the reason "
+                "why the police were not contacted, has been recorded under Investigation."
+            ),
+            code="police",
+        )
+    fields = ["status", "closed_at", "duplicate_of"]
+    if to_status == Status.DUPLICATE:
+        if duplicate_of is None:
+            raise ValidationError(_("Give the case number of the original case."), code="duplicate_missing")
+        original = _check_original(actor, locked, duplicate_of)
+        locked.duplicate_of = original
+    else:
+        locked.duplicate_of = None
+    from_status = locked.status
+    locked.status = to_status
+    locked.closed_at = timezone.now() if to_status in FINAL_STATUSES else None
+    _save(locked, actor, fields)
+    _timeline(
+        locked,
+        actor,
+        TimelineKind.STATUS,
+        from_status=from_status,
+        to_status=to_status,
+        note=note.strip() or (locked.duplicate_of.number if locked.duplicate_of else ""),
+    )
+    if to_status == Status.CLOSED:
+        pk = locked.pk
+        transaction.on_commit(lambda: notifications.incident_closed(pk))
+    return locked
+
+
+def _police_recorded(incident: Incident) -> bool:
+    return bool(incident.police_report_number.strip() or incident.police_not_contacted_reason.strip())
+
+
+def _status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else value
+
+
+def _check_original(actor: User, incident: Incident, original: Incident) -> Incident:
+    if original.pk == incident.pk:
+        raise ValidationError(_("A case cannot be a duplicate of itself."), code="duplicate_self")
+    if original.organisation_id != incident.organisation_id or not access.can(actor, Perm.VIEW_INCIDENTS, original):
+        raise ValidationError(_("You cannot see a case with that number."), code="duplicate_unknown")
+    if original.status == Status.DUPLICATE:
+        raise ValidationError(
+            _("Case %(number)s is itself a duplicate. Point at the original case instead.")
+            % {"number": original.number},
+            code="duplicate_chain",
+        )
+    return original
+
+
+def can_be_handler(person: User, incident: Incident) -> bool:
+    """An active person of the organisation; for threats and violence, only those who may read such cases."""
+    if not person.is_active or person.organisation_id != incident.organisation_id:
+        return False
+    if incident.is_confidential:
+        return access.has_perm(person, Perm.VIEW_CONFIDENTIAL, incident.incident_node)
+    return True
+
+
+@transaction.atomic
+def assign_handler(*, actor: User, incident: Incident, handler: User) -> Incident:
+    """Hand the case to a named person (händelseansvarig), who is told by mail."""
+    locked = _lock(actor, incident)
+    if not can_be_handler(handler, locked):
+        if locked.is_confidential and handler.is_active and handler.organisation_id == locked.organisation_id:
+            raise ValidationError(
+                _(
+                    "A threat or violence case can only be handed to a unit manager, security officer or "
+                    "coordinator for the unit."
+                ),
+                code="handler_confidential",
+            )
+        raise ValidationError(_("Choose an active person in the organisation."), code="handler_invalid")
+    if locked.handler_id == handler.pk:
+        return locked  # already theirs: a double submit
+    locked.handler = handler
+    _save(locked, actor, ["handler"])
+    _timeline(locked, actor, TimelineKind.HANDLER, note=str(handler))
+    if handler.pk != actor.pk:
+        pk = locked.pk
+        transaction.on_commit(lambda: notifications.handler_assigned(pk))
+    return locked
+
+
+INVESTIGATION_FIELDS = (
+    "causes",
+    "contributing_factors",
+    "decided_measures",
+    "follow_up_on",
+    "insurance_claim_reference",
+    "police_report_number",
+    "police_not_contacted_reason",
+    "support_offered",
+    "crisis_group_alerted",
+)
+
+
+@transaction.atomic
+def save_investigation(*, actor: User, incident: Incident, **values: Any) -> Incident:
+    """Record causes, contributing factors, decided measures, the follow-up date and references.
+
+    Decided measures are free text for now; links to risk-management measures and action plans
+    come with the risk module.
+    """
+    unknown = set(values) - set(INVESTIGATION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown investigation fields: {sorted(unknown)}")
+    locked = _lock(actor, incident)
+    changed = []
+    for name, value in values.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if getattr(locked, name) != value:
+            setattr(locked, name, value)
+            changed.append(name)
+    if not changed:
+        return locked
+    locked.full_clean(
+        exclude=[f.name for f in Incident._meta.fields if f.name not in changed], validate_constraints=False
+    )
+    _save(locked, actor, changed)
+    return locked
+
+
+def _recount_total(incident: Incident, actor: User) -> Decimal:
+    """Keep ``Incident.total_cost`` equal to the sum of the cost lines (read by the statistics)."""
+    total = CostLine.objects.filter(incident=incident).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    incident.total_cost = total
+    _save(incident, actor, ["total_cost"])
+    return total
+
+
+@transaction.atomic
+def add_cost_line(
+    *,
+    actor: User,
+    incident: Incident,
+    amount: Decimal,
+    accounting_code: str,
+    description: str = "",
+    expected_total: Decimal | None = None,
+) -> CostLine:
+    """Add a cost with its accounting code string; the case's total cost follows.
+
+    ``expected_total`` is the total the person saw: a second click on the same form finds a
+    different total and changes nothing.
+    """
+    locked = _lock(actor, incident)
+    if expected_total is not None and locked.total_cost != expected_total:
+        raise StaleCaseError
+    if amount <= 0:
+        raise ValidationError(_("The amount must be more than zero."), code="amount")
+    ensure_accounting_defaults(organisation=locked.organisation)
+    code = validate_accounting_code(organisation_id=locked.organisation_id, code=accounting_code)
+    line = CostLine(
+        organisation_id=locked.organisation_id,
+        incident=locked,
+        amount=amount,
+        accounting_code=code,
+        description=description.strip(),
+        created_by=actor,
+    )
+    line.full_clean(exclude=["organisation", "incident", "created_by"])
+    line._history_user = actor  # type: ignore[attr-defined]
+    line.save()
+    _recount_total(locked, actor)
+    _timeline(locked, actor, TimelineKind.COST, note=f"+{amount} {code}")
+    return line
+
+
+@transaction.atomic
+def delete_cost_line(*, actor: User, incident: Incident, line_id: int) -> bool:
+    """Remove a cost line; ``False`` when it was already gone (a second click)."""
+    locked = _lock(actor, incident)
+    line = CostLine.objects.filter(incident=locked, pk=line_id).first()
+    if line is None:
+        return False
+    line._history_user = actor  # type: ignore[attr-defined]
+    line.delete()
+    _recount_total(locked, actor)
+    _timeline(locked, actor, TimelineKind.COST, note=f"-{line.amount} {line.accounting_code}")
+    return True
+
+
+@transaction.atomic
+def record_authority_notified(*, actor: User, incident: Incident, at: datetime.datetime | None = None) -> Incident:
+    """Record when Arbetsmiljöverket was told about a serious event; recording twice keeps the first."""
+    locked = _lock(actor, incident)
+    if locked.authority_notified_at is not None:
+        return locked
+    now = timezone.now()
+    at = at or now
+    if at > now + datetime.timedelta(minutes=5):
+        raise ValidationError(_("The time cannot be in the future."), code="future")
+    if at < locked.occurred_at - datetime.timedelta(minutes=5):
+        raise ValidationError(_("The time cannot be before the event happened."), code="before_event")
+    locked.authority_notified_at = at
+    _save(locked, actor, ["authority_notified_at"])
+    _timeline(locked, actor, TimelineKind.AUTHORITY, at=at)
+    return locked
+
+
+@transaction.atomic
+def add_note(*, actor: User, incident: Incident, text: str) -> TimelineEntry:
+    """A note on the timeline; the same note twice in a row from the same person is kept once."""
+    locked = _lock(actor, incident)
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Write the note."), code="empty")
+    latest = TimelineEntry.objects.filter(incident=locked).order_by("-at", "-pk").first()
+    if (
+        latest is not None
+        and latest.kind == TimelineKind.NOTE
+        and latest.actor_id == actor.pk
+        and latest.note == text
+        and timezone.now() - latest.at < DOUBLE_SUBMIT_WINDOW
+    ):
+        return latest
+    return _timeline(locked, actor, TimelineKind.NOTE, note=text)

@@ -1,0 +1,705 @@
+"""Damage statistics (skadestatistik: G13, G15, K20) and where a risk analysis is due (G3).
+
+The read side only. Every figure is an aggregate computed by the database with GROUP BY;
+Python only folds and ranks the aggregate rows (at most one per node, facility, type or month),
+never incident rows. A page therefore runs a fixed number of queries whatever the data size.
+
+The rules, also explained to users in ``docs/guide/skadestatistik.md``:
+
+- **What counts**: the incidents of the person's statistics scope
+  (``access.scope(user, Perm.VIEW_STATISTICS, ...)``) that occurred in the period, except those
+  rejected or marked as duplicates. Confidential incidents (threats and violence) count like
+  all others; statistics hold only counts and sums, never text or names.
+- **Cost of an incident**: ``total_cost`` (the sum of its cost lines) when it is above zero;
+  otherwise the estimated cost given in the report; otherwise nothing. ``estimated_cost`` in a
+  row says how much of its cost comes from estimates.
+- **Nodes**: a node's figures include its whole subtree (the materialised path makes a subtree
+  a prefix, so the roll-up is a GROUP BY on a prefix of ``incident_node.path``).
+- **Staff** (for rates per 100 employees): active people whose employment unit lies in the
+  group and in the person's scope, counted today (earlier headcounts are not kept).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal, get_args
+
+from django.db import connection
+from django.db.models import Case, CharField, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr
+from django.db.models.lookups import In
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from varna.core import access
+from varna.core.access import Perm
+from varna.core.models import Node, NodeKind, User
+from varna.incidents.models import Incident, IncidentCategory, IncidentType, Status
+
+GroupBy = Literal["year", "month", "type", "area", "node", "facility"]
+NodeLevel = Literal["administration", "unit", "children"]
+GROUP_BY_VALUES: tuple[str, ...] = get_args(GroupBy)
+NODE_LEVELS: tuple[str, ...] = get_args(NodeLevel)
+
+# Rejected reports and duplicates are not incidents of their own.
+COUNTED_STATUSES: tuple[str, ...] = (Status.REPORTED, Status.INVESTIGATING, Status.MEASURES_DECIDED, Status.CLOSED)
+# "Administrations" in the roll-up: the nearest of these above (or at) the node where it happened.
+ADMINISTRATION_KINDS: tuple[str, ...] = (NodeKind.ADMINISTRATION, NodeKind.COMPANY, NodeKind.FEDERATION)
+STEP = Node.steplen
+
+COST_RULE = gettext_lazy(
+    "An incident's cost is the sum of its cost lines. An incident without cost lines counts with the "
+    "estimated cost given in the report, and without an estimate as zero."
+)
+WHAT_COUNTS = gettext_lazy(
+    "Incidents in the part of the organisation you can see that happened in the period, except rejected "
+    "reports and duplicates. Threats and violence are counted too, but only as numbers: statistics never "
+    "show descriptions or names."
+)
+ZERO = Decimal("0.00")
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+@dataclass(frozen=True)
+class StatisticsFilter:
+    """What to count. Build it with :meth:`for_years` or from ``StatisticsFilterForm.filters()``.
+
+    ``node`` limits the figures to its subtree; ``node_level`` chooses the rows of a breakdown
+    by node: ``administration`` (the nearest administration, company or federation above the
+    place), ``unit`` (the node where it happened, not rolled up) or ``children`` (the nodes
+    right below ``node`` or below the top of the person's scope, each with its subtree).
+    """
+
+    date_from: datetime.date
+    date_to: datetime.date  # inclusive
+    incident_type_id: int | None = None
+    security_area_id: int | None = None
+    node: Node | None = None
+    facility_id: int | None = None
+    include_near_misses: bool = True
+    include_false_alarms: bool = True
+    node_level: NodeLevel = "administration"
+
+    @classmethod
+    def for_years(cls, year_from: int, year_to: int, **kwargs: Any) -> StatisticsFilter:
+        return cls(date_from=datetime.date(year_from, 1, 1), date_to=datetime.date(year_to, 12, 31), **kwargs)
+
+    @property
+    def year_from(self) -> int:
+        return self.date_from.year
+
+    @property
+    def year_to(self) -> int:
+        return self.date_to.year
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.year_from, self.year_to + 1))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One group of an aggregate. Only the fields of the chosen groupings are set."""
+
+    count: int
+    cost: Decimal
+    estimated_cost: Decimal  # the part of ``cost`` that comes from estimates (no cost lines yet)
+    year: int | None = None
+    month: int | None = None
+    incident_type_id: int | None = None
+    incident_type_name: str | None = None
+    security_area_id: int | None = None
+    security_area_name: str | None = None
+    node_id: int | None = None
+    node_name: str | None = None
+    node_path: str | None = None
+    facility_id: int | None = None
+    facility_name: str | None = None
+    ytd_count: int | None = None  # with ``year_to_date``: the part from 1 January to the same day as today
+    ytd_cost: Decimal | None = None
+    staff: int | None = None
+
+    @property
+    def per_100_staff(self) -> Decimal | None:
+        """Incidents per 100 employees, one decimal; ``None`` without staff."""
+        return rate_per_100(self.count, self.staff)
+
+
+def rate_per_100(count: int, staff: int | None, years: int | Decimal = 1) -> Decimal | None:
+    if not staff:
+        return None
+    return (Decimal(count) * 100 / (Decimal(staff) * Decimal(years))).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+# --- the base queryset and expressions ----------------------------------------------
+
+
+def incidents(user: Any, filters: StatisticsFilter) -> QuerySet[Incident]:
+    """The incidents the figures are made of, filtered in the database."""
+    qs = access.scope(user, Perm.VIEW_STATISTICS, Incident.objects.all()).filter(
+        occurred_on__gte=filters.date_from, occurred_on__lte=filters.date_to, status__in=COUNTED_STATUSES
+    )
+    if filters.incident_type_id is not None:
+        qs = qs.filter(incident_type_id=filters.incident_type_id)
+    if filters.security_area_id is not None:
+        qs = qs.filter(security_area_id=filters.security_area_id)
+    if filters.facility_id is not None:
+        qs = qs.filter(facility_id=filters.facility_id)
+    if filters.node is not None:
+        qs = qs.filter(incident_node__path__startswith=filters.node.path)
+    excluded = _excluded_categories(filters)
+    if excluded:
+        qs = qs.exclude(incident_type__category__in=excluded)
+    return qs.order_by()
+
+
+def _excluded_categories(filters: StatisticsFilter) -> list[str]:
+    excluded = []
+    if not filters.include_near_misses:
+        excluded.append(IncidentCategory.NEAR_MISS.value)
+    if not filters.include_false_alarms:
+        excluded.append(IncidentCategory.FALSE_ALARM.value)
+    return excluded
+
+
+def cost_expression() -> Case:
+    """An incident's cost: its cost lines' total when above zero, else its estimate, else zero."""
+    return Case(
+        When(total_cost__gt=0, then=F("total_cost")),
+        default=Coalesce(F("estimated_cost"), Value(ZERO), output_field=MONEY),
+        output_field=MONEY,
+    )
+
+
+def estimated_expression() -> Case:
+    return Case(
+        When(total_cost__gt=0, then=Value(ZERO)),
+        default=Coalesce(F("estimated_cost"), Value(ZERO), output_field=MONEY),
+        output_field=MONEY,
+    )
+
+
+def _year_to_date(today: datetime.date) -> Q:
+    """From 1 January to today's month and day, in every year (29 February covers all of February)."""
+    return Q(occurred_on__month__lt=today.month) | Q(occurred_on__month=today.month, occurred_on__day__lte=today.day)
+
+
+# --- nodes: roll-up along the tree ------------------------------------------------------
+
+
+def scope_roots(user: Any) -> list[str]:
+    """Paths of the top nodes of the person's statistics scope (no path below another)."""
+    paths = sorted({g.node_path for g in access.grants(user) if Perm.VIEW_STATISTICS in g.perms}, key=len)
+    kept: list[str] = []
+    for p in paths:
+        if not any(p.startswith(k) for k in kept):
+            kept.append(p)
+    return kept
+
+
+def _common_prefix(paths: Sequence[str]) -> str:
+    if not paths:
+        return ""
+    prefix = paths[0]
+    for p in paths[1:]:
+        while not p.startswith(prefix):
+            prefix = prefix[:-STEP]
+    return prefix
+
+
+@dataclass
+class NodeGroups:
+    """How a breakdown by node groups incidents (and staff), and the names of the groups."""
+
+    level: NodeLevel
+    anchor: Node | None = None  # for ``children``
+    by_path: dict[str, tuple[int, str]] = field(default_factory=dict)  # group path -> (node id, name)
+
+    @classmethod
+    def build(cls, user: Any, filters: StatisticsFilter) -> NodeGroups:
+        """One query for the names of the groups (none for ``unit``)."""
+        level = filters.node_level
+        if level == "unit":
+            return cls(level)
+        org_nodes = Node.objects.filter(organisation_id=user.organisation_id)
+        if level == "administration":
+            rows = org_nodes.filter(kind__in=ADMINISTRATION_KINDS).values_list("path", "id", "name")
+            return cls(level, by_path={path: (pk, name) for path, pk, name in rows})
+        anchor_path = filters.node.path if filters.node is not None else _common_prefix(scope_roots(user))
+        depth = len(anchor_path) // STEP
+        nodes = list(
+            org_nodes.filter(Q(path=anchor_path) | Q(path__startswith=anchor_path, depth=depth + 1)).only(
+                "id", "path", "depth", "name"
+            )
+        )
+        anchor = next((n for n in nodes if n.path == anchor_path), None)
+        return cls(level, anchor=anchor, by_path={n.path: (n.pk, n.name) for n in nodes})
+
+    def key(self, path_field: str, id_field: str) -> tuple[str, Combinable | None]:
+        """The value to group by: (``values()`` field name, expression or ``None`` for a plain field)."""
+        if self.level == "unit":
+            return id_field, None
+        if self.level == "children":
+            depth = self.anchor.depth if self.anchor is not None else 0
+            return "node_group", Substr(path_field, 1, STEP * (depth + 1))
+        by_depth: dict[int, list[str]] = defaultdict(list)
+        for path in self.by_path:
+            by_depth[len(path) // STEP].append(path)
+        if not by_depth:
+            return "node_group", Value(None, output_field=CharField())
+        # The nearest administration: the deepest prefix that is one.
+        whens = [
+            When(In(Substr(path_field, 1, STEP * depth), sorted(paths)), then=Substr(path_field, 1, STEP * depth))
+            for depth, paths in sorted(by_depth.items(), reverse=True)
+        ]
+        return "node_group", Case(*whens, default=Value(None), output_field=CharField())
+
+    def label(self, group: Any, name: str | None = None) -> tuple[int | None, str, str | None]:
+        """(node id, name, path) of a group key."""
+        if self.level == "unit":
+            return group, name or "", None
+        if group is None:
+            return None, _("Not under an administration or company"), None
+        pk, node_name = self.by_path.get(group, (None, _("Other parts of the organisation")))
+        if self.anchor is not None and group == self.anchor.path:
+            return pk, _("%(name)s, directly") % {"name": node_name}, group
+        return pk, node_name, group
+
+
+def staff_counts(user: Any, filters: StatisticsFilter, groups: NodeGroups | None = None) -> dict[Any, int]:
+    """Active staff per node group (or in all, under the key ``None``): one GROUP BY query."""
+    people = access.scope(
+        user, Perm.VIEW_STATISTICS, User.objects.filter(is_active=True, employment_node__isnull=False)
+    ).order_by()
+    if filters.node is not None:
+        people = people.filter(employment_node__path__startswith=filters.node.path)
+    if groups is None:
+        return {None: people.count()}
+    name, expression = groups.key("employment_node__path", "employment_node_id")
+    values: Any = people.values(**{name: expression}) if expression is not None else people.values(name)
+    return {r[name]: r["n"] for r in values.annotate(n=Count("pk"))}
+
+
+# --- the aggregate ------------------------------------------------------------------------
+
+_PLAIN_FIELDS: dict[str, tuple[str, ...]] = {
+    "type": ("incident_type_id", "incident_type__name"),
+    "area": ("security_area_id", "security_area__name"),
+    "facility": ("facility_id", "facility__name"),
+}
+
+
+def aggregate(
+    user: Any,
+    *,
+    group_by: GroupBy | Sequence[GroupBy],
+    filters: StatisticsFilter,
+    year_to_date: datetime.date | None = None,
+    with_staff: bool = False,
+    top: int | None = None,
+) -> list[Row]:
+    """Counts and costs of the person's visible incidents, grouped in the database.
+
+    ``group_by`` is one grouping or several (``("year", "type")``). ``year_to_date`` (today)
+    adds ``ytd_count``/``ytd_cost``: the part of each group from 1 January to the same day.
+    ``with_staff`` adds staff counts: per group when grouping by node, else the whole scope.
+    ``top`` keeps the groups with most incidents (and leaves out "no facility" and such).
+    Rows are sorted by the groupings (names for types, areas and facilities; tree order for nodes),
+    or by count with ``top``. Two to four queries whatever the number of incidents.
+    """
+    dims: tuple[str, ...] = (group_by,) if isinstance(group_by, str) else tuple(group_by)
+    unknown = [d for d in dims if d not in GROUP_BY_VALUES]
+    if unknown or not dims or len(set(dims)) != len(dims):
+        raise ValueError(f"group_by must be distinct values of {GROUP_BY_VALUES}, not {dims!r}")
+    qs = incidents(user, filters)
+    names: list[str] = []
+    expressions: dict[str, Combinable] = {}
+    groups: NodeGroups | None = None
+    for dim in dims:
+        if dim == "year":
+            expressions["year"] = ExtractYear("occurred_on")
+        elif dim == "month":
+            expressions["month"] = ExtractMonth("occurred_on")
+        elif dim == "node":
+            groups = NodeGroups.build(user, filters)
+            key, expression = groups.key("incident_node__path", "incident_node_id")
+            if expression is None:
+                names += [key, "incident_node__name"]
+            else:
+                expressions[key] = expression
+        else:
+            names += _PLAIN_FIELDS[dim]
+            if top is not None:
+                qs = qs.exclude(**{f"{_PLAIN_FIELDS[dim][0]}__isnull": True})
+    sums: dict[str, Any] = {
+        "n": Count("pk"),
+        "cost_sum": Sum(cost_expression()),
+        "estimated_sum": Sum(estimated_expression()),
+    }
+    if year_to_date is not None:
+        ytd = _year_to_date(year_to_date)
+        sums["ytd_n"] = Count("pk", filter=ytd)
+        sums["ytd_cost_sum"] = Sum(cost_expression(), filter=ytd)
+    values = qs.values(*names, **expressions).annotate(**sums)
+    if top is not None:
+        values = values.order_by("-n", *names, *expressions)[:top]
+    staff: dict[Any, int] = {}
+    if with_staff:
+        staff = staff_counts(user, filters, groups)
+    rows = [_row(r, groups, staff) for r in values]
+    if groups is not None and with_staff and top is None and dims == ("node",):
+        rows += _staff_only_rows(groups, staff, {r.node_path if groups.level != "unit" else r.node_id for r in rows})
+    if top is None:
+        rows.sort(key=_sort_key)
+    return rows
+
+
+def _row(r: dict[str, Any], groups: NodeGroups | None, staff: dict[Any, int]) -> Row:
+    fields: dict[str, Any] = {
+        "count": r["n"],
+        "cost": _money(r["cost_sum"]),
+        "estimated_cost": _money(r["estimated_sum"]),
+    }
+    for name in ("year", "month", "incident_type_id", "security_area_id", "facility_id"):
+        if name in r:
+            fields[name] = r[name]
+    for name in ("incident_type", "security_area", "facility"):
+        if f"{name}__name" in r:
+            fields[f"{name}_name"] = r[f"{name}__name"]
+    if "facility_id" in r and r["facility_id"] is None:
+        fields["facility_name"] = _("No facility given")
+    if "security_area_id" in r and r["security_area_id"] is None:
+        fields["security_area_name"] = _("No security area given")
+    if "ytd_n" in r:
+        fields["ytd_count"] = r["ytd_n"]
+        fields["ytd_cost"] = _money(r["ytd_cost_sum"])
+    if groups is not None:
+        key = r.get("node_group", r.get("incident_node_id"))
+        fields["node_id"], fields["node_name"], fields["node_path"] = groups.label(key, r.get("incident_node__name"))
+        if staff:
+            fields["staff"] = staff.get(key, 0)
+    elif staff:
+        fields["staff"] = staff.get(None, 0)
+    return Row(**fields)
+
+
+def _staff_only_rows(groups: NodeGroups, staff: dict[Any, int], seen: set[Any]) -> list[Row]:
+    """Groups with staff but no incidents: a zero is information too. Unit names are not fetched."""
+    if groups.level == "unit":
+        return []
+    rows = []
+    for key, n in staff.items():
+        if key in seen or key is None:
+            continue
+        node_id, name, path = groups.label(key)
+        rows.append(
+            Row(count=0, cost=ZERO, estimated_cost=ZERO, node_id=node_id, node_name=name, node_path=path, staff=n)
+        )
+    return rows
+
+
+def _sort_key(row: Row) -> tuple[Any, ...]:
+    def k(value: Any) -> tuple[bool, Any]:
+        return (value is None, value if value is not None else 0)
+
+    return (
+        k(row.year),
+        k(row.month),
+        k(row.incident_type_name and row.incident_type_name.casefold()),
+        k(row.security_area_name and row.security_area_name.casefold()),
+        k(row.node_path if row.node_path is not None else (row.node_name or "").casefold() or None),
+        k(row.facility_name and row.facility_name.casefold()),
+    )
+
+
+def _money(value: Any) -> Decimal:
+    if value is None:
+        return ZERO
+    return Decimal(str(value)).quantize(ZERO, ROUND_HALF_UP)
+
+
+def fold(rows: Iterable[Row], *keep: str) -> list[Row]:
+    """Sum aggregate rows over the groupings not in ``keep`` (e.g. rows by year and month into years)."""
+    totals: dict[tuple[Any, ...], Row] = {}
+    for row in rows:
+        key = tuple(getattr(row, f) for f in keep)
+        seen = totals.get(key)
+        if seen is None:
+            base = {f: getattr(row, f) for f in keep}
+            for f in keep:  # keep the names that go with the ids
+                if f.endswith("_id"):
+                    base[f[:-3] + "_name"] = getattr(row, f[:-3] + "_name")
+            totals[key] = Row(
+                count=row.count,
+                cost=row.cost,
+                estimated_cost=row.estimated_cost,
+                ytd_count=row.ytd_count,
+                ytd_cost=row.ytd_cost,
+                staff=row.staff,
+                **base,
+            )
+        else:
+            totals[key] = replace(
+                seen,
+                count=seen.count + row.count,
+                cost=seen.cost + row.cost,
+                estimated_cost=seen.estimated_cost + row.estimated_cost,
+                ytd_count=None if seen.ytd_count is None else seen.ytd_count + (row.ytd_count or 0),
+                ytd_cost=None if seen.ytd_cost is None else seen.ytd_cost + (row.ytd_cost or ZERO),
+            )
+    return sorted(totals.values(), key=_sort_key)
+
+
+def total(rows: Iterable[Row], *, staff: int | None = None) -> Row:
+    rows = list(rows)
+    return Row(
+        count=sum(r.count for r in rows),
+        cost=sum((r.cost for r in rows), ZERO),
+        estimated_cost=sum((r.estimated_cost for r in rows), ZERO),
+        staff=staff,
+    )
+
+
+# --- the statistics page --------------------------------------------------------------------
+
+
+@dataclass
+class StatisticsPage:
+    """Everything the statistics page and its export show: seven queries in all."""
+
+    filters: StatisticsFilter
+    today: datetime.date
+    staff: int
+    years: list[Row]  # every year of the period, with year-to-date figures and the rate per 100 employees
+    months: dict[int, list[Row]]  # year -> twelve rows
+    types: list[Row]
+    areas: list[Row]
+    nodes: list[Row]
+    node_groups: NodeGroups
+    facilities: list[Row]  # the places with most incidents
+    total: Row
+
+    @property
+    def comparison_years(self) -> list[Row]:
+        """The years before this one in the period: compared with this year up to the same day."""
+        return [r for r in self.years if r.year is not None and r.year < self.today.year]
+
+    @property
+    def this_year(self) -> Row | None:
+        return next((r for r in self.years if r.year == self.today.year), None)
+
+    @property
+    def previous_ytd_average(self) -> Decimal | None:
+        earlier = self.comparison_years
+        if not earlier:
+            return None
+        return (Decimal(sum(r.ytd_count or 0 for r in earlier)) / len(earlier)).quantize(Decimal("0.1"))
+
+    @property
+    def ytd_change_percent(self) -> Decimal | None:
+        """This year so far against the average of earlier years to the same day, in per cent."""
+        average, current = self.previous_ytd_average, self.this_year
+        if not average or current is None:
+            return None
+        return ((Decimal(current.ytd_count or 0) - average) * 100 / average).quantize(Decimal("1"), ROUND_HALF_UP)
+
+
+FACILITY_TOP = 20
+
+
+def statistics_page(user: Any, filters: StatisticsFilter, *, today: datetime.date) -> StatisticsPage:
+    by_month = aggregate(user, group_by=("year", "month"), filters=filters, year_to_date=today)
+    by_type_area = aggregate(user, group_by=("type", "area"), filters=filters)
+    groups = NodeGroups.build(user, filters)
+    nodes, staff = _node_rows(user, filters, groups)
+    facilities = aggregate(user, group_by="facility", filters=filters, top=FACILITY_TOP)
+
+    found = {(r.year, r.month): r for r in by_month}
+    months: dict[int, list[Row]] = {}
+    for year in filters.years:
+        months[year] = [
+            found.get((year, m))
+            or Row(count=0, cost=ZERO, estimated_cost=ZERO, year=year, month=m, ytd_count=0, ytd_cost=ZERO)
+            for m in range(1, 13)
+        ]
+    years = [replace(r, month=None, staff=staff) for r in fold([r for ms in months.values() for r in ms], "year")]
+    types = sorted(fold(by_type_area, "incident_type_id"), key=lambda r: (-r.count, -r.cost))
+    areas = sorted(fold(by_type_area, "security_area_id"), key=lambda r: (-r.count, -r.cost))
+    return StatisticsPage(
+        filters=filters,
+        today=today,
+        staff=staff,
+        years=years,
+        months=months,
+        types=types,
+        areas=areas,
+        nodes=nodes,
+        node_groups=groups,
+        facilities=facilities,
+        total=total(years, staff=staff),
+    )
+
+
+def _node_rows(user: Any, filters: StatisticsFilter, groups: NodeGroups) -> tuple[list[Row], int]:
+    """Rows per node group (with staff) and the staff of the whole scope: two queries."""
+    qs = incidents(user, filters)
+    key, expression = groups.key("incident_node__path", "incident_node_id")
+    names = [key, "incident_node__name"] if expression is None else []
+    values: Any = (qs.values(*names) if expression is None else qs.values(**{key: expression})).annotate(
+        n=Count("pk"), cost_sum=Sum(cost_expression()), estimated_sum=Sum(estimated_expression())
+    )
+    staff = staff_counts(user, filters, groups)
+    rows = [_row(r, groups, staff) for r in values]
+    seen = {r.node_id if groups.level == "unit" else r.node_path for r in rows}
+    rows += _staff_only_rows(groups, staff, seen)
+    rows.sort(key=_sort_key)
+    return rows, sum(staff.values())
+
+
+# --- where is a risk analysis due? (G3) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A node or facility in the G3 ranking."""
+
+    row: Row
+    per_100_staff_per_year: Decimal | None
+    frequency_rank: int  # 1 = the most incidents (per 100 employees and year for nodes)
+    cost_rank: int  # 1 = the highest cost
+
+    @property
+    def score(self) -> int:
+        return self.frequency_rank + self.cost_rank
+
+    @property
+    def name(self) -> str:
+        return self.row.node_name or self.row.facility_name or ""
+
+
+@dataclass
+class AnalysisDue:
+    filters: StatisticsFilter
+    years: int
+    nodes: list[Ranked]
+    facilities: list[Ranked]
+    node_count: int  # how many nodes had incidents (the lists show the first ``limit``)
+    facility_count: int
+
+
+def period_of_years(years: int, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The last ``years`` years up to and including today."""
+    try:
+        start = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        start = today.replace(year=today.year - years, day=28)
+    return start + datetime.timedelta(days=1), today
+
+
+def analysis_due(user: Any, *, filters: StatisticsFilter, years: int, limit: int = 25) -> AnalysisDue:
+    """Nodes and facilities ranked by damage frequency and cost: four queries.
+
+    Each gets a place in two lists: by frequency (incidents per 100 employees and year; by count
+    for facilities, and for nodes with no registered staff, who come after those with staff) and
+    by cost. They are ordered by the sum of the two places: high in both lists comes first.
+    """
+    groups = NodeGroups.build(user, filters)
+    node_rows, _staff = _node_rows(user, filters, groups)
+    node_rows = [r for r in node_rows if r.count > 0 and (r.node_id is not None or groups.level == "unit")]
+    rates = [rate_per_100(r.count, r.staff, years) for r in node_rows]
+    frequency = _ranks([(rate is not None, rate or 0, r.count) for r, rate in zip(node_rows, rates, strict=True)])
+    cost = _ranks([(True, r.cost, 0) for r in node_rows])
+    nodes = [Ranked(r, rate, f, c) for r, rate, f, c in zip(node_rows, rates, frequency, cost, strict=True)]
+    facility_rows = aggregate(user, group_by="facility", filters=filters, top=10_000)
+    f_frequency = _ranks([(True, r.count, 0) for r in facility_rows])
+    f_cost = _ranks([(True, r.cost, 0) for r in facility_rows])
+    facilities = [Ranked(r, None, f, c) for r, f, c in zip(facility_rows, f_frequency, f_cost, strict=True)]
+
+    def order(x: Ranked) -> tuple[Any, ...]:
+        return (x.score, -x.row.count, -x.row.cost, x.name.casefold())
+
+    nodes.sort(key=order)
+    facilities.sort(key=order)
+    return AnalysisDue(
+        filters=filters,
+        years=years,
+        nodes=nodes[:limit],
+        facilities=facilities[:limit],
+        node_count=len(nodes),
+        facility_count=len(facilities),
+    )
+
+
+def _ranks(values: list[tuple[Any, ...]]) -> list[int]:
+    """Competition ranks (1, 2, 2, 4) by descending value."""
+    order = sorted(range(len(values)), key=lambda i: values[i], reverse=True)
+    ranks = [0] * len(values)
+    for position, i in enumerate(order):
+        previous = order[position - 1] if position else None
+        same = previous is not None and values[previous] == values[i]
+        ranks[i] = ranks[previous] if same and previous is not None else position + 1
+    return ranks
+
+
+# --- the plain-SQL twin, for the benchmark ----------------------------------------------------
+
+
+def plain_sql_aggregate(
+    *,
+    organisation_id: int,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    include_near_misses: bool = True,
+    include_false_alarms: bool = True,
+) -> list[Row]:
+    """Counts and costs by year and type for a whole organisation, in hand-written SQL.
+
+    The same figures as ``aggregate(coordinator, group_by=("year", "type"), filters=...)``
+    for a person who sees the whole organisation: the benchmark compares the two.
+    """
+    incident = Incident._meta.db_table
+    incident_type = IncidentType._meta.db_table
+    year = (
+        "CAST(EXTRACT(YEAR FROM i.occurred_on) AS integer)"
+        if connection.vendor == "postgresql"
+        else "CAST(strftime('%%Y', i.occurred_on) AS integer)"
+    )
+    excluded = _excluded_categories(
+        StatisticsFilter(
+            date_from=date_from,
+            date_to=date_to,
+            include_near_misses=include_near_misses,
+            include_false_alarms=include_false_alarms,
+        )
+    )
+    statuses = ", ".join(["%s"] * len(COUNTED_STATUSES))
+    category = f"AND t.category NOT IN ({', '.join(['%s'] * len(excluded))})" if excluded else ""
+    sql = f"""
+        SELECT {year} AS year, i.incident_type_id, t.name, COUNT(*),
+               SUM(CASE WHEN i.total_cost > 0 THEN i.total_cost ELSE COALESCE(i.estimated_cost, 0) END),
+               SUM(CASE WHEN i.total_cost > 0 THEN 0 ELSE COALESCE(i.estimated_cost, 0) END)
+        FROM {incident} i JOIN {incident_type} t ON t.id = i.incident_type_id
+        WHERE i.organisation_id = %s AND i.occurred_on >= %s AND i.occurred_on <= %s
+          AND i.status IN ({statuses}) {category}
+        GROUP BY 1, 2, 3
+        ORDER BY 1, 3
+    """  # noqa: S608 - table names come from the models; every value is a parameter
+    params: list[Any] = [organisation_id, date_from, date_to, *COUNTED_STATUSES, *excluded]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            Row(
+                year=int(y),
+                incident_type_id=type_id,
+                incident_type_name=name,
+                count=n,
+                cost=_money(cost),
+                estimated_cost=_money(estimated),
+            )
+            for y, type_id, name, n, cost, estimated in cursor.fetchall()
+        ]

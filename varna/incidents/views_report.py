@@ -1,0 +1,285 @@
+"""Reporting pages: the report form, the receipt, my reports, the case page and its attachments.
+
+Thin by design: the forms check the input, the services write, the selectors read through the
+access policy. Uploads are limited while they stream in (see :class:`LimitedUploadHandler`), so
+an oversized file becomes a clear message on the form instead of a crash or a full disk.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from varna.core import access
+from varna.core.access import Perm
+from varna.core.models import Dimension
+from varna.incidents import selectors, services
+from varna.incidents.forms import AttachmentForm, ReportForm
+from varna.incidents.models import DIMENSION_FIELDS, Incident, Severity, Status, TimelineEntry, TimelineKind
+from varna.incidents.services import attachments
+
+PAGE_SIZE = 50
+# What the reporter sees of a case's progress (handlers see the whole timeline in the handling panel).
+PROGRESS_KINDS = (TimelineKind.REPORTED, TimelineKind.STATUS, TimelineKind.ATTACHMENT)
+# Where the report service's field errors belong on the form.
+FORM_FIELD_FOR = {"occurred_at": "occurred_date", "occurred_on": "occurred_date"}
+
+
+# --- upload limits -----------------------------------------------------------------
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    """Skips a file as soon as it passes the size limit, and every file of a request too large in all.
+
+    The other form fields are still read, so the form comes back with what the person wrote
+    and a message per skipped file. Nothing oversized is kept in memory or on disk.
+    """
+
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.max_bytes: int = settings.VARNA_ATTACHMENT_MAX_BYTES
+        self.max_total = attachments.MAX_ATTACHMENTS * self.max_bytes + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        self.too_large: list[str] = []  # names of files skipped for their size
+        self.request_too_large = False
+        self.received = 0
+
+    def handle_raw_input(
+        self, input_data: Any, META: dict[str, Any], content_length: int, boundary: Any, encoding: str | None = None
+    ) -> None:
+        self.request_too_large = content_length > self.max_total
+        return None
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+        if self.request_too_large:
+            raise SkipFile
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.max_bytes:
+            self.too_large.append(attachments.display_name(self.file_name))
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+    def problems(self) -> list[str]:
+        """What to tell the person about the files that were skipped."""
+        limit = filesizeformat(self.max_bytes)
+        if self.request_too_large:
+            return [
+                _("The files were too large together: at most %(total)s can be sent at once. Choose fewer files.")
+                % {"total": filesizeformat(self.max_total)}
+            ]
+        return [
+            _("“%(name)s” is too large. A file can be at most %(limit)s.") % {"name": name, "limit": limit}
+            for name in self.too_large
+        ]
+
+
+def limit_uploads[V: Callable[..., HttpResponse]](view: V) -> V:
+    """Install :class:`LimitedUploadHandler` before the request body is read.
+
+    The CSRF check reads the body, so it is done here, after the handler is in place: the
+    pattern Django documents for changing upload handlers in a view.
+    """
+    protected = csrf_protect(view)
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST":
+            handler = LimitedUploadHandler(request)
+            request.upload_handlers.insert(0, handler)
+            request._varna_upload_handler = handler  # type: ignore[attr-defined]
+        return protected(request, *args, **kwargs)
+
+    return csrf_exempt(wrapped)  # type: ignore[return-value]
+
+
+def _upload_problems(request: HttpRequest) -> list[str]:
+    handler = getattr(request, "_varna_upload_handler", None)
+    if handler is None:
+        return []
+    request.POST  # noqa: B018 - make sure the body has been read, so the handler has seen every file
+    return handler.problems()
+
+
+# --- the report form ----------------------------------------------------------------
+
+
+def _add_service_errors(form: ReportForm, exc: ValidationError) -> None:
+    """The service's last word (e.g. a type taken out of use meanwhile) shown on the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            target = FORM_FIELD_FOR.get(name, name)
+            form.add_error(target if target in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@access.require(Perm.REPORT_INCIDENT, methods=("GET", "POST"))
+@limit_uploads
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    """Report an incident. A resubmit of the same form (same key) leads to the same receipt."""
+    user = access.actor(request)
+    if user.organisation is not None and not selectors.active_types(user).exists():
+        services.ensure_defaults(organisation=user.organisation)
+    if request.method != "POST":
+        return render(request, "incidents/report.html", {"form": ReportForm(user=user)})
+
+    key = request.POST.get("idempotency_key", "")
+    earlier = selectors.my_reports(user).filter(idempotency_key=key).first() if key else None
+    if earlier is not None:  # a double click, a reload or a retry after a lost answer
+        return redirect("incidents:report_done", pk=earlier.pk)
+    form = ReportForm(request.POST, request.FILES, user=user, upload_problems=_upload_problems(request))
+    if form.is_valid():
+        try:
+            incident, _created = services.report_incident_with_attachments(
+                actor=user, uploads=form.cleaned_data["attachments"], **form.report_fields()
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            return redirect("incidents:report_done", pk=incident.pk)
+    return render(request, "incidents/report.html", {"form": form}, status=400)
+
+
+@access.require(Perm.REPORT_INCIDENT, model=Incident, object_perm=Perm.VIEW_INCIDENTS)
+def report_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """The receipt: the case number, and what happens next."""
+    incident = selectors.incident_for(access.actor(request), pk, what="receipt")
+    return render(request, "incidents/report_done.html", {"incident": incident})
+
+
+@access.require(Perm.REPORT_INCIDENT)
+def mine(request: HttpRequest) -> HttpResponse:
+    """The person's own reports, newest first, with their status."""
+    rows = selectors.my_reports(access.actor(request)).order_by("-reported_at", "-pk")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "incidents/mine.html", {"page": page})
+
+
+# --- the case page -------------------------------------------------------------------
+
+
+def incident_context(request: HttpRequest, incident: Incident, **extra: Any) -> dict[str, Any]:
+    """What the case page shows; ``extra`` lets another view show it again with a form of its own."""
+    user = access.actor(request)
+    may_add = attachments.may_add_attachments(user, incident)
+    files = list(incident.attachments.select_related("uploaded_by"))
+    consequences = [
+        {
+            "label": Dimension(dim).label,
+            "severity": getattr(incident, f"get_{dim}_severity_display")(),
+            "text": getattr(incident, f"{dim}_text"),
+        }
+        for dim in DIMENSION_FIELDS
+        if getattr(incident, f"{dim}_severity") != Severity.NONE or getattr(incident, f"{dim}_text")
+    ]
+    context: dict[str, Any] = {
+        "incident": incident,
+        "can_handle": access.can(user, Perm.HANDLE_INCIDENTS, incident),
+        "is_reporter": incident.reporter_id == user.pk,
+        "consequences": consequences,
+        "attachments": files,
+        "attachment_form": AttachmentForm() if may_add and len(files) < attachments.MAX_ATTACHMENTS else None,
+        "max_attachments": attachments.MAX_ATTACHMENTS,
+        "progress": [_progress_row(entry) for entry in incident.timeline.filter(kind__in=PROGRESS_KINDS)],
+    }
+    context.update(extra)
+    return context
+
+
+def _progress_row(entry: TimelineEntry) -> dict[str, Any]:
+    if entry.kind == TimelineKind.STATUS and entry.to_status in Status.values:
+        text = _("Status: %(status)s") % {"status": Status(entry.to_status).label}
+    elif entry.kind == TimelineKind.ATTACHMENT:
+        text = _("File added: %(name)s") % {"name": entry.note}
+    else:
+        text = _("Reported")
+    return {"at": entry.at, "text": text}
+
+
+@access.require(Perm.REPORT_INCIDENT, model=Incident, object_perm=Perm.VIEW_INCIDENTS)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case page, for the reporter and for those who may see the case (a confidential read is logged)."""
+    incident = selectors.incident_for(access.actor(request), pk)
+    return render(request, "incidents/detail.html", incident_context(request, incident))
+
+
+# --- attachments ---------------------------------------------------------------------
+
+
+def _case_url(incident: Incident, anchor: str) -> str:
+    return f"{reverse('incidents:detail', args=[incident.pk])}#{anchor}"
+
+
+@access.require(Perm.REPORT_INCIDENT, model=Incident, methods=("POST",), object_perm=Perm.VIEW_INCIDENTS)
+@limit_uploads
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add photos or PDF files to a case: the reporter and the case's handlers may."""
+    user = access.actor(request)
+    incident = selectors.incident_for(user, pk, what="attachment_add")
+    if not attachments.may_add_attachments(user, incident):
+        messages.error(request, _("Only the reporter and those who handle the case can add files to it."))
+        return redirect("incidents:detail", pk=incident.pk)
+    form = AttachmentForm(request.POST, request.FILES, upload_problems=_upload_problems(request))
+    if form.is_valid():
+        try:
+            added = services.add_attachments(actor=user, incident=incident, uploads=form.cleaned_data["attachments"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        except PermissionDenied:
+            messages.error(request, _("Only the reporter and those who handle the case can add files to it."))
+        else:
+            messages.success(
+                request,
+                _("The files have been added: %(names)s.") % {"names": ", ".join(a.original_name for a in added)},
+            )
+            return redirect(_case_url(incident, "attachments"))
+    else:
+        for error in form.errors.get("attachments", []):
+            messages.error(request, str(error))
+    messages.error(request, _("No file was added. Choose the files again."))
+    return redirect(_case_url(incident, "attachments"))
+
+
+@access.require(Perm.REPORT_INCIDENT, model=Incident, object_perm=Perm.VIEW_INCIDENTS)
+def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
+    """One attachment, after the same access check as the case itself; never served statically."""
+    incident = selectors.incident_for(access.actor(request), pk, what="attachment")
+    item = get_object_or_404(incident.attachments.all(), pk=attachment_pk)
+    kind = attachments.KINDS.get(item.content_type)
+    if kind is None:  # not a type this version stores: never guess
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, content_type=kind.content_type, as_attachment=not kind.inline, filename=item.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
