@@ -264,6 +264,7 @@ def test_case_page_lists_the_attachments(client_for, threat_with_files) -> None:
     threat, photo, pdf = threat_with_files
     html = client_for("anstalld").get(f"/incidents/{threat.pk}/").content.decode()
     assert f"/incidents/{threat.pk}/attachments/{photo.pk}/" in html
+    assert f"/incidents/{threat.pk}/attachments/{pdf.pk}/" in html
     assert "polisanmälan.pdf" in html
 
 

@@ -593,3 +593,19 @@ def test_reminders_command_can_hand_the_work_to_the_task_worker(persona) -> None
     out = io.StringIO()
     management.call_command("incident_reminders", "--enqueue", stdout=out)
     assert "Enqueued task" in out.getvalue()
+
+
+def test_stale_duplicate_form_after_the_case_was_closed_changes_nothing(client_for, persona, samples) -> None:
+    case = samples["ordinary"]
+    change_status(actor=persona("chef.solrosen"), incident=case, to_status=Status.CLOSED, expected_status="reported")
+    response = client_for("ombud.solrosen").post(
+        reverse("incidents:transition", args=[case.pk]),
+        {
+            "transition-expected_status": Status.REPORTED,
+            "transition-to_status": Status.DUPLICATE,
+            "transition-duplicate_number": samples["hemtjanst"].number,
+        },
+        follow=True,
+    )
+    assert sv(STALE) in response.content.decode()
+    assert _fresh(case).status == Status.CLOSED and _fresh(case).duplicate_of_id is None

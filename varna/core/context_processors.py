@@ -23,6 +23,7 @@ NAVIGATION: list[tuple[str, Any, Perm]] = [
     ("core:bodies", _("Groups"), Perm.VIEW_DIRECTORY),
     ("core:people", _("Staff"), Perm.VIEW_PEOPLE),
     ("core:import", _("Import"), Perm.IMPORT_DATA),
+    ("incidents:accounting_settings", _("Settings"), Perm.CONFIGURE),
 ]
 
 

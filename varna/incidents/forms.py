@@ -115,10 +115,19 @@ class ReportForm(UploadProblemsMixin, forms.Form):
         label=_("Type of event"),
         queryset=IncidentType.objects.none(),
         empty_label=_("Choose a type"),
+        error_messages={"required": _("Choose the type of event.")},
         help_text=_("Threats and violence are confidential: only your manager and the security staff can read them."),
     )
-    occurred_date = forms.DateField(label=_("Date"), widget=DateInput)
-    occurred_time = forms.TimeField(label=_("Time"), widget=TimeInput)
+    occurred_date = forms.DateField(
+        label=_("Date"),
+        widget=DateInput,
+        error_messages={"required": _("Give the date it happened."), "invalid": _("Give the date as 2025-03-31.")},
+    )
+    occurred_time = forms.TimeField(
+        label=_("Time"),
+        widget=TimeInput,
+        error_messages={"required": _("Give the time it happened."), "invalid": _("Give the time as 14:30.")},
+    )
     facility = forms.ChoiceField(label=_("Premises or facility"), required=False, widget=QuickSelect)
     address = forms.CharField(
         label=_("Or another address or place"),
@@ -131,11 +140,13 @@ class ReportForm(UploadProblemsMixin, forms.Form):
         label=_("Unit where it happened"),
         coerce=int,
         widget=QuickSelect,
+        error_messages={"required": _("Choose the unit where it happened.")},
         help_text=_("Your own unit is chosen. Change it if the event happened at another unit."),
     )
     description = forms.CharField(
         label=_("What happened?"),
         max_length=TEXT_MAX,
+        error_messages={"required": _("Describe what happened.")},
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Describe the event in your own words. Do not write personal identity numbers."),
     )
@@ -202,7 +213,6 @@ class ReportForm(UploadProblemsMixin, forms.Form):
                 label=label,
                 choices=Severity.choices,
                 coerce=int,
-                empty_value=int(Severity.NONE),
                 required=False,
                 widget=forms.RadioSelect,
             )
@@ -289,17 +299,16 @@ class ReportForm(UploadProblemsMixin, forms.Form):
         value = self.cleaned_data.get("victim_colleague", "").strip()
         if not value:
             return None
+        unknown = _("No one in your organisation has that user name or employee number. Check it, or leave it empty.")
         if self.user.organisation_id is None:
-            raise ValidationError(_("No one in your organisation has that user name or employee number."))
+            raise ValidationError(unknown)
         person = (
             User.objects.filter(organisation_id=self.user.organisation_id, is_active=True)
             .filter(Q(username__iexact=value) | Q(employee_number=value))
             .first()
         )
         if person is None:
-            raise ValidationError(
-                _("No one in your organisation has that user name or employee number. Check it, or leave it empty.")
-            )
+            raise ValidationError(unknown)
         return person
 
     def clean_attachments(self) -> list[UploadedFile]:
@@ -361,8 +370,9 @@ class ReportForm(UploadProblemsMixin, forms.Form):
             anchor = field.auto_id if field.auto_id else ""
             if isinstance(field.field.widget, forms.RadioSelect):
                 anchor = f"{anchor}_0"
+            label = str(field.label).rstrip("?")  # "What happened: Describe what happened."
             for error in field.errors:
-                links.append((anchor, f"{field.label}: {error}"))
+                links.append((anchor, f"{label}: {error}"))
         return links
 
     def consequences_given(self) -> bool:

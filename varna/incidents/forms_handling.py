@@ -90,7 +90,7 @@ class TransitionForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         data["duplicate_of"] = None
-        if data.get("to_status") == Status.DUPLICATE:
+        if data.get("to_status") == Status.DUPLICATE and "duplicate_number" in self.fields:
             number = data.get("duplicate_number", "")
             if not number:
                 self.add_error("duplicate_number", _("Give the case number of the original case."))

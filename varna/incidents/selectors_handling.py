@@ -92,7 +92,7 @@ def filter_node(user: Any, pk: int) -> Node | None:
 
 
 def handler_candidates(incident: Incident) -> QuerySet[User]:
-    """People to offer as case handler: the unit's staff and the security roles above it, by name.
+    """People to offer as case handler: the unit's staff and the roles at or above it, by name.
 
     People with protected personal data are never listed by name.
     """
@@ -111,7 +111,8 @@ def handler_candidates(incident: Incident) -> QuerySet[User]:
     if incident.is_confidential:
         people = people.filter(pk__in=role_holders.filter(role__in=CONFIDENTIAL_HANDLER_ROLES))
     else:
-        people = people.filter(Q(employment_node__path__startswith=node.path) | Q(pk__in=role_holders))
+        # The node's own staff (not its whole subtree: an administration has thousands) and the role holders.
+        people = people.filter(Q(employment_node_id=node.pk) | Q(pk__in=role_holders))
     return people.order_by("last_name", "first_name", "pk")
 
 
