@@ -119,7 +119,7 @@ def execute(database_url: str, statement: str, params: tuple[Any, ...] = ()) -> 
     import psycopg
 
     with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        cursor = conn.execute(statement, params)  # type: ignore[arg-type]
+        cursor = conn.execute(statement, params)
         return cursor.fetchall() if cursor.description else []
 
 
@@ -342,7 +342,9 @@ def aggregate_vs_sql_here(count: int) -> dict[str, Any]:
             (
                 sql,
                 lambda: statistics.plain_sql_aggregate(
-                    organisation_id=coordinator.organisation_id, date_from=filters.date_from, date_to=filters.date_to
+                    organisation_id=coordinator.organisation_id or 0,
+                    date_from=filters.date_from,
+                    date_to=filters.date_to,
                 ),
             ),
         ):

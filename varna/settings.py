@@ -72,6 +72,8 @@ DATA_DIR = Path(os.environ.get("VARNA_DATA_DIR", BASE_DIR / "var"))
 MEDIA_ROOT = Path(os.environ.get("VARNA_MEDIA_ROOT", DATA_DIR / "files"))
 STATIC_ROOT = Path(os.environ.get("VARNA_STATIC_ROOT", DATA_DIR / "static"))
 STATIC_URL = "/static/"
+# matplotlib (charts) keeps its font cache here rather than in the home directory.
+os.environ.setdefault("MPLCONFIGDIR", str(DATA_DIR / "matplotlib"))
 MEDIA_URL = None  # files are never served directly; they go through the access policy
 
 INSTALLED_APPS = [

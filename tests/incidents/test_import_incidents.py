@@ -61,9 +61,9 @@ def coordinator(org: Organisation) -> User:
     return User.objects.get(employee_number="10001")  # karin.ek, security coordinator
 
 
-def _import(org: Organisation, actor: User | None, rows: list[list[str]], **kwargs: object) -> ImportReport:
+def _import(org: Organisation, actor: User | None, rows: list[list[str]], *, dry_run: bool = False) -> ImportReport:
     return import_incidents(
-        organisation=org, actor=actor, file_name="handelser.csv", data=make_csv([HEADER, *rows]), **kwargs
+        organisation=org, actor=actor, file_name="handelser.csv", data=make_csv([HEADER, *rows]), dry_run=dry_run
     )
 
 

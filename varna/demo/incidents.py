@@ -32,6 +32,7 @@ import datetime
 import itertools
 import math
 import random
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -250,6 +251,7 @@ def _guaranteed(ctx: OrgContext, rng: random.Random, sites: list[_Site], calenda
 
 def _status(rng: random.Random, age_days: int) -> str:
     roll = rng.random()
+    table: tuple[tuple[float, str], ...]
     if age_days > 180:
         table = (
             (0.92, Status.CLOSED),
@@ -283,13 +285,16 @@ def _number(drafts: list[_Draft]) -> dict[int, int]:
 
 class _Builder:
     def __init__(self, ctx: OrgContext, rng: random.Random, calendar: _Calendar) -> None:
+        if ctx.organisation is None:
+            raise RuntimeError("the tree step writes the organisation first")
         self.ctx, self.rng, self.calendar = ctx, rng, calendar
-        self.types = {t.code: t for t in ensure_defaults(organisation=ctx.organisation)}
+        self.organisation = ctx.organisation
+        self.types = {t.code: t for t in ensure_defaults(organisation=self.organisation)}
         self.segments = self._accounting_segments()
 
     def _accounting_segments(self) -> list[tuple[str, bool, list[str]]]:
         """(code, required, valid values) of each segment of the code string (kodsträng), in order."""
-        segments = ensure_accounting_defaults(organisation=self.ctx.organisation)
+        segments = ensure_accounting_defaults(organisation=self.organisation)
         values: dict[int, list[str]] = {}
         for segment_id, value in (
             AccountingValue.objects.filter(segment__in=segments).order_by("value").values_list("segment_id", "value")
@@ -448,6 +453,7 @@ def incident_count(ctx: OrgContext) -> int:
 
 
 def build(ctx: OrgContext) -> None:
+    started = time.perf_counter()
     rng = ctx.random("incidents")
     end = ctx.run.history_date.astimezone(ZoneInfo(settings.TIME_ZONE)).date() - datetime.timedelta(days=1)
     calendar = _Calendar(end)
@@ -474,3 +480,6 @@ def build(ctx: OrgContext) -> None:
             for year, n in sorted(last.items())
         ]
     )
+    if ctx.index < 10 or ctx.index % 50 == 0:
+        seconds = time.perf_counter() - started
+        ctx.run.log(f"{ctx.name}: {ctx.counts['incident']} händelser / incidents ({seconds:.1f} s)")

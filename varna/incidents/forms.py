@@ -33,6 +33,14 @@ FUTURE_GRACE = datetime.timedelta(minutes=5)  # the same allowance as the servic
 _KEY = re.compile(r"^[A-Za-z0-9-]{8,80}$")
 
 
+_SWEDISH_LETTERS = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"})
+
+
+def swedish_order(text: str) -> str:
+    """A sort key that puts Å, Ä and Ö after Z, as a Swedish reader expects."""
+    return text.lower().translate(_SWEDISH_LETTERS)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -252,6 +260,7 @@ class ReportForm(UploadProblemsMixin, forms.Form):
             everything.append((str(pk), label))
             if own_path and path.startswith(own_path):
                 own.append((str(pk), label))
+        everything.sort(key=lambda choice: swedish_order(choice[1]))
         choices: list[Any] = [("", _("Choose, or write the place below"))]
         if own:
             choices.append((_("Your unit"), own))
@@ -261,9 +270,17 @@ class ReportForm(UploadProblemsMixin, forms.Form):
         return choices
 
     def _node_choices(self) -> list[tuple[int | str, Any]]:
-        rows = core_selectors.visible_nodes(self.user).values_list("pk", "name", "depth")
+        """Every unit by name, A to Ö; a name used twice gets the name of the unit above it."""
+        rows = list(core_selectors.visible_nodes(self.user).values_list("pk", "name", "path"))
+        by_path = {path: name for _pk, name, path in rows}
+        names = Counter(name for _pk, name, _path in rows)
+        labelled = []
+        for pk, name, path in rows:
+            parent = by_path.get(path[: -Node.steplen], "")
+            labelled.append((pk, f"{name} ({parent})" if names[name] > 1 and parent else name))
+        labelled.sort(key=lambda choice: swedish_order(choice[1]))
         choices: list[tuple[int | str, Any]] = [] if self.user.employment_node_id else [("", _("Choose a unit"))]
-        return choices + [(pk, "\u00a0\u00a0" * (depth - 1) + name) for pk, name, depth in rows]
+        return choices + labelled
 
     # --- cleaning ---------------------------------------------------------------
 
@@ -386,7 +403,8 @@ class ReportForm(UploadProblemsMixin, forms.Form):
         return any(self.data.get(name) not in (None, "", "0", str(Severity.NONE)) for name in names)
 
     def files_were_chosen(self) -> bool:
-        return bool(self.files.getlist("attachments")) or bool(self.upload_problems)
+        chosen = self.files.getlist("attachments") if hasattr(self.files, "getlist") else []
+        return bool(chosen) or bool(self.upload_problems)
 
     def dimensions(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"{dim}_severity"], self[f"{dim}_text"]) for dim in DIMENSION_FIELDS]

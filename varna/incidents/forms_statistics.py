@@ -83,7 +83,7 @@ class _FilterForm(forms.Form):
             value = (data or {}).get(name)
             if value not in (None, ""):
                 merged[name] = str(value)
-        super().__init__(merged)
+        super().__init__(merged, label_suffix="")
         self.nodes = self._visible_nodes(_number(merged.get("node")))
         _choice_field(self, "node").choices = [("", _("All that I can see"))] + [
             (str(n.pk), f"{'– ' * (n.depth - 1)}{n.name}") for n in self.nodes.values()
@@ -246,7 +246,7 @@ class AnalysisDueForm(_FilterForm):
     """The choices of the page "Where is a risk analysis due?" (G3)."""
 
     years = forms.TypedChoiceField(
-        label=_("Damage history of the last"),
+        label=_("Number of years back"),
         coerce=int,
         choices=[(str(n), str(n)) for n in range(1, MAX_ANALYSIS_YEARS + 1)],
         error_messages={"invalid_choice": _("Choose a number of years between 1 and 10.")},

@@ -217,7 +217,7 @@ class IncidentDetailOut(IncidentOut):
 
     @staticmethod
     def resolve_duplicate_of(obj: Any) -> int | None:
-        return obj.duplicate_of_id  # type: ignore[no-any-return]
+        return obj.duplicate_of_id
 
 
 class StatisticsRow(Schema):
@@ -239,19 +239,19 @@ class StatisticsRow(Schema):
 
     @staticmethod
     def resolve_type_id(obj: Any) -> int | None:
-        return obj.incident_type_id  # type: ignore[no-any-return]
+        return obj.incident_type_id
 
     @staticmethod
     def resolve_type_name(obj: Any) -> str | None:
-        return obj.incident_type_name  # type: ignore[no-any-return]
+        return obj.incident_type_name
 
     @staticmethod
     def resolve_area_id(obj: Any) -> int | None:
-        return obj.security_area_id  # type: ignore[no-any-return]
+        return obj.security_area_id
 
     @staticmethod
     def resolve_area_name(obj: Any) -> str | None:
-        return obj.security_area_name  # type: ignore[no-any-return]
+        return obj.security_area_name
 
 
 class StatisticsOut(Schema):

@@ -202,6 +202,11 @@ def scope_roots(user: Any) -> list[str]:
     return kept
 
 
+def visible_node(user: Any, pk: int) -> Node | None:
+    """A node the person may filter the statistics on (their scope), or ``None``: for the API's ``node`` filter."""
+    return access.scope(user, Perm.VIEW_STATISTICS, Node.objects.all()).filter(pk=pk).first()
+
+
 def _common_prefix(paths: Sequence[str]) -> str:
     if not paths:
         return ""
