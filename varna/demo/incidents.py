@@ -40,7 +40,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 
 from varna.core.models import CaseCounter, NodeKind, Role, User
 from varna.demo.context import NodeSpec, OrgContext
@@ -437,13 +437,40 @@ def _chunks[T](items: list[T], size: int) -> Iterator[list[T]]:
 
 
 def _insert(ctx: OrgContext, model: type[models.Model], objs: list[Any]) -> list[Any]:
+    """Write ``objs`` and give them their primary keys: ``COPY`` on PostgreSQL, else ``bulk_create``."""
     if not objs:
         return objs
-    created = model._default_manager.bulk_create(objs, batch_size=CHUNK)
-    if created[0].pk is None:
-        raise RuntimeError("the database did not return primary keys from a bulk insert")
-    ctx.counts[model._meta.model_name or model._meta.label] += len(created)
-    return created
+    if connection.vendor == "postgresql":
+        _copy(model, objs)
+    else:
+        objs = model._default_manager.bulk_create(objs, batch_size=CHUNK)
+        if objs[0].pk is None:
+            raise RuntimeError("the database did not return primary keys from a bulk insert")
+    ctx.counts[model._meta.model_name or model._meta.label] += len(objs)
+    return objs
+
+
+def _copy(model: type[models.Model], objs: list[Any]) -> None:
+    """PostgreSQL's ``COPY`` with ids taken from the table's sequence first.
+
+    Building the SQL of a multi-row ``INSERT`` costs Django far more than the database needs
+    to store the rows: at scale 170 (half a million incidents) ``COPY`` saves minutes.
+    """
+    meta = model._meta
+    fields = list(meta.concrete_fields)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objs)],  # type: ignore[union-attr]
+        )
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+            obj._state.adding, obj._state.db = False, connection.alias
+        columns = ", ".join(quote(f.column) for f in fields)
+        with cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
 
 
 def incident_count(ctx: OrgContext) -> int:

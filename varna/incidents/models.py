@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from varna.core.models import Node, Organisation, SecurityArea
+from varna.core.models import Dimension, Node, Organisation, SecurityArea
 from varna.protection.models import Facility
 
 
@@ -124,18 +124,24 @@ class Incident(models.Model):
     description = models.TextField(_("what happened"))
     immediate_action = models.TextField(_("what was done at once"), blank=True)
 
-    people_severity = models.PositiveSmallIntegerField(_("people"), choices=Severity.choices, default=Severity.NONE)
+    people_severity = models.PositiveSmallIntegerField(
+        Dimension.PEOPLE.label, choices=Severity.choices, default=Severity.NONE
+    )
     people_text = models.CharField(_("people: details"), max_length=500, blank=True)
     operations_severity = models.PositiveSmallIntegerField(
-        _("operations"), choices=Severity.choices, default=Severity.NONE
+        Dimension.OPERATIONS.label, choices=Severity.choices, default=Severity.NONE
     )
     operations_text = models.CharField(_("operations: details"), max_length=500, blank=True)
-    property_severity = models.PositiveSmallIntegerField(_("property"), choices=Severity.choices, default=Severity.NONE)
+    property_severity = models.PositiveSmallIntegerField(
+        Dimension.PROPERTY.label, choices=Severity.choices, default=Severity.NONE
+    )
     property_text = models.CharField(_("property: details"), max_length=500, blank=True)
-    economy_severity = models.PositiveSmallIntegerField(_("economy"), choices=Severity.choices, default=Severity.NONE)
+    economy_severity = models.PositiveSmallIntegerField(
+        Dimension.ECONOMY.label, choices=Severity.choices, default=Severity.NONE
+    )
     economy_text = models.CharField(_("economy: details"), max_length=500, blank=True)
     environment_severity = models.PositiveSmallIntegerField(
-        _("environment"), choices=Severity.choices, default=Severity.NONE
+        Dimension.ENVIRONMENT.label, choices=Severity.choices, default=Severity.NONE
     )
     environment_text = models.CharField(_("environment: details"), max_length=500, blank=True)
 
