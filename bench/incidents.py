@@ -142,7 +142,7 @@ def fill(env: dict[str, str], scale: float, reuse: bool) -> float | None:
         log(f"reusing the demo data in {urlsplit(env['DATABASE_URL']).path}")
         return None
     started = time.perf_counter()
-    run([VARNA, "demo", "--scale", str(scale)], env)
+    run([VARNA, "demo", "--scale", str(scale), "--verbosity", "2"], env)
     seconds = time.perf_counter() - started
     execute(env["DATABASE_URL"], "VACUUM ANALYZE")
     return seconds
