@@ -180,6 +180,29 @@ def test_list_is_paginated_newest_first(api, samples) -> None:
     assert client.get("/incidents", limit=501)[0] == 422
 
 
+def test_list_count_stops_at_the_cap_and_says_so(api, samples, monkeypatch) -> None:
+    from varna.incidents import api as incidents_api
+
+    monkeypatch.setattr(incidents_api, "COUNT_CAP", 5)
+    status, body = api("samordnare").get("/incidents", limit=3)
+    assert status == 200 and len(body["items"]) == 3
+    assert body["count"] == 5 and body["count_capped"] is True
+    _status, body = api("chef.solrosen").get("/incidents", limit=3, type="threat")
+    assert body["count"] == len(body["items"]) and body["count_capped"] is False
+    assert api("samordnare").get("/incidents", offset=10_001)[0] == 422
+
+
+def test_a_coordinators_scope_needs_no_join_on_the_node_tree(persona) -> None:
+    from varna.core import access
+    from varna.core.access import Perm
+
+    coordinator = access.scope(persona("samordnare"), Perm.VIEW_INCIDENTS, Incident.objects.all())
+    manager = access.scope(persona("chef.solrosen"), Perm.VIEW_INCIDENTS, Incident.objects.all())
+    assert "core_node" not in str(coordinator.query)
+    assert "core_node" in str(manager.query)
+    assert coordinator.filter(is_confidential=True).exists()
+
+
 def test_list_uses_a_fixed_number_of_queries(api, samples, django_assert_max_num_queries) -> None:
     client = api("samordnare")
     with django_assert_max_num_queries(8):

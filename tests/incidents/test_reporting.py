@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -20,7 +21,7 @@ def types(persona) -> dict[str, IncidentType]:
     return {t.code: t for t in IncidentType.objects.filter(organisation__slug="exempelkommun")}
 
 
-def _report(persona, types, *, code: str = "vandalism", key: str = "", **extra: object) -> tuple[Incident, bool]:
+def _report(persona, types, *, code: str = "vandalism", key: str = "", **extra: Any) -> tuple[Incident, bool]:
     return report_incident(
         actor=persona("anstalld"),
         incident_type=types[code],
@@ -33,7 +34,8 @@ def _report(persona, types, *, code: str = "vandalism", key: str = "", **extra: 
 
 
 def test_default_types_follow_k7_and_threats_are_confidential(types) -> None:
-    assert {"fire", "burglary", "vandalism", "water-damage", "threat", "violence", "near-miss", "false-alarm"} <= set(types)
+    expected = {"fire", "burglary", "vandalism", "water-damage", "threat", "violence", "near-miss", "false-alarm"}
+    assert expected <= set(types)
     assert types["threat"].is_confidential and types["violence"].is_confidential
     assert not types["vandalism"].is_confidential
 
@@ -55,7 +57,9 @@ def test_same_idempotency_key_never_creates_a_second_report(persona, types) -> N
     assert Incident.objects.count() == before + 1
 
 
-def test_reporter_gets_a_receipt_and_the_unit_manager_is_told(persona, types, django_capture_on_commit_callbacks) -> None:
+def test_reporter_gets_a_receipt_and_the_unit_manager_is_told(
+    persona, types, django_capture_on_commit_callbacks
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         incident, _ = _report(persona, types)
     recipients = {addr for m in mail.outbox for addr in m.to}

@@ -168,6 +168,10 @@ def _node_condition(model: type[models.Model], paths: list[str] | None) -> Q | N
     if node_field is None:
         # Organisation-level records: visible only with an assignment at the organisation's root.
         return Q() if any(len(p) == Node.steplen for p in paths) else Q(pk__in=[])
+    if any(len(p) == Node.steplen for p in paths):
+        # A role at the root reaches the whole organisation (one tree per organisation), which the
+        # organisation filter already says: no path condition, so no join to the node table.
+        return None
     lookup = f"{node_field}__path__startswith" if node_field else "path__startswith"
     condition = Q(pk__in=[])
     for p in paths:
@@ -207,7 +211,8 @@ def scope[M: models.Model](user: Any, perm: Perm, queryset: QuerySet[M]) -> Quer
     if sensitive and perm in _SENSITIVE_PERMS:
         confidential_paths = _paths(user, Perm.VIEW_CONFIDENTIAL)
         confidential = _node_condition(model, confidential_paths) if confidential_paths != [] else Q(pk__in=[])
-        condition = _and(condition, Q(**{sensitive: False}) | (confidential if confidential is not None else Q()))
+        if confidential is not None:  # None: the person may read sensitive rows throughout the organisation
+            condition = _and(condition, Q(**{sensitive: False}) | confidential)
     if perm in _SENSITIVE_PERMS and (handler := getattr(model, "ACCESS_HANDLER_FIELD", None)) and condition is not None:
         condition |= Q(**{handler: user.pk})
     if perm == Perm.VIEW_INCIDENTS and (owner := getattr(model, "ACCESS_OWNER_FIELD", None)) and condition is not None:

@@ -17,13 +17,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Body, Header, Query, Router
+from ninja import Body, Field, Header, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
 
 from varna.core import access
 from varna.core.access import Perm
-from varna.core.api import ERRORS, ObjectId, Pagination
+from varna.core.api import ERRORS, MAX_LIMIT, ObjectId, Pagination
 from varna.core.models import Node, User
 from varna.core.schemas import ErrorOut
 from varna.incidents import selectors, services, statistics
@@ -43,6 +43,40 @@ from varna.incidents.services.handling import StaleCaseError
 from varna.protection.models import Facility
 
 router = Router(tags=["incidents"])
+
+COUNT_CAP = 10_000  # a list counts its matches up to here, and pages reach no further
+
+
+class IncidentPageParams(Schema):
+    limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"How many items to return (at most {MAX_LIMIT}).")
+    offset: int = Field(
+        0, ge=0, le=COUNT_CAP, description=f"How many items to skip (at most {COUNT_CAP}: narrow the filters instead)."
+    )
+
+
+class CappedPagination(Pagination):
+    """Limit/offset pagination whose count stops at :data:`COUNT_CAP`.
+
+    Counting every match of a whole municipality's half a million incidents costs more than
+    fetching a page; nobody pages through ten thousand cases, and the statistics count the rest.
+    """
+
+    Input = IncidentPageParams  # type: ignore[assignment]
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(description=f"How many cases match, counted up to {COUNT_CAP}.")
+        count_capped: bool = Field(description=f"True when more than {COUNT_CAP} cases match.")
+
+    def paginate_queryset(self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any) -> Any:
+        offset, limit = pagination.offset, min(pagination.limit, MAX_LIMIT)
+        counted = queryset.order_by()[: COUNT_CAP + 1].count()
+        return {
+            "items": queryset[offset : offset + limit],
+            "count": min(counted, COUNT_CAP),
+            "count_capped": counted > COUNT_CAP,
+        }
+
 
 WRITE_ERRORS: dict[int, Any] = {**ERRORS, 400: ErrorOut, 409: ErrorOut}
 MAX_IDEMPOTENCY_KEY = 80
@@ -72,7 +106,7 @@ def _case(pk: int) -> Incident:
 
 @router.get("/incidents", response={200: list[IncidentOut], **ERRORS}, summary="Incidents")
 @access.require_api(Perm.REPORT_INCIDENT)
-@paginate(Pagination)
+@paginate(CappedPagination)
 def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]) -> QuerySet[Incident]:
     """The cases the caller may see, newest first: those of the nodes where they may view incidents
     (threats and violence only where they may read them), the cases they handle and their own reports.
