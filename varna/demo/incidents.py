@@ -464,7 +464,7 @@ def _copy(model: type[models.Model], objs: list[Any]) -> None:
     with db.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(objs)],  # type: ignore[union-attr]
+            [meta.db_table, meta.pk.column, len(objs)],
         )
         for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
             obj.pk = pk
@@ -474,7 +474,7 @@ def _copy(model: type[models.Model], objs: list[Any]) -> None:
         # The values as they are: str, int, bool, Decimal, dates and aware datetimes, which psycopg
         # adapts itself (Django's get_db_prep_save would return them unchanged, at a cost per value).
         names = [f.attname for f in fields]
-        columns = ", ".join(quote(f.column) for f in fields)
+        columns = ", ".join(quote(f.column or f.attname) for f in fields)
         with cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
             for obj in objs:
                 values = obj.__dict__
