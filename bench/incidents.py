@@ -50,6 +50,7 @@ RESULTS = ROOT / "bench" / "results"
 
 TARGETS_MS = {"submit": 50, "list": 100, "statistics": 300}
 MAX_QUERIES = 15
+MIN_REQUESTS = 20  # timed requests per run, even for a slow scenario
 
 # (name, kind, path): kind "api" (bearer token) or "page" (logged-in session).
 LIST_FILTER = "status=closed&node={admin}&date_from={year}-01-01&date_to={year}-12-31"
@@ -269,11 +270,16 @@ def login(base: str, username: str) -> Any:
     return session
 
 
-def timed(call: Callable[[], Any], count: int, warmup: int) -> list[float]:
+def timed(call: Callable[[], Any], count: int, warmup: int, budget: float) -> list[float]:
+    """``count`` timed calls after ``warmup`` untimed ones; a slow scenario stops after ``budget`` seconds
+    (but never before :data:`MIN_REQUESTS` calls)."""
     for _ in range(warmup):
         call()
-    times = []
+    times: list[float] = []
+    deadline = time.perf_counter() + budget
     for _ in range(count):
+        if len(times) >= MIN_REQUESTS and time.perf_counter() > deadline:
+            break
         started = time.perf_counter()
         response = call()
         times.append((time.perf_counter() - started) * 1000)
@@ -313,7 +319,7 @@ def latencies(env: dict[str, str], args: argparse.Namespace, fill_in: dict[str, 
             url = base + path.format(**fill_in)
             scenarios.append((name, lambda url=url, kind=kind: sessions[kind].get(url)))  # type: ignore[misc]
         for name, call in scenarios:
-            runs = [timed(call, args.requests, warmup=10) for _ in range(args.runs)]
+            runs = [timed(call, args.requests, warmup=5, budget=args.budget) for _ in range(args.runs)]
             results[name] = summary(runs)
             log(f"{name}: median p95 {results[name]['median']['p95']} ms")
     return results
@@ -402,6 +408,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="Runs per scenario (default 3).")
     parser.add_argument("--requests", type=int, default=100, help="Timed requests per run and scenario.")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers.")
+    parser.add_argument(
+        "--budget", type=float, default=30.0, help="Seconds per run of a slow scenario (at least 20 requests)."
+    )
     parser.add_argument("--reuse", action="store_true", help="Keep demo data that is already there.")
     parser.add_argument("--query-counts-here", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--aggregate-here", type=int, default=0, help=argparse.SUPPRESS)
@@ -430,6 +439,7 @@ def main() -> int:
         "runs": args.runs,
         "requests_per_run": args.requests,
         "workers": args.workers,
+        "budget_seconds": args.budget,
         "targets_ms": TARGETS_MS,
     }
 

@@ -207,7 +207,8 @@ def report(
         )
     except ValidationError as exc:
         return _invalid(_messages(exc))
-    return Reply(201 if created else 200, _case(incident.pk))
+    # A new report already holds what the answer shows; an earlier one is read again with it.
+    return Reply(201, incident) if created else Reply(200, _case(incident.pk))
 
 
 @router.patch("/incidents/{id}", response={200: IncidentDetailOut, **WRITE_ERRORS}, summary="Handle an incident")
