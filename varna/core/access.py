@@ -234,6 +234,19 @@ def can(user: Any, perm: Perm, obj: models.Model) -> bool:
     return scope(user, perm, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
 
+def is_owner(user: Any, obj: models.Model) -> bool:
+    """Whether ``user`` is the row's owner (the model's ``ACCESS_OWNER_FIELD``, e.g. an incident's reporter)."""
+    owner = getattr(type(obj), "ACCESS_OWNER_FIELD", None)
+    if not owner or user.organisation_id is None or user.organisation_id != getattr(obj, "organisation_id", None):
+        return False
+    return bool(getattr(obj, f"{owner}_id", None) == user.pk)
+
+
+def can_contribute(user: Any, obj: models.Model) -> bool:
+    """Whether ``user`` may add to a case (files, for instance): its owner, or someone who may handle it."""
+    return is_owner(user, obj) or can(user, Perm.HANDLE_INCIDENTS, obj)
+
+
 def people_visible_by_name(user: Any) -> Q:
     """People whose names may be listed to ``user``: never those with protected personal data."""
     return Q(protected_identity=False)

@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from varna.core import access
-from varna.core.access import Perm
 from varna.core.models import User
 from varna.incidents.models import Attachment, Incident, TimelineEntry, TimelineKind
 from varna.incidents.services.reporting import report_incident
@@ -137,10 +136,8 @@ def check_uploads(uploads: Sequence[UploadedFile], *, existing: int = 0) -> list
 
 
 def may_add_attachments(actor: User, incident: Incident) -> bool:
-    """The reporter, and those who handle the case, may add files to it."""
-    if actor.organisation_id != incident.organisation_id:
-        return False
-    return incident.reporter_id == actor.pk or access.can(actor, Perm.HANDLE_INCIDENTS, incident)
+    """The reporter, and those who handle the case, may add files to it (the rule is the access policy's)."""
+    return access.can_contribute(actor, incident)
 
 
 @transaction.atomic
