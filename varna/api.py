@@ -14,6 +14,8 @@ from ninja.errors import AuthenticationError
 from varna.core.api import BearerToken
 from varna.core.api import router as core_router
 from varna.incidents.api import router as incidents_router
+from varna.plans.api import router as plans_router
+from varna.risks.api import router as risks_router
 
 api = NinjaAPI(
     title="Värna API",
@@ -45,3 +47,5 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 api.add_router("", core_router)
 api.add_router("", incidents_router)
+api.add_router("", risks_router)
+api.add_router("", plans_router)

@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "varna.core",
     "varna.protection",
     "varna.incidents",
+    "varna.risks",
+    "varna.plans",
     "varna.demo",
 ]
 

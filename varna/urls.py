@@ -5,5 +5,7 @@ from varna.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("incidents/", include("varna.incidents.urls")),
+    path("risks/", include("varna.risks.urls")),
+    path("plans/", include("varna.plans.urls")),
     path("", include("varna.core.urls")),
 ]

@@ -44,6 +44,14 @@ class Perm(enum.StrEnum):
     VIEW_CONFIDENTIAL = "view_confidential"  # threats and violence (G8, K11) in full
     VIEW_CONFIDENTIAL_LOG = "view_confidential_log"
     VIEW_STATISTICS = "view_statistics"
+    VIEW_RISKS = "view_risks"  # risk analyses, risks, measures, heat maps and the schedule of analyses
+    MANAGE_RISKS = "manage_risks"  # write analyses, risks and measures
+    ADOPT_RISK_ANALYSES = "adopt_risk_analyses"  # mark an analysis as adopted (fastställd)
+    CONFIGURE_RISK_MATRIX = "configure_risk_matrix"
+    PLAN_ANALYSES = "plan_analyses"  # keep the yearly plan of analyses (K6)
+    VIEW_PLANS = "view_plans"
+    MANAGE_PLANS = "manage_plans"  # write action plans, their actions and the adoption record
+    REVIEW_PLANS = "review_plans"  # the security group's yearly review of the plans (G14)
 
 
 # Permissions that, once held anywhere, reach the whole organisation.
@@ -56,11 +64,16 @@ ORGANISATION_WIDE = frozenset(
         Perm.USE_API,
         Perm.REPORT_INCIDENT,
         Perm.VIEW_CONFIDENTIAL_LOG,
+        Perm.CONFIGURE_RISK_MATRIX,
+        Perm.PLAN_ANALYSES,
+        Perm.REVIEW_PLANS,
     }
 )
 
 _EVERYONE = {Perm.VIEW_DASHBOARD, Perm.VIEW_DIRECTORY, Perm.USE_API, Perm.REPORT_INCIDENT}
 _HANDLERS = {Perm.VIEW_INCIDENTS, Perm.HANDLE_INCIDENTS, Perm.VIEW_STATISTICS}
+_RISK_WORKERS = {Perm.VIEW_RISKS, Perm.MANAGE_RISKS, Perm.VIEW_PLANS}
+_RESPONSIBLE = _RISK_WORKERS | {Perm.ADOPT_RISK_ANALYSES, Perm.MANAGE_PLANS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.SECURITY_COORDINATOR: frozenset(
@@ -75,21 +88,33 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_CONFIDENTIAL,
             Perm.VIEW_CONFIDENTIAL_LOG,
         }
+        | _RESPONSIBLE
+        | {Perm.CONFIGURE_RISK_MATRIX, Perm.PLAN_ANALYSES, Perm.REVIEW_PLANS}
     ),
     Role.SECURITY_OFFICER: frozenset(
-        _EVERYONE | _HANDLERS | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_CONFIDENTIAL}
+        _EVERYONE | _HANDLERS | _RESPONSIBLE | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_CONFIDENTIAL}
     ),
     Role.HEAD_OF_ADMINISTRATION: frozenset(
-        _EVERYONE | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_INCIDENTS, Perm.VIEW_STATISTICS}
+        _EVERYONE
+        | _RESPONSIBLE
+        | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_INCIDENTS, Perm.VIEW_STATISTICS}
     ),
     Role.UNIT_MANAGER: frozenset(
-        _EVERYONE | _HANDLERS | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_CONFIDENTIAL}
+        _EVERYONE | _HANDLERS | _RESPONSIBLE | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_CONFIDENTIAL}
     ),
-    Role.SECURITY_REPRESENTATIVE: frozenset(_EVERYONE | _HANDLERS | {Perm.VIEW_FACILITIES}),
+    Role.SECURITY_REPRESENTATIVE: frozenset(_EVERYONE | _HANDLERS | _RISK_WORKERS | {Perm.VIEW_FACILITIES}),
     Role.EMPLOYEE: frozenset(_EVERYONE),
-    Role.ELECTED_OFFICIAL: frozenset(_EVERYONE | {Perm.VIEW_STATISTICS}),
+    Role.ELECTED_OFFICIAL: frozenset(_EVERYONE | {Perm.VIEW_STATISTICS, Perm.VIEW_PLANS}),
     Role.ADMINISTRATOR: frozenset(
-        _EVERYONE | {Perm.VIEW_PEOPLE, Perm.MANAGE_ROLES, Perm.VIEW_HISTORY, Perm.IMPORT_DATA, Perm.CONFIGURE}
+        _EVERYONE
+        | {
+            Perm.VIEW_PEOPLE,
+            Perm.MANAGE_ROLES,
+            Perm.VIEW_HISTORY,
+            Perm.IMPORT_DATA,
+            Perm.CONFIGURE,
+            Perm.CONFIGURE_RISK_MATRIX,
+        }
     ),
 }
 

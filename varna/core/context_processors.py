@@ -18,12 +18,18 @@ NAVIGATION: list[tuple[str, Any, Perm]] = [
     ("incidents:mine", _("My reports"), Perm.REPORT_INCIDENT),
     ("incidents:list", _("Incidents"), Perm.VIEW_INCIDENTS),
     ("incidents:statistics", _("Damage statistics"), Perm.VIEW_STATISTICS),
+    ("risks:analyses", _("Risk analyses"), Perm.VIEW_RISKS),
+    ("risks:heat_map", _("Risk overview"), Perm.VIEW_RISKS),
+    ("risks:schedule", _("Plan of analyses"), Perm.VIEW_RISKS),
+    ("plans:list", _("Action plans"), Perm.VIEW_PLANS),
+    ("plans:review", _("Review of plans"), Perm.REVIEW_PLANS),
     ("core:organisation", _("Organisation"), Perm.VIEW_DIRECTORY),
     ("core:security_roles", _("Security roles"), Perm.VIEW_DIRECTORY),
     ("core:bodies", _("Groups"), Perm.VIEW_DIRECTORY),
     ("core:people", _("Staff"), Perm.VIEW_PEOPLE),
     ("core:import", _("Import"), Perm.IMPORT_DATA),
     ("incidents:accounting_settings", _("Settings"), Perm.CONFIGURE),
+    ("risks:matrix", _("Risk matrix"), Perm.CONFIGURE_RISK_MATRIX),
 ]
 
 

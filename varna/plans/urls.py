@@ -1,0 +1,6 @@
+"""Action plan URLs."""
+
+from django.urls import URLPattern
+
+app_name = "plans"
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""API for risks."""
+
+from ninja import Router
+
+router = Router(tags=["risks"])
