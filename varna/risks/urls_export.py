@@ -1,0 +1,5 @@
+"""urls_export"""
+
+from django.urls import URLPattern, path  # noqa: F401
+
+urlpatterns: list[URLPattern] = []
