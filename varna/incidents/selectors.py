@@ -81,3 +81,22 @@ def dashboard_figures(user: Any) -> dict[str, int]:
             )
         )
     return figures
+
+
+def risk_work(user: Any, incident: Incident) -> dict[str, Any]:
+    """The risks that cite the incident in their damage history and the plan actions that answer it.
+
+    Only what the person may see of risk analyses and action plans; nothing is queried for those who
+    may see neither.
+    """
+    risks: list[Any] = []
+    actions: list[Any] = []
+    if access.has_perm(user, Perm.VIEW_RISKS):
+        risks = list(
+            access.scope(user, Perm.VIEW_RISKS, incident.risks.all()).select_related("analysis").order_by("pk")[:20]
+        )
+    if access.has_perm(user, Perm.VIEW_PLANS):
+        actions = list(
+            access.scope(user, Perm.VIEW_PLANS, incident.actions.all()).select_related("plan").order_by("due")[:20]
+        )
+    return {"linked_risks": risks, "linked_actions": actions}

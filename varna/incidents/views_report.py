@@ -204,6 +204,7 @@ def incident_context(request: HttpRequest, incident: Incident, **extra: Any) -> 
         "max_attachments": attachments.MAX_ATTACHMENTS,
         "progress": [_progress_row(entry) for entry in incident.timeline.filter(kind__in=PROGRESS_KINDS)],
     }
+    context.update(selectors.risk_work(user, incident))
     context.update(extra)
     return context
 
