@@ -1,0 +1,316 @@
+"""Reads of risk analyses, risks and measures, scoped by the access policy.
+
+Lists are filtered in the database and fetch only what the pages show; a page of risks costs the
+same number of queries whatever its size (the matrix versions of a page are fetched in one query).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from varna.core import access
+from varna.core.access import Perm
+from varna.core.models import Node, Role, RoleAssignment, SecurityArea, User
+from varna.incidents.models import Incident
+from varna.plans.models import ActionPlan
+from varna.protection.models import Facility
+from varna.risks.models import Measure, Risk, RiskAnalysis, RiskAssessment, RiskMatrix
+
+PEOPLE_LIMIT = 300  # more people than this are never listed in one form field
+INCIDENT_YEARS = 5
+INCIDENT_LIMIT = 100
+
+
+# --- risk levels as the pages show them ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Level:
+    """A risk level as shown: its label and colour (the colour as a swatch image: the CSP allows no inline style)."""
+
+    index: int
+    label: str
+    colour: str
+
+    @property
+    def swatch(self) -> str:
+        svg = (
+            "<svg xmlns='http://www.w3.org/2000/svg' width='14' height='14'>"
+            f"<rect width='14' height='14' rx='3' fill='{self.colour}'/></svg>"
+        )
+        return "data:image/svg+xml," + quote(svg)
+
+
+def level_of(matrix: RiskMatrix | None, index: int | None) -> Level | None:
+    if matrix is None or index is None:
+        return None
+    band = matrix.level(index)
+    if band is None:
+        return None
+    return Level(index, str(band["label"]), str(band["colour"]))
+
+
+# --- analyses ----------------------------------------------------------------------
+
+
+@dataclass
+class AnalysisFilter:
+    node: Node | None = None
+    status: str = ""
+    year: int | None = None
+    trigger: str = ""
+    text: str = ""
+
+
+def analysis_list(user: Any, filters: AnalysisFilter) -> QuerySet[RiskAnalysis]:
+    """The analyses the person may see, filtered, newest first."""
+    rows = access.scope(user, Perm.VIEW_RISKS, RiskAnalysis.objects.select_related("node"))
+    if filters.node is not None:
+        rows = rows.filter(node__path__startswith=filters.node.path)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.year:
+        rows = rows.filter(
+            analysed_on__gte=datetime.date(filters.year, 1, 1), analysed_on__lte=datetime.date(filters.year, 12, 31)
+        )
+    if filters.trigger:
+        rows = rows.filter(trigger=filters.trigger)
+    if filters.text:
+        rows = rows.filter(Q(title__icontains=filters.text) | Q(number__icontains=filters.text))
+    return rows.annotate(risk_count=Count("risks", distinct=True)).order_by("-analysed_on", "-pk")
+
+
+ANALYSIS_RELATED = (
+    "node",
+    "matrix",
+    "facility",
+    "responsible",
+    "status_changed_by",
+    "adopted_by",
+    "created_by",
+)
+
+
+def analysis_for(user: Any, pk: int, perm: Perm = Perm.VIEW_RISKS) -> RiskAnalysis:
+    return access.get_object_or_404(user, perm, RiskAnalysis.objects.select_related(*ANALYSIS_RELATED), pk=pk)
+
+
+def analysis_risks(analysis: RiskAnalysis) -> list[Risk]:
+    """The analysis's risks with their security area, owner, number of measures and levels."""
+    rows: list[Risk] = list(
+        Risk.objects.filter(analysis=analysis)
+        .select_related("security_area", "owner")
+        .annotate(measure_count=Count("measures"))
+        .order_by("pk")
+    )
+    for row in rows:
+        _attach_levels(row, analysis.matrix)
+    return rows
+
+
+def analysis_measures(analysis: RiskAnalysis) -> list[Measure]:
+    return list(
+        Measure.objects.filter(analysis=analysis)
+        .select_related("responsible")
+        .prefetch_related(Prefetch("risks", queryset=Risk.objects.only("pk", "number", "title", "analysis_id")))
+        .order_by("priority", "pk")
+    )
+
+
+def plans_for(user: Any, analysis: RiskAnalysis, limit: int = 3) -> list[ActionPlan]:
+    """Action plans the person may add to that cover the analysed node (its own or an ancestor's), newest first."""
+    node = analysis.node
+    step = Node.steplen
+    paths = [node.path[:i] for i in range(step, len(node.path) + 1, step)]
+    plans = ActionPlan.objects.filter(organisation_id=analysis.organisation_id, node__path__in=paths)
+    return list(
+        access.scope(user, Perm.MANAGE_PLANS, plans).select_related("node").order_by("-year", "-node__depth")[:limit]
+    )
+
+
+# --- risks -------------------------------------------------------------------------
+
+
+RISK_RELATED = ("analysis", "analysis__node", "matrix", "security_area", "owner", "node")
+
+
+def risk_for(user: Any, pk: int, perm: Perm = Perm.VIEW_RISKS) -> Risk:
+    return access.get_object_or_404(user, perm, Risk.objects.select_related(*RISK_RELATED), pk=pk)
+
+
+def _attach_levels(risk: Risk, matrix: RiskMatrix | None) -> None:
+    risk.level_inherent = level_of(matrix, risk.inherent_level)  # type: ignore[attr-defined]
+    risk.level_current = level_of(matrix, risk.current_level)  # type: ignore[attr-defined]
+    risk.level_residual = level_of(matrix, risk.residual_level)  # type: ignore[attr-defined]
+
+
+def risk_assessments(risk: Risk) -> dict[str, RiskAssessment]:
+    rows = RiskAssessment.objects.filter(risk=risk).select_related("matrix", "assessed_by")
+    return {a.stage: a for a in rows}
+
+
+def risk_incidents(user: Any, risk: Risk) -> tuple[list[Incident], int]:
+    """The risk's linked incidents the person may see, and how many others are linked (two queries)."""
+    linked = Incident.objects.filter(risks=risk)
+    visible = list(
+        access.scope(user, Perm.VIEW_INCIDENTS, linked.select_related("incident_type")).order_by("-occurred_on", "-pk")
+    )
+    hidden = linked.count() - len(visible)
+    return visible, hidden
+
+
+def risk_measures(risk: Risk) -> list[Measure]:
+    return list(Measure.objects.filter(risks=risk).select_related("responsible").order_by("priority", "pk"))
+
+
+@dataclass
+class RiskFilter:
+    node: Node | None = None
+    security_area_id: int | None = None
+    level: int | None = None  # index of the level today
+    status: str = ""
+    timeframe: str = ""
+    text: str = ""
+
+
+def risk_list(user: Any, filters: RiskFilter) -> QuerySet[Risk]:
+    """Every risk the person may see, filtered, the highest level today first, then the newest."""
+    rows = access.scope(user, Perm.VIEW_RISKS, Risk.objects.all())
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.level is not None:
+        rows = rows.filter(current_level=filters.level)
+    if filters.node is not None:
+        rows = rows.filter(node__path__startswith=filters.node.path)
+    if filters.security_area_id:
+        rows = rows.filter(security_area_id=filters.security_area_id)
+    if filters.timeframe:
+        rows = rows.filter(timeframe=filters.timeframe)
+    if filters.text:
+        rows = rows.filter(title__icontains=filters.text)
+    return (
+        rows.select_related("node", "security_area", "analysis")
+        .only(
+            "pk",
+            "number",
+            "title",
+            "status",
+            "timeframe",
+            "inherent_level",
+            "current_level",
+            "residual_level",
+            "matrix_id",
+            "node",
+            "security_area",
+            "analysis",
+            "node__name",
+            "security_area__name",
+            "analysis__number",
+            "analysis__title",
+        )
+        .order_by(F("current_level").desc(nulls_last=True), "-pk")
+    )
+
+
+def attach_levels(rows: list[Risk]) -> list[Risk]:
+    """Give each risk of a page its levels, fetching the page's matrix versions in one query."""
+    matrices = {m.pk: m for m in RiskMatrix.objects.filter(pk__in={r.matrix_id for r in rows})}
+    for row in rows:
+        _attach_levels(row, matrices.get(row.matrix_id))
+    return rows
+
+
+def level_choices(user: Any) -> list[tuple[int, str]]:
+    """The levels of the organisation's matrix in use, for the filter (index, label)."""
+    matrix = RiskMatrix.objects.filter(organisation_id=user.organisation_id, is_active=True).first()
+    if matrix is None:
+        return []
+    return [(i, str(band["label"])) for i, band in enumerate(matrix.risk_levels)]
+
+
+# --- choices for the forms -----------------------------------------------------------
+
+
+def nodes_for(user: Any, perm: Perm) -> list[tuple[int, str, int]]:
+    """(pk, name, depth) of the nodes where the person holds ``perm``, in tree order."""
+    nodes = access.scope(user, perm, Node.objects.all()).order_by("path")
+    return list(nodes.values_list("pk", "name", "depth"))
+
+
+def node_for(user: Any, perm: Perm, pk: int) -> Node | None:
+    return access.scope(user, perm, Node.objects.all()).filter(pk=pk).first()
+
+
+def security_areas(organisation_id: int | None) -> QuerySet[SecurityArea]:
+    if organisation_id is None:
+        return SecurityArea.objects.none()
+    return SecurityArea.objects.filter(organisation_id=organisation_id, active=True).order_by("ordering", "name")
+
+
+def staff_of(node: Node) -> QuerySet[User]:
+    """Active people employed in ``node`` or below it (never people with protected personal data)."""
+    return (
+        User.objects.filter(
+            organisation_id=node.organisation_id, is_active=True, employment_node__path__startswith=node.path
+        )
+        .filter(access.people_visible_by_name(None))
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def staff_to_list(node: Node, selected: list[int]) -> list[User]:
+    """The people to list in a form: the whole subtree's staff when it is small enough.
+
+    A large subtree (an administration with thousands of staff) lists the node's own staff, the
+    people holding a role other than employee in the subtree, and those already chosen.
+    """
+    staff = staff_of(node)
+    rows = list(staff[: PEOPLE_LIMIT + 1])
+    if len(rows) <= PEOPLE_LIMIT:
+        return rows
+    role_holders = (
+        RoleAssignment.objects.active()
+        .filter(organisation_id=node.organisation_id, node__path__startswith=node.path)
+        .exclude(role=Role.EMPLOYEE)
+        .values("user_id")
+    )
+    return list(
+        staff.filter(Q(employment_node_id=node.pk) | Q(pk__in=role_holders) | Q(pk__in=selected))[:PEOPLE_LIMIT]
+    )
+
+
+def find_staff(node: Node, text: str) -> User | None:
+    """A person of the subtree by user name, e-mail or employee number."""
+    text = text.strip()
+    if not text:
+        return None
+    return (
+        staff_of(node)
+        .filter(Q(username__iexact=text) | Q(email__iexact=text) | Q(employee_number__iexact=text))
+        .first()
+    )
+
+
+def facilities_for(user: Any) -> QuerySet[Facility]:
+    """Premises the person may name in an analysis: those they may see, by name."""
+    return access.scope(user, Perm.VIEW_FACILITIES, Facility.objects.all()).only("pk", "name").order_by("name", "pk")
+
+
+def incidents_for_linking(user: Any, node: Node, include: list[int] | None = None) -> QuerySet[Incident]:
+    """Incidents of the node's subtree over the last five years that the person may see, newest first.
+
+    ``include``: incidents already linked, offered whatever their date or unit (still only if visible).
+    """
+    today = timezone.localdate()
+    since = today - datetime.timedelta(days=round(365.25 * INCIDENT_YEARS))
+    condition = Q(incident_node__path__startswith=node.path, occurred_on__gte=since)
+    if include:
+        condition |= Q(pk__in=include)
+    rows = Incident.objects.filter(condition, organisation_id=node.organisation_id)
+    return access.scope(user, Perm.VIEW_INCIDENTS, rows).select_related("incident_type").order_by("-occurred_on", "-pk")
