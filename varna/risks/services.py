@@ -145,6 +145,26 @@ def _create_version(
     )
 
 
+def _same_content(
+    matrix: RiskMatrix, name: str, likelihood: Any, consequence: Any, risk_levels: Any, aggregation: str
+) -> bool:
+    try:
+        cleaned_likelihood = matrices.clean_scale(likelihood, name="")
+        cleaned_consequence = matrices.clean_scale(consequence, name="", with_dimensions=True)
+        cleaned_levels = matrices.clean_risk_levels(
+            risk_levels, max_score=len(cleaned_likelihood) * len(cleaned_consequence)
+        )
+    except ValidationError:
+        return False  # invalid content is reported by _create_version
+    return (
+        matrix.name == (name or "").strip()[:120]
+        and matrix.aggregation == aggregation
+        and matrix.likelihood_levels == cleaned_likelihood
+        and matrix.consequence_levels == cleaned_consequence
+        and matrix.risk_levels == cleaned_levels
+    )
+
+
 @transaction.atomic
 def new_matrix_version(
     *,
@@ -161,6 +181,11 @@ def new_matrix_version(
     if actor.organisation_id is None:
         raise PermissionDenied
     organisation = Organisation.objects.select_for_update().get(pk=actor.organisation_id)
+    active = RiskMatrix.objects.filter(organisation=organisation, is_active=True).first()
+    if active is not None and _same_content(
+        active, name, likelihood_levels, consequence_levels, risk_levels, aggregation
+    ):
+        return active  # the same content again (a double submit): no second identical version
     return _create_version(
         organisation=organisation,
         actor=actor,

@@ -1,5 +1,11 @@
-"""urls_overview"""
+"""URLs of the risk overview (heat maps) and the risk matrix settings."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from varna.risks import views_overview
+
+urlpatterns: list[URLPattern] = [
+    path("overview/", views_overview.heat_map, name="heat_map"),
+    path("matrix/", views_overview.matrix, name="matrix"),
+    path("matrix/edit/", views_overview.matrix_edit, name="matrix_edit"),
+]
