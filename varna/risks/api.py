@@ -1,5 +1,293 @@
-"""API for risks."""
+"""API for risk management: risk analyses, risks and measures.
 
-from ninja import Router
+The same access policy as the pages: a list holds what ``access.scope(user, VIEW_RISKS)`` lets
+through; one object is fetched and checked in one call (a 404 outside the caller's scope). A new
+risk goes through the services (``add_risk`` and ``assess_risk`` in one transaction): a refused
+input is 422 with the message in the caller's language (Swedish by default), and nothing is saved.
+"""
+
+import importlib.util
+from typing import Any
+
+import pydantic
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.http.request import RawPostDataException
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from ninja import Status as Reply
+from ninja.pagination import paginate
+
+from varna.core import access
+from varna.core.access import Perm
+from varna.core.api import ERRORS, ObjectId, Pagination
+from varna.core.models import Node, SecurityArea, User
+from varna.core.schemas import ErrorOut
+from varna.incidents.models import Incident
+from varna.risks import services
+from varna.risks.models import Measure, Risk, RiskAnalysis, Stage
+from varna.risks.schemas import (
+    MAX_TEXT,
+    AnalysisDetailOut,
+    AnalysisFilters,
+    AnalysisOut,
+    MeasureDetailOut,
+    MeasureFilters,
+    MeasureOut,
+    RiskDetailOut,
+    RiskFilters,
+    RiskIn,
+    RiskOut,
+)
 
 router = Router(tags=["risks"])
+
+WRITE_ERRORS: dict[int, Any] = {**ERRORS, 400: ErrorOut}
+
+
+def _inline_schema(model: type[Schema]) -> dict[str, Any]:
+    """``model``'s JSON schema with its nested definitions written out, for an operation's request body."""
+    schema = model.model_json_schema()
+    definitions = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                rest = {k: resolve(v) for k, v in node.items() if k != "$ref"}
+                return resolve(definitions[ref.removeprefix("#/$defs/")]) | rest
+            return {k: resolve(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [resolve(v) for v in node]
+        return node
+
+    resolved: dict[str, Any] = resolve(schema)
+    return resolved
+
+
+# The body of POST /risks is read by the operation itself, after the access check: a caller without
+# the permission gets 403 whatever they send, never a 400 or 422 that answers before the policy does.
+RISK_IN_SCHEMA = _inline_schema(RiskIn)
+
+
+def _risk_in(request: HttpRequest) -> RiskIn | str:
+    """The request's risk, or what is wrong with it."""
+    try:
+        return RiskIn.model_validate_json(request.body or b"")
+    except RawPostDataException:
+        return _("Send the risk as JSON in the body of the request.")
+    except pydantic.ValidationError as exc:
+        problems = [
+            f"{'.'.join(str(part) for part in error['loc']) or 'body'}: {error['msg']}" for error in exc.errors()[:10]
+        ]
+        return "; ".join(problems)[:MAX_TEXT]
+
+
+def _invalid(message: str) -> Reply[dict[str, str]]:
+    return Reply(422, {"detail": message})
+
+
+def _messages(exc: ValidationError) -> str:
+    return " ".join(exc.messages)[:MAX_TEXT]
+
+
+def _organisation_id(user: User) -> int:
+    return user.organisation_id or 0  # a token only authenticates people of an organisation
+
+
+def _node(user: User, pk: int | None) -> Node | None:
+    if pk is None:
+        return None
+    return Node.objects.filter(organisation_id=_organisation_id(user), pk=pk).first()
+
+
+def _analyses(user: User) -> QuerySet[RiskAnalysis]:
+    return access.scope(user, Perm.VIEW_RISKS, RiskAnalysis.objects.all()).select_related(
+        "node", "responsible", "matrix"
+    )
+
+
+def _risks(user: User) -> QuerySet[Risk]:
+    return access.scope(user, Perm.VIEW_RISKS, Risk.objects.all()).select_related("node", "security_area", "matrix")
+
+
+def _measures(user: User) -> QuerySet[Measure]:
+    return access.scope(user, Perm.VIEW_RISKS, Measure.objects.all()).select_related("node")
+
+
+# --- analyses ----------------------------------------------------------------------
+
+
+@router.get("/risk-analyses", response={200: list[AnalysisOut], **ERRORS}, summary="Risk analyses")
+@access.require_api(Perm.VIEW_RISKS)
+@paginate(Pagination)
+def list_analyses(request: HttpRequest, filters: Query[AnalysisFilters]) -> QuerySet[RiskAnalysis]:
+    """The risk analyses of the nodes where the caller may view risks, newest first."""
+    user = access.actor(request)
+    rows = _analyses(user)
+    if filters.node is not None:
+        node = _node(user, filters.node)
+        if node is None:
+            return rows.none()
+        rows = rows.filter(node__path__startswith=node.path)
+    if filters.status is not None:
+        rows = rows.filter(status=filters.status)
+    if filters.year is not None:
+        rows = rows.filter(analysed_on__year=filters.year)
+    return rows.order_by("-analysed_on", "-pk")
+
+
+@router.get("/risk-analyses/{id}", response={200: AnalysisDetailOut, **ERRORS}, summary="One risk analysis")
+@access.require_api(Perm.VIEW_RISKS, model=RiskAnalysis)
+def get_analysis(request: HttpRequest, id: int = ObjectId) -> RiskAnalysis:
+    """One analysis with its participants, security areas, matrix version and the ids of its risks and measures.
+
+    People with protected personal data are not named.
+    """
+    return access.get_object_or_404(
+        access.actor(request),
+        Perm.VIEW_RISKS,
+        RiskAnalysis.objects.select_related("node", "responsible", "matrix").prefetch_related(
+            "participants", "security_areas"
+        ),
+        pk=id,
+    )
+
+
+# --- risks -------------------------------------------------------------------------
+
+
+@router.get("/risks", response={200: list[RiskOut], **ERRORS}, summary="Risks")
+@access.require_api(Perm.VIEW_RISKS)
+@paginate(Pagination)
+def list_risks(request: HttpRequest, filters: Query[RiskFilters]) -> QuerySet[Risk]:
+    """The risks of the nodes where the caller may view risks, by analysis. ``level`` is the level today."""
+    user = access.actor(request)
+    rows = _risks(user)
+    if filters.analysis is not None:
+        rows = rows.filter(analysis_id=filters.analysis)
+    if filters.node is not None:
+        node = _node(user, filters.node)
+        if node is None:
+            return rows.none()
+        rows = rows.filter(node__path__startswith=node.path)
+    if filters.level is not None:
+        rows = rows.filter(current_level=filters.level)
+    if filters.status is not None:
+        rows = rows.filter(status=filters.status)
+    if filters.security_area is not None:
+        rows = rows.filter(security_area_id=filters.security_area)
+    return rows.order_by("analysis_id", "pk")
+
+
+def _risk_detail(user: User, pk: int) -> Risk:
+    risk = access.get_object_or_404(
+        user, Perm.VIEW_RISKS, Risk.objects.select_related("node", "security_area", "matrix", "owner"), pk=pk
+    )
+    visible = access.scope(user, Perm.VIEW_INCIDENTS, Incident.objects.filter(risks=risk))
+    risk.visible_incident_ids = list(visible.order_by("pk").values_list("pk", flat=True))  # type: ignore[attr-defined]
+    return risk
+
+
+@router.get("/risks/{id}", response={200: RiskDetailOut, **ERRORS}, summary="One risk")
+@access.require_api(Perm.VIEW_RISKS, model=Risk)
+def get_risk(request: HttpRequest, id: int = ObjectId) -> Risk:
+    """One risk with its three judgements (without controls, today, after measures), on its matrix version."""
+    return _risk_detail(access.actor(request), id)
+
+
+@router.post(
+    "/risks",
+    response={201: RiskDetailOut, **WRITE_ERRORS},
+    summary="Add a risk",
+    openapi_extra={"requestBody": {"content": {"application/json": {"schema": RISK_IN_SCHEMA}}, "required": True}},
+)
+@access.require_api(Perm.MANAGE_RISKS)
+def add_risk(request: HttpRequest) -> Reply[Any]:
+    """Add a risk to an analysis, optionally judged as it is today. All or nothing.
+
+    The analysis must be one the caller may change (404 otherwise) and not adopted (422).
+    """
+    user = access.actor(request)
+    payload = _risk_in(request)
+    if isinstance(payload, str):
+        return _invalid(payload)
+    analysis = access.get_object_or_404(user, Perm.MANAGE_RISKS, RiskAnalysis.objects.all(), pk=payload.analysis)
+    org_id = _organisation_id(user)
+    area = SecurityArea.objects.filter(organisation_id=org_id, pk=payload.security_area).first()
+    if area is None:
+        return _invalid(_("There is no security area with that id in your organisation."))
+    owner = None
+    if payload.owner is not None:
+        owner = User.objects.filter(organisation_id=org_id, pk=payload.owner, is_active=True).first()
+        if owner is None:
+            return _invalid(_("There is no person with that id in your organisation."))
+    try:
+        with transaction.atomic():
+            risk = services.add_risk(
+                actor=user,
+                analysis=analysis,
+                security_area=area,
+                title=payload.title,
+                description=payload.description,
+                threat=payload.threat,
+                timeframe=payload.timeframe,
+                current_controls=payload.current_controls,
+                owner=owner,
+            )
+            if payload.current is not None:
+                services.assess_risk(
+                    actor=user,
+                    risk=risk,
+                    stage=Stage.CURRENT,
+                    likelihood=payload.current.likelihood,
+                    consequences=payload.current.consequences.model_dump(),
+                    rationale=payload.current.rationale,
+                )
+    except ValidationError as exc:
+        return _invalid(_messages(exc))
+    return Reply(201, _risk_detail(user, risk.pk))
+
+
+# --- measures ----------------------------------------------------------------------
+
+
+@router.get("/measures", response={200: list[MeasureOut], **ERRORS}, summary="Measures")
+@access.require_api(Perm.VIEW_RISKS)
+@paginate(Pagination)
+def list_measures(request: HttpRequest, filters: Query[MeasureFilters]) -> QuerySet[Measure]:
+    """The proposed measures of the analyses the caller may view, by priority."""
+    rows = _measures(access.actor(request))
+    if filters.analysis is not None:
+        rows = rows.filter(analysis_id=filters.analysis)
+    if filters.type is not None:
+        rows = rows.filter(measure_type=filters.type)
+    if filters.status is not None:
+        rows = rows.filter(status=filters.status)
+    return rows.order_by("analysis_id", "priority", "pk")
+
+
+def _cost_benefit(measure: Measure) -> Any:
+    """The measure's row in the cost-benefit ranking (K8), when that module is installed."""
+    if importlib.util.find_spec("varna.risks.costbenefit") is None:
+        return None
+    from varna.risks import costbenefit
+
+    ranking = costbenefit.rank_measures(measure.analysis)
+    return next((row for row in ranking.rows if row.measure.pk == measure.pk), None)
+
+
+@router.get("/measures/{id}", response={200: MeasureDetailOut, **ERRORS}, summary="One measure")
+@access.require_api(Perm.VIEW_RISKS, model=Measure)
+def get_measure(request: HttpRequest, id: int = ObjectId) -> Measure:
+    """One measure with its annual cost and its place in the analysis's cost-benefit ranking (K8)."""
+    measure = access.get_object_or_404(
+        access.actor(request),
+        Perm.VIEW_RISKS,
+        Measure.objects.select_related("node", "analysis", "security_area", "responsible"),
+        pk=id,
+    )
+    measure.cost_benefit = _cost_benefit(measure)  # type: ignore[attr-defined]
+    return measure
