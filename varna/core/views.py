@@ -21,6 +21,7 @@ from varna.core.access import Perm
 from varna.core.forms import EndRoleForm, PeopleSearchForm, RoleAssignmentForm, RoleFilterForm
 from varna.core.models import Body, Node, RoleAssignment, User
 from varna.incidents import selectors as incident_selectors
+from varna.plans import selectors as plan_selectors
 
 PAGE_SIZE = 50
 
@@ -48,6 +49,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "own_node": own_node,
     }
     context["incident_figures"] = incident_selectors.dashboard_figures(user)
+    context["plan_figures"] = plan_selectors.dashboard_figures(user)
     if access.has_perm(user, Perm.VIEW_PEOPLE):
         context["people_count"] = selectors.visible_people(user).count()
         context["unit_count"] = access.scope(user, Perm.VIEW_PEOPLE, Node.objects.all()).count()

@@ -1,0 +1,146 @@
+"""Schemas of the action plan API: query parameters, what goes in, what comes out.
+
+Every input is bounded, as in :mod:`varna.core.schemas`: ids fit the columns, years and dates lie
+in a sensible range, strings are limited and free of NUL characters, amounts fit their columns.
+People with protected personal data are not named.
+"""
+
+import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from django.utils import timezone
+from ninja import Field, Schema
+from pydantic import AfterValidator
+
+from varna.core.schemas import Id, NodeRef, PersonRef, _no_nul
+from varna.plans.models import OPEN_ACTION_STATUSES, ActionStatus
+from varna.plans.services import FIRST_YEAR, LAST_YEAR, MAX_BUDGET, MAX_HOURS, MAX_HOW, MAX_LINKS, MAX_NOTE, MAX_WHAT
+
+_NO_NUL = {"pattern": "^[^\\x00]*$"}
+
+
+def _day(value: datetime.date) -> datetime.date:
+    if not (FIRST_YEAR <= value.year <= LAST_YEAR):
+        raise ValueError(f"must be a date between {FIRST_YEAR} and {LAST_YEAR}")
+    return value
+
+
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
+Day = Annotated[datetime.date, AfterValidator(_day)]
+What = Annotated[str, Field(min_length=1, max_length=MAX_WHAT, json_schema_extra=_NO_NUL), AfterValidator(_no_nul)]
+How = Annotated[str, Field(min_length=1, max_length=MAX_HOW, json_schema_extra=_NO_NUL), AfterValidator(_no_nul)]
+Note = Annotated[str, Field(max_length=MAX_NOTE, json_schema_extra=_NO_NUL), AfterValidator(_no_nul)]
+Budget = Annotated[Decimal, Field(ge=0, le=MAX_BUDGET, max_digits=12, decimal_places=0)]
+Hours = Annotated[Decimal, Field(ge=0, le=MAX_HOURS, max_digits=8, decimal_places=1)]
+Revision = Annotated[int, Field(ge=0, le=2**31 - 1)]
+
+
+class PlanFilters(Schema):
+    year: Year | None = Field(None, description="Only plans for this year.")
+    node: Id | None = Field(None, description="Only plans of this node or a node below it.")
+
+
+class ActionIn(Schema):
+    """A new action: what, how, when, who and with which resources (G6)."""
+
+    what: What = Field(description="What is to be done.")
+    how: How = Field(description="How it is to be done.")
+    due: Day = Field(description="When: the date by which it is to be done.")
+    responsible: Id = Field(description="The id of the person responsible: an active person of the organisation.")
+    budget: Budget | None = Field(None, description="Budget in whole SEK.")
+    hours: Hours | None = Field(None, description="Hours of work.")
+    resources_note: Note = Field("", description="Other resources.")
+    measures: list[Id] = Field([], max_length=MAX_LINKS, description="Ids of measures of the plan's risk analyses.")
+    risks: list[Id] = Field([], max_length=MAX_LINKS, description="Ids of risks of the plan's risk analyses.")
+    incidents: list[Id] = Field([], max_length=MAX_LINKS, description="Ids of incidents the action answers.")
+
+
+class ActionPatch(Schema):
+    """A status change. ``revision`` is the action's revision as last read: a changed action is a 409."""
+
+    status: ActionStatus = Field(description="planned, in_progress, done or cancelled.")
+    revision: Revision = Field(description="The revision the caller last read.")
+    reason: Note = Field("", description="Why the action is cancelled (required for cancelled).")
+
+
+class LinkRef(Schema):
+    id: int
+    number: str
+
+
+class ActionOut(Schema):
+    id: int
+    plan: int
+    what: str
+    how: str
+    due: datetime.date
+    responsible: PersonRef
+    budget: Decimal | None
+    hours: Decimal | None
+    resources_note: str
+    status: ActionStatus
+    status_reason: str
+    completed_on: datetime.date | None
+    overdue: bool
+    revision: int
+    measures: list[LinkRef]
+    risks: list[LinkRef]
+    incidents: list[LinkRef]
+
+    @staticmethod
+    def resolve_plan(obj: object) -> int:
+        return int(getattr(obj, "plan_id", 0))
+
+    @staticmethod
+    def resolve_overdue(obj: object) -> bool:
+        due = getattr(obj, "due", None)
+        return bool(
+            due is not None and due < timezone.localdate() and getattr(obj, "status", "") in OPEN_ACTION_STATUSES
+        )
+
+    @staticmethod
+    def resolve_measures(obj: object) -> list[object]:
+        return list(obj.measures.all())  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_risks(obj: object) -> list[object]:
+        return list(obj.risks.all())  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_incidents(obj: object) -> list[object]:
+        return list(obj.incidents.all())  # type: ignore[attr-defined]
+
+
+class AdoptionOut(Schema):
+    adopted_by_body: str
+    adopted_on: datetime.date | None
+    minute_paragraph: str
+    registry_number: str
+
+
+class ActionPlanOut(Schema):
+    id: int
+    node: NodeRef
+    year: int
+    title: str
+    summary: str
+    adopted: bool
+    adoption: AdoptionOut
+    revision: int
+
+    @staticmethod
+    def resolve_adopted(obj: object) -> bool:
+        return getattr(obj, "adopted_on", None) is not None
+
+    @staticmethod
+    def resolve_adoption(obj: object) -> object:
+        return obj
+
+
+class ActionPlanDetailOut(ActionPlanOut):
+    actions: list[ActionOut]
+
+    @staticmethod
+    def resolve_actions(obj: object) -> list[object]:
+        return list(getattr(obj, "scoped_actions", []))

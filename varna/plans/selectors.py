@@ -1,0 +1,332 @@
+"""Reads of action plans, scoped by the access policy: lists, one plan with its actions, overdue
+actions, the figures of the overview page and the security group's yearly overview (G14).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from varna.core import access
+from varna.core.access import Perm
+from varna.core.models import Node, Role, RoleAssignment, User
+from varna.incidents.models import Incident
+from varna.plans import checklist
+from varna.plans.checklist import NAMND_KINDS, overdue_condition
+from varna.plans.models import OPEN_ACTION_STATUSES, Action, ActionPlan, ActionStatus, PlanReview
+from varna.risks.models import Measure, Risk
+
+PEOPLE_LIMIT = 300  # a select of people never holds more than this
+DASHBOARD_ROWS = 10
+
+
+def visible_plans(user: Any, perm: Perm = Perm.VIEW_PLANS) -> QuerySet[ActionPlan]:
+    return access.scope(user, perm, ActionPlan.objects.all())
+
+
+def plan_list(
+    user: Any, *, year: int | None = None, node: Node | None = None, overdue_only: bool = False
+) -> QuerySet[ActionPlan]:
+    """The plans the person may see, with their action counts, by year and tree order."""
+    today = timezone.localdate()
+    rows = visible_plans(user)
+    if year is not None:
+        rows = rows.filter(year=year)
+    if node is not None:
+        rows = rows.filter(node__path__startswith=node.path)
+    rows = rows.annotate(
+        action_count=Count("actions"),
+        done_count=Count("actions", filter=Q(actions__status=ActionStatus.DONE)),
+        overdue_count=Count("actions", filter=Q(actions__due__lt=today, actions__status__in=OPEN_ACTION_STATUSES)),
+    )
+    if overdue_only:
+        rows = rows.filter(overdue_count__gt=0)
+    return rows.select_related("node").order_by("-year", "node__path", "pk")
+
+
+def filter_nodes(user: Any, perm: Perm = Perm.VIEW_PLANS) -> list[tuple[int, str, int]]:
+    """(pk, name, depth) of the nodes in the person's scope for ``perm``, in tree order."""
+    return list(access.scope(user, perm, Node.objects.all()).order_by("path").values_list("pk", "name", "depth"))
+
+
+def node_in_scope(user: Any, pk: int, perm: Perm = Perm.VIEW_PLANS) -> Node | None:
+    return access.scope(user, perm, Node.objects.all()).filter(pk=pk).first()
+
+
+def plan_for(user: Any, pk: int, perm: Perm = Perm.VIEW_PLANS) -> ActionPlan:
+    """One plan (a 404 outside the person's scope), with its node."""
+    return access.get_object_or_404(user, perm, ActionPlan.objects.select_related("node", "created_by"), pk=pk)
+
+
+def action_for(user: Any, pk: int, perm: Perm = Perm.MANAGE_PLANS) -> Action:
+    return access.get_object_or_404(user, perm, Action.objects.select_related("plan__node", "responsible"), pk=pk)
+
+
+def plan_actions(user: Any, plan: ActionPlan) -> list[Action]:
+    """The plan's actions with their people and links: a fixed number of queries whatever their number.
+
+    Linked measures and risks are shown only to those who may see risks; linked incidents only
+    when the person may see them (never a confidential report they may not read).
+    """
+    measures = access.scope(user, Perm.VIEW_RISKS, Measure.objects.all()).order_by("number")
+    risks = access.scope(user, Perm.VIEW_RISKS, Risk.objects.all()).order_by("number")
+    incidents = access.scope(user, Perm.VIEW_INCIDENTS, Incident.objects.all()).order_by("number")
+    today = timezone.localdate()
+    return list(
+        plan.actions.select_related("responsible")
+        .prefetch_related(
+            Prefetch("measures", queryset=measures.only("pk", "number", "title", "analysis_id")),
+            Prefetch("risks", queryset=risks.only("pk", "number", "title", "analysis_id")),
+            Prefetch("incidents", queryset=incidents.only("pk", "number")),
+        )
+        .annotate(is_overdue=ExpressionWrapper(overdue_condition(today), output_field=BooleanField()))
+        .order_by("due", "pk")
+    )
+
+
+def overdue_actions(user: Any, perm: Perm = Perm.VIEW_PLANS) -> QuerySet[Action]:
+    """Actions in the person's scope past their date and not done or cancelled."""
+    return (
+        access.scope(user, perm, Action.objects.filter(overdue_condition()))
+        .select_related("plan", "node", "responsible")
+        .order_by("due", "pk")
+    )
+
+
+def my_overdue_actions(user: Any) -> QuerySet[Action]:
+    """The person's own overdue actions (as responsible), whatever their roles."""
+    return (
+        Action.objects.filter(overdue_condition(), responsible_id=user.pk, organisation_id=user.organisation_id)
+        .select_related("plan", "node")
+        .order_by("due", "pk")
+    )
+
+
+def dashboard_figures(user: Any) -> dict[str, Any]:
+    """The overview page's block about overdue actions: one's own, and those in one's scope."""
+    figures: dict[str, Any] = {}
+    if getattr(user, "organisation_id", None) is None:
+        return figures
+    mine = list(my_overdue_actions(user)[: DASHBOARD_ROWS + 1])
+    figures["my_overdue"] = mine[:DASHBOARD_ROWS]
+    figures["my_overdue_more"] = len(mine) > DASHBOARD_ROWS
+    if access.has_perm(user, Perm.MANAGE_PLANS):
+        scoped = overdue_actions(user, Perm.MANAGE_PLANS)
+        figures["scope_overdue_count"] = scoped.count()
+        figures["scope_overdue"] = list(scoped[:DASHBOARD_ROWS]) if figures["scope_overdue_count"] else []
+    return figures
+
+
+# --- choices for the forms -----------------------------------------------------------------
+
+
+def manageable_nodes(user: Any) -> list[tuple[int, str, int]]:
+    """(pk, name, depth) of the nodes where the person may keep action plans, in tree order."""
+    return filter_nodes(user, Perm.MANAGE_PLANS)
+
+
+def responsible_candidates(plan: ActionPlan, actor: User, current: User | None = None) -> QuerySet[User]:
+    """People to offer as responsible for an action of ``plan``: never the whole municipality.
+
+    The active staff of the plan's node and the nodes below it, with the actor (and the person
+    responsible today). A large subtree (a nämnd of thousands) is narrowed to the node's own staff
+    and the people holding a security role in the subtree. People with protected personal data
+    are not listed by name.
+    """
+    node = plan.node
+    base = User.objects.filter(organisation_id=plan.organisation_id, is_active=True)
+    always = Q(pk=actor.pk) | (Q(pk=current.pk) if current is not None else Q(pk__in=[]))
+    listed = base.filter(access.people_visible_by_name(actor))
+    subtree = listed.filter(employment_node__path__startswith=node.path)
+    if subtree[: PEOPLE_LIMIT + 1].count() > PEOPLE_LIMIT:
+        role_holders = (
+            RoleAssignment.objects.active()
+            .filter(organisation_id=plan.organisation_id, node__path__startswith=node.path)
+            .exclude(role=Role.EMPLOYEE)
+            .values("user_id")
+        )
+        subtree = listed.filter(Q(employment_node_id=node.pk) | Q(pk__in=role_holders))
+    ids = subtree.values("pk")[:PEOPLE_LIMIT]
+    return base.filter(Q(pk__in=ids) | always).order_by("last_name", "first_name", "pk")
+
+
+def find_person(organisation_id: int, text: str) -> User | None:
+    """An active person of the organisation by user name, e-mail or employee number."""
+    text = text.strip()
+    if not text:
+        return None
+    return (
+        User.objects.filter(organisation_id=organisation_id, is_active=True)
+        .filter(Q(username__iexact=text) | Q(email__iexact=text) | Q(employee_number__iexact=text))
+        .order_by("pk")
+        .first()
+    )
+
+
+def link_choices(user: Any, plan: ActionPlan) -> dict[str, QuerySet[Any]]:
+    """Measures and risks that may be linked to an action of ``plan``: visible, and in its subtree."""
+    under = Q(node__path__startswith=plan.node.path)
+    return {
+        "measures": access.scope(user, Perm.VIEW_RISKS, Measure.objects.filter(under)).order_by("number"),
+        "risks": access.scope(user, Perm.VIEW_RISKS, Risk.objects.filter(under)).order_by("number"),
+    }
+
+
+def measure_for_plan(user: Any, plan: ActionPlan, pk: int) -> Measure | None:
+    """A measure to start an action from (``?measure=<id>``), when the person may see it and it fits the plan."""
+    return (
+        access.scope(user, Perm.VIEW_RISKS, Measure.objects.filter(node__path__startswith=plan.node.path))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+# --- the security group's overview (G14) ---------------------------------------------------
+
+
+@dataclass
+class Totals:
+    plans: int = 0
+    adopted: int = 0
+    actions: int = 0
+    done: int = 0
+    overdue: int = 0
+
+    def add(self, other: Totals, sign: int = 1) -> None:
+        self.plans += sign * other.plans
+        self.adopted += sign * other.adopted
+        self.actions += sign * other.actions
+        self.done += sign * other.done
+        self.overdue += sign * other.overdue
+
+
+@dataclass
+class OverviewRow:
+    node: Node
+    totals: Totals = field(default_factory=Totals)
+    own_plan: ActionPlan | None = None
+    review: PlanReview | None = None
+
+    @property
+    def has_plan(self) -> bool:
+        return self.totals.plans > 0
+
+
+def review_overview(user: Any, year: int) -> list[OverviewRow]:
+    """Every nämnd of the organisation with its plans for ``year``, their actions and the review.
+
+    A plan counts for the nearest nämnd above it (or the nämnd itself). The work is a fixed, small
+    number of grouped queries whatever the amount of data: the nämnder, then per depth at which a
+    nämnd sits one count of plans and one of actions grouped by the path prefix of that depth,
+    then the nämnder's own plans and the reviews.
+    """
+    org = user.organisation_id
+    today = timezone.localdate()
+    committees = list(
+        access.scope(user, Perm.REVIEW_PLANS, Node.objects.filter(kind__in=NAMND_KINDS))
+        .only("pk", "path", "depth", "name", "kind", "organisation_id")
+        .order_by("path")
+    )
+    if not committees:
+        return []
+    totals: dict[str, Totals] = {}
+    for length in sorted({len(c.path) for c in committees}):
+        paths = {c.path for c in committees if len(c.path) == length}
+        plan_rows = (
+            ActionPlan.objects.filter(organisation_id=org, year=year)
+            .annotate(prefix=Substr("node__path", 1, length))
+            .values("prefix")
+            .annotate(plans=Count("pk"), adopted=Count("pk", filter=Q(adopted_on__isnull=False)))
+            .order_by()
+        )
+        for row in plan_rows:
+            if row["prefix"] in paths:
+                t = totals.setdefault(row["prefix"], Totals())
+                t.plans, t.adopted = row["plans"], row["adopted"]
+        action_rows = (
+            Action.objects.filter(organisation_id=org, plan__year=year)
+            .annotate(prefix=Substr("node__path", 1, length))
+            .values("prefix")
+            .annotate(
+                total=Count("pk"),
+                done=Count("pk", filter=Q(status=ActionStatus.DONE)),
+                overdue=Count("pk", filter=overdue_condition(today)),
+            )
+            .order_by()
+        )
+        for arow in action_rows:
+            if arow["prefix"] in paths:
+                t = totals.setdefault(arow["prefix"], Totals())
+                t.actions, t.done, t.overdue = arow["total"], arow["done"], arow["overdue"]
+    own_plans = {
+        p.node_id: p
+        for p in ActionPlan.objects.filter(organisation_id=org, year=year, node__kind__in=NAMND_KINDS).only(
+            "pk", "node_id", "adopted_on", "title", "year"
+        )
+    }
+    reviews = {r.node_id: r for r in PlanReview.objects.filter(organisation_id=org, year=year)}
+    rows = []
+    for c in committees:
+        own = Totals()
+        own.add(totals.get(c.path, Totals()))
+        for d in _nearest_below(c, committees):
+            own.add(totals.get(d.path, Totals()), sign=-1)
+        rows.append(OverviewRow(node=c, totals=own, own_plan=own_plans.get(c.pk), review=reviews.get(c.pk)))
+    return rows
+
+
+def _nearest_below(node: Node, committees: list[Node]) -> list[Node]:
+    """The nämnder below ``node`` with no other nämnd between them and ``node``."""
+    below = [c for c in committees if c.path != node.path and c.path.startswith(node.path)]
+    return [d for d in below if not any(e.path != d.path and d.path.startswith(e.path) for e in below)]
+
+
+def review_node(user: Any, pk: int) -> Node | None:
+    """A nämnd (committee or the executive board) the person may review."""
+    return access.scope(user, Perm.REVIEW_PLANS, Node.objects.filter(kind__in=NAMND_KINDS)).filter(pk=pk).first()
+
+
+def review_of(node: Node, year: int) -> PlanReview | None:
+    return (
+        PlanReview.objects.filter(organisation_id=node.organisation_id, node=node, year=year)
+        .select_related("reviewed_by", "plan")
+        .first()
+    )
+
+
+def review_facts(node: Node, year: int) -> dict[str, checklist.Fact]:
+    return checklist.facts(node, year)
+
+
+def plan_years(user: Any) -> list[int]:
+    """The years that have plans in the person's scope, with this year and next, newest first."""
+    this_year = timezone.localdate().year
+    years = set(visible_plans(user).values_list("year", flat=True).distinct().order_by()[:50])
+    return sorted(years | {this_year, this_year + 1}, reverse=True)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def plan_for_measure(user: Any, measure: Measure, year: int | None = None) -> ActionPlan | None:
+    """The plan to carry out ``measure`` in: the year's plan nearest above the measure's node (or at it)
+    that the person may change; ``None`` when there is none.
+
+    The risk pages link a measure to ``plans:action_new`` of this plan with ``?measure=<id>``.
+    """
+    step = Node.steplen
+    path = measure.node.path
+    ancestors = [path[:i] for i in range(step, len(path) + 1, step)]
+    return (
+        visible_plans(user, Perm.MANAGE_PLANS)
+        .filter(year=year or timezone.localdate().year, node__path__in=ancestors)
+        .select_related("node")
+        .order_by("-node__depth")
+        .first()
+    )
