@@ -6,7 +6,6 @@ for the person (another unit's analysis) is a 404. An adopted analysis shows no 
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from django.contrib import messages
@@ -14,15 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from varna.core import access, history
 from varna.core.access import Perm
-from varna.risks import selectors, services
+from varna.risks import costbenefit, heatmap, selectors, services
 from varna.risks.forms import AnalysisFilterForm, AnalysisForm, StatusForm
 from varna.risks.models import ANALYSIS_TRANSITIONS, AnalysisStatus, RiskAnalysis
 from varna.risks.services_extra import create_analysis_once
@@ -31,14 +28,6 @@ PAGE_SIZE = 50
 
 
 # --- helpers shared by the risk pages ----------------------------------------------------
-
-
-def optional_url(name: str, *args: Any, query: str = "") -> str:
-    """The URL of a page another part of Värna provides, or "" while it does not exist."""
-    try:
-        return reverse(name, args=args) + query
-    except NoReverseMatch:
-        return ""
 
 
 def show_errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -61,26 +50,8 @@ def adopted_page(request: HttpRequest, analysis: RiskAnalysis, title: str) -> Ht
     return render(request, "risks/analysis_locked.html", {"analysis": analysis, "title": title})
 
 
-def _optional(module: str, function: str, analysis: RiskAnalysis, template: str) -> Any:
-    """The result of another helper's ``module.function(analysis)`` when both it and its template exist."""
-    try:
-        found = importlib.import_module(f"varna.risks.{module}")
-        get_template(template)
-    except (ImportError, TemplateDoesNotExist):
-        return None
-    func = getattr(found, function, None)
-    return func(analysis) if callable(func) else None
-
-
 def _heat_maps(analysis: RiskAnalysis) -> list[Any]:
-    maps = _optional("heatmap", "analysis_heat_maps", analysis, "risks/_heat_map.html")
-    if maps is None:
-        return []
-    if isinstance(maps, dict):
-        return list(maps.values())
-    if isinstance(maps, list | tuple):
-        return list(maps)
-    return [maps]
+    return list(heatmap.analysis_heat_maps(analysis).values())
 
 
 # --- the list ----------------------------------------------------------------------------
@@ -204,7 +175,7 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plans = selectors.plans_for(user, analysis) if measures and access.has_perm(user, Perm.MANAGE_PLANS) else []
     for measure in measures:  # "Add to an action plan": one link per plan that covers the unit
         measure.plan_links = [  # type: ignore[attr-defined]
-            {"plan": plan, "url": optional_url("plans:action_new", plan.pk, query=f"?measure={measure.pk}")}
+            {"plan": plan, "url": reverse("plans:action_new", args=[plan.pk]) + f"?measure={measure.pk}"}
             for plan in plans
         ]
     context: dict[str, Any] = {
@@ -219,12 +190,12 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "transitions": _transitions(user, analysis),
         "status_form": StatusForm(initial={"revision": analysis.revision}),
         "heat_maps": _heat_maps(analysis),
-        "ranking": _optional("costbenefit", "rank_measures", analysis, "risks/_cost_benefit.html"),
-        "pdf_url": optional_url("risks:analysis_pdf", analysis.pk),
-        "xlsx_url": optional_url("risks:analysis_xlsx", analysis.pk),
+        "ranking": costbenefit.rank_measures(analysis),
+        "pdf_url": reverse("risks:analysis_pdf", args=[analysis.pk]),
+        "xlsx_url": reverse("risks:analysis_xlsx", args=[analysis.pk]),
         "can_view_history": access.has_perm(user, Perm.VIEW_HISTORY, analysis.node),
         "plans": plans,
-        "new_plan_url": optional_url("plans:new") if access.has_perm(user, Perm.MANAGE_PLANS, analysis.node) else "",
+        "new_plan_url": reverse("plans:new") if access.has_perm(user, Perm.MANAGE_PLANS, analysis.node) else "",
     }
     return render(request, "risks/analysis_detail.html", context)
 
