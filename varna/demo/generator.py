@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from varna.core.models import Organisation
-from varna.demo import bodies, facilities, incidents, people, tree
+from varna.demo import bodies, facilities, incidents, people, plans, risks, tree
 from varna.demo.context import OrgContext, Run, Writer
 from varna.demo.names import ascii_slug, municipality_names
 from varna.demo.personas import EXEMPELKOMMUN, GRANNBY, PASSWORD
@@ -41,11 +41,15 @@ STEPS: list[tuple[str, Step]] = [
     ("facilities", facilities.build),
     ("bodies", bodies.build),
     ("incidents", incidents.build),
+    ("risks", risks.build),
+    ("plans", plans.build),
 ]
 
 # Models written together with their history rows (simple_history), so that every
 # record's history starts with its creation. It doubles the rows written: at scale 15
 # about 23 s instead of 10 s on SQLite, 13 s on PostgreSQL (2 cores), well inside a minute.
+# Risk management and plans write theirs with varna.demo.bulk: about 140,000 rows at scale 15,
+# included in those steps' 13 s (docs/performance.md, "Risk management (issue 4)").
 HISTORY_MODELS = frozenset(
     {
         "core.Organisation",
@@ -55,6 +59,14 @@ HISTORY_MODELS = frozenset(
         "core.Body",
         "core.BodyMembership",
         "protection.Facility",
+        "risks.RiskAnalysis",
+        "risks.Risk",
+        "risks.RiskAssessment",
+        "risks.Measure",
+        "risks.PlannedAnalysis",
+        "plans.ActionPlan",
+        "plans.Action",
+        "plans.PlanReview",
     }
 )
 
