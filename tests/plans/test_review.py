@@ -116,9 +116,9 @@ def test_facts_count_complete_actions_adoption_and_overdue(demo: None) -> None:
     make_action("chef.solrosen", plan, measures=[measure])
     overdue(make_action("chef.solrosen", plan, what="Utan resurser", budget=None, hours=None, resources_note=""))
     facts = checklist.facts(node("Barn- och utbildningsnämnden"), this_year())
-    assert "1 of 2 actions (50 %)" in facts["complete"].text
+    assert "1 av 2 aktiviteter (50 %)" in facts["complete"].text
     assert facts["complete"].suggested is False
     assert facts["adopted"].suggested is False
-    assert "1 overdue" in facts["overdue"].text
+    assert "1 försenad aktivitet" in facts["overdue"].text
     assert facts["overdue"].suggested is False
     assert facts["analyses"].suggested is True

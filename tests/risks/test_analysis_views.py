@@ -185,7 +185,7 @@ def test_stale_edit_form_changes_nothing_and_says_so(client_for: ClientFor, pers
     sample.analysis.refresh_from_db()
     assert sample.analysis.title == "Ändrad av ombudet"
     messages = [str(m) for m in response.context["messages"]]
-    assert any("changed this meanwhile" in m for m in messages)
+    assert any("ändrat detta under tiden" in m for m in messages)
 
 
 def test_edit_offers_participants_from_the_unit_only(client_for: ClientFor, persona: Callable[[str], User]) -> None:

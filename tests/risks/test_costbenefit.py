@@ -39,10 +39,10 @@ def test_entered_benefit_is_compared_with_the_annual_cost(demo: None) -> None:
     assert row.not_justified
     assert row.ratio == pytest.approx(8000 / 12000)
     assert (
-        "Cost 12\u00a0000\u00a0kr a year = 50\u00a0000\u00a0kr over 10 years + 7\u00a0000\u00a0kr a year."
+        "Kostnad 12\u00a0000\u00a0kr/år = 50\u00a0000\u00a0kr fördelat på 10 år + 7\u00a0000\u00a0kr/år."
         in row.explanation
     )
-    assert any("not economically justified" in s for s in row.explanation)
+    assert any("inte ekonomiskt motiverad" in s for s in row.explanation)
 
 
 def test_derived_benefit_counts_each_linked_incident_once_per_measure(demo: None) -> None:
@@ -87,7 +87,9 @@ def test_derived_benefit_uses_five_years_when_the_history_is_longer(demo: None) 
     assert row.years == 5
     assert row.benefit == Decimal(5000)  # 50 000 kr / 5 years x 50 %
     assert row.justified  # benefit equal to the cost is enough
-    assert any("2 incidents costing 50\u00a0000\u00a0kr over 5 years x 50 % avoided" in s for s in row.explanation)
+    assert any(
+        "2 händelser som kostade 50\u00a0000\u00a0kr under 5 år × 50 % som undviks" in s for s in row.explanation
+    )
 
 
 def test_history_is_read_in_one_query_for_all_measures(demo: None, django_assert_num_queries: object) -> None:

@@ -106,7 +106,7 @@ def test_svg_is_an_image_with_a_title_and_a_title_per_cell(demo: None) -> None:
     assert "<desc" in svg
     cell_titles = re.findall(r'<g class="heat-map-cell"[^>]*>\s*<title>([^<]+)</title>', svg)
     assert len(cell_titles) == 25
-    assert any("Likelihood 4" in t and ": 1 risk," in t for t in cell_titles)
+    assert any("Sannolikhet 4" in t and ": 1 risk," in t for t in cell_titles)
     assert "style=" not in html  # the CSP forbids inline styles
     assert "<script" not in html
     assert "<table" in html  # the figures as a table as well

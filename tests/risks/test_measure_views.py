@@ -96,7 +96,7 @@ def test_stale_measure_form_changes_nothing(client_for: ClientFor, persona: Call
     )
     sample.measure.refresh_from_db()
     assert sample.measure.title == "Ombudets"
-    assert any("changed this meanwhile" in str(m) for m in response.context["messages"])
+    assert any("ändrat detta under tiden" in str(m) for m in response.context["messages"])
 
 
 def test_measure_is_changed_and_removed(client_for: ClientFor) -> None:

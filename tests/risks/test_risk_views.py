@@ -145,7 +145,7 @@ def test_stale_risk_form_changes_nothing(client_for: ClientFor, persona: Callabl
     sample.risk.refresh_from_db()
     assert sample.risk.title == "Ombudets version"
     assert sample.risk.current_likelihood == 3
-    assert any("changed this meanwhile" in str(m) for m in response.context["messages"])
+    assert any("ändrat detta under tiden" in str(m) for m in response.context["messages"])
 
 
 def test_risk_is_removed_only_after_confirmation(client_for: ClientFor) -> None:

@@ -78,3 +78,37 @@ def visible_bodies(user: Any) -> QuerySet[Body]:
 
 def body_for(user: Any, pk: int) -> Body:
     return access.get_object_or_404(user, Perm.VIEW_DIRECTORY, Body.objects.all(), pk=pk)
+
+
+# Above this many nodes a filter list offers only the branches (nodes with units below), so that a
+# municipality-wide list stays short enough to render and to use; units are reached from the branch or
+# from the links in the list itself.
+FILTER_CHOICE_LIMIT = 200
+INDENT = "\u00a0\u00a0"
+
+
+def node_choices(
+    user: Any, perm: Perm, *, for_filter: bool = False, selected: int | None = None
+) -> list[tuple[int, str]]:
+    """(pk, indented name) of the nodes where the person holds ``perm``, in tree order.
+
+    ``for_filter``: a long list is cut to the nodes that have nodes below them (plus ``selected``).
+    """
+    rows = list(
+        access.scope(user, perm, Node.objects.all()).order_by("path").values_list("pk", "name", "depth", "numchild")
+    )
+    if for_filter and len(rows) > FILTER_CHOICE_LIMIT:
+        rows = [r for r in rows if r[3] > 0 or r[0] == selected]
+    top = min((depth for _pk, _name, depth, _n in rows), default=1)
+    return [(pk, INDENT * (depth - top) + name) for pk, name, depth, _n in rows]
+
+
+def selected_node(form: Any) -> int | None:
+    """The node a bound filter form was sent with (``node``), so that it stays in its list."""
+    value = form.data.get("node") if form.is_bound else None
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def node_in_scope(user: Any, perm: Perm, pk: int) -> Node | None:
+    """The node ``pk`` if it lies where the person holds ``perm``."""
+    return access.scope(user, perm, Node.objects.all()).filter(pk=pk).first()

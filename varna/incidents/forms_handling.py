@@ -9,7 +9,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from varna.core import selectors as core_selectors
+from varna.core.access import Perm
 from varna.core.models import User
+from varna.core.widgets import FastSelect
 from varna.incidents import selectors_handling
 from varna.incidents.models import TRANSITIONS, Incident, IncidentType, Status
 from varna.incidents.services.accounting import validate_accounting_code
@@ -21,7 +24,9 @@ class ListFilterForm(forms.Form):
     q = forms.CharField(label=_("Case number"), required=False, max_length=20)
     status = forms.ChoiceField(label=_("Status"), required=False)
     incident_type = forms.TypedChoiceField(label=_("Type of event"), required=False, coerce=int, empty_value=None)
-    node = forms.TypedChoiceField(label=_("Unit (with units below)"), required=False, coerce=int, empty_value=None)
+    node = forms.TypedChoiceField(
+        label=_("Unit (with units below)"), required=False, coerce=int, empty_value=None, widget=FastSelect
+    )
     date_from = forms.DateField(label=_("From date"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("To date"), required=False, widget=DATE)
     attention = forms.ChoiceField(
@@ -39,11 +44,11 @@ class ListFilterForm(forms.Form):
         self._choice("status").choices = [("", _("All")), ("open", _("Open cases")), *Status.choices]
         types = IncidentType.objects.filter(organisation_id=user.organisation_id).values_list("pk", "name")
         self._choice("incident_type").choices = [("", _("All types")), *types]
-        nodes = selectors_handling.filter_nodes(user)
-        top = min((depth for _pk, _name, depth in nodes), default=1)
         self._choice("node").choices = [
             ("", _("All units")),
-            *[(pk, "\u00a0\u00a0" * (depth - top) + name) for pk, name, depth in nodes],
+            *core_selectors.node_choices(
+                user, Perm.VIEW_INCIDENTS, for_filter=True, selected=core_selectors.selected_node(self)
+            ),
         ]
 
     def _choice(self, name: str) -> forms.ChoiceField:

@@ -81,12 +81,6 @@ def attention_counts(user: Any) -> dict[str, int]:
     }
 
 
-def filter_nodes(user: Any) -> list[tuple[int, str, int]]:
-    """(pk, name, depth) of the nodes whose incidents the person may see, in tree order."""
-    nodes = access.scope(user, Perm.VIEW_INCIDENTS, Node.objects.all()).order_by("path")
-    return list(nodes.values_list("pk", "name", "depth"))
-
-
 def filter_node(user: Any, pk: int) -> Node | None:
     return access.scope(user, Perm.VIEW_INCIDENTS, Node.objects.all()).filter(pk=pk).first()
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from varna.core.models import Node, NodeKind
 from varna.plans.models import OPEN_ACTION_STATUSES, Action, ActionPlan, ActionStatus
@@ -178,7 +178,8 @@ def facts(node: Node, year: int) -> dict[str, Fact]:
             None if not last_year["plans"] else last_year["open"] == 0 or total > 0,
         ),
         "overdue": Fact(
-            _("%(count)s overdue actions today.") % {"count": overdue},
+            ngettext("%(count)s overdue action today.", "%(count)s overdue actions today.", overdue)
+            % {"count": overdue},
             overdue == 0,
         ),
     }

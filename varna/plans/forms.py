@@ -11,21 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from varna.core import access
+from varna.core import selectors as core_selectors
 from varna.core.access import Perm
 from varna.core.models import User
+from varna.core.widgets import FastSelect
 from varna.incidents.models import Incident
 from varna.plans import checklist, selectors
 from varna.plans.models import ACTION_TRANSITIONS, Action, ActionPlan, ActionStatus
 from varna.plans.services import FIRST_YEAR, LAST_YEAR, MAX_LINKS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-INDENT = "\u00a0\u00a0"
 _SEPARATORS = re.compile(r"[\s,;]+")
-
-
-def _indented(nodes: list[tuple[int, str, int]]) -> list[tuple[int, str]]:
-    top = min((depth for _pk, _name, depth in nodes), default=1)
-    return [(pk, INDENT * (depth - top) + name) for pk, name, depth in nodes]
 
 
 def _choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
@@ -40,13 +36,20 @@ class RevisionMixin(forms.Form):
 
 class PlanFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
-    node = forms.TypedChoiceField(label=_("Unit (with units below)"), required=False, coerce=int, empty_value=None)
+    node = forms.TypedChoiceField(
+        label=_("Unit (with units below)"), required=False, coerce=int, empty_value=None, widget=FastSelect
+    )
     overdue = forms.BooleanField(label=_("Only plans with overdue actions"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choice(self, "year").choices = [("", _("All years")), *[(y, str(y)) for y in selectors.plan_years(user)]]
-        _choice(self, "node").choices = [("", _("All units")), *_indented(selectors.filter_nodes(user))]
+        _choice(self, "node").choices = [
+            ("", _("All units")),
+            *core_selectors.node_choices(
+                user, Perm.VIEW_PLANS, for_filter=True, selected=core_selectors.selected_node(self)
+            ),
+        ]
 
 
 class PlanForm(forms.Form):
@@ -61,10 +64,13 @@ class PlanForm(forms.Form):
         kwargs.setdefault("initial", {"year": timezone.localdate().year})
         super().__init__(*args, **kwargs)
         self.user = user
-        _choice(self, "node").choices = [("", _("Choose a unit")), *_indented(selectors.manageable_nodes(user))]
+        _choice(self, "node").choices = [
+            ("", _("Choose a unit")),
+            *core_selectors.node_choices(user, Perm.MANAGE_PLANS),
+        ]
 
     def clean_node(self) -> Any:
-        node = selectors.node_in_scope(self.user, self.cleaned_data["node"], Perm.MANAGE_PLANS)
+        node = core_selectors.node_in_scope(self.user, Perm.MANAGE_PLANS, self.cleaned_data["node"])
         if node is None:
             raise forms.ValidationError(_("Choose a unit where you keep action plans."))
         return node

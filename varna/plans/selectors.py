@@ -49,15 +49,6 @@ def plan_list(
     return rows.select_related("node").order_by("-year", "node__path", "pk")
 
 
-def filter_nodes(user: Any, perm: Perm = Perm.VIEW_PLANS) -> list[tuple[int, str, int]]:
-    """(pk, name, depth) of the nodes in the person's scope for ``perm``, in tree order."""
-    return list(access.scope(user, perm, Node.objects.all()).order_by("path").values_list("pk", "name", "depth"))
-
-
-def node_in_scope(user: Any, pk: int, perm: Perm = Perm.VIEW_PLANS) -> Node | None:
-    return access.scope(user, perm, Node.objects.all()).filter(pk=pk).first()
-
-
 def plan_for(user: Any, pk: int, perm: Perm = Perm.VIEW_PLANS) -> ActionPlan:
     """One plan (a 404 outside the person's scope), with its node."""
     return access.get_object_or_404(user, perm, ActionPlan.objects.select_related("node", "created_by"), pk=pk)
@@ -123,11 +114,6 @@ def dashboard_figures(user: Any) -> dict[str, Any]:
 
 
 # --- choices for the forms -----------------------------------------------------------------
-
-
-def manageable_nodes(user: Any) -> list[tuple[int, str, int]]:
-    """(pk, name, depth) of the nodes where the person may keep action plans, in tree order."""
-    return filter_nodes(user, Perm.MANAGE_PLANS)
 
 
 def responsible_candidates(plan: ActionPlan, actor: User, current: User | None = None) -> QuerySet[User]:

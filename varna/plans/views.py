@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from varna.core import access
+from varna.core import selectors as core_selectors
 from varna.core.access import Perm
 from varna.plans import selectors, services
 from varna.plans.forms import ActionForm, AdoptionForm, PlanEditForm, PlanFilterForm, PlanForm, StatusForm
@@ -51,7 +52,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         year = form.cleaned_data["year"]
         if form.cleaned_data["node"]:
-            node = selectors.node_in_scope(user, form.cleaned_data["node"])
+            node = core_selectors.node_in_scope(user, Perm.VIEW_PLANS, form.cleaned_data["node"])
         overdue = form.cleaned_data["overdue"]
     rows = selectors.plan_list(user, year=year, node=node, overdue_only=overdue)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))

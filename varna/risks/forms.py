@@ -14,8 +14,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from varna.core import selectors as core_selectors
 from varna.core.access import Perm
 from varna.core.models import Dimension, Node, SecurityArea, User
+from varna.core.widgets import FastSelect
 from varna.incidents.models import Incident
 from varna.protection.models import Facility
 from varna.risks import selectors
@@ -58,11 +60,6 @@ def _model_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]
     field = form.fields[name]
     assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared by the form
     return field
-
-
-def _indented(nodes: list[tuple[int, str, int]]) -> list[tuple[int, str]]:
-    top = min((depth for _pk, _name, depth in nodes), default=1)
-    return [(pk, "\u00a0\u00a0" * (depth - top) + name) for pk, name, depth in nodes]
 
 
 def _person_label(person: User) -> str:
@@ -110,7 +107,9 @@ class AmountField(forms.CharField):
 
 class AnalysisFilterForm(forms.Form):
     q = forms.CharField(label=_("Title or number"), required=False, max_length=100)
-    node = forms.TypedChoiceField(label=_("Unit (with units below)"), required=False, coerce=int, empty_value=None)
+    node = forms.TypedChoiceField(
+        label=_("Unit (with units below)"), required=False, coerce=int, empty_value=None, widget=FastSelect
+    )
     status = forms.ChoiceField(label=_("Status"), required=False)
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
     trigger = forms.ChoiceField(label=_("Reason"), required=False)
@@ -119,7 +118,9 @@ class AnalysisFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         _choice_field(self, "node").choices = [
             ("", _("All units")),
-            *_indented(selectors.nodes_for(user, Perm.VIEW_RISKS)),
+            *core_selectors.node_choices(
+                user, Perm.VIEW_RISKS, for_filter=True, selected=core_selectors.selected_node(self)
+            ),
         ]
         _choice_field(self, "status").choices = [("", _("All")), *AnalysisStatus.choices]
         this_year = timezone.localdate().year
@@ -200,7 +201,7 @@ class AnalysisForm(forms.Form):
             del self.fields["responsible"]
             _choice_field(self, "node").choices = [
                 ("", _("Choose a unit")),
-                *_indented(selectors.nodes_for(user, Perm.MANAGE_RISKS)),
+                *core_selectors.node_choices(user, Perm.MANAGE_RISKS),
             ]
         else:
             del self.fields["node"]
@@ -210,7 +211,7 @@ class AnalysisForm(forms.Form):
             _offer_people(self, "responsible", analysis.node, responsible, multiple=False)
 
     def clean_node(self) -> Node:
-        node = selectors.node_for(self.user, Perm.MANAGE_RISKS, self.cleaned_data["node"])
+        node = core_selectors.node_in_scope(self.user, Perm.MANAGE_RISKS, self.cleaned_data["node"])
         if node is None:
             raise forms.ValidationError(_("Choose a unit where you may make risk analyses."))
         return node
@@ -433,7 +434,9 @@ class RiskForm(forms.Form):
 
 class RiskFilterForm(forms.Form):
     q = forms.CharField(label=_("Risk"), required=False, max_length=100)
-    node = forms.TypedChoiceField(label=_("Unit (with units below)"), required=False, coerce=int, empty_value=None)
+    node = forms.TypedChoiceField(
+        label=_("Unit (with units below)"), required=False, coerce=int, empty_value=None, widget=FastSelect
+    )
     security_area = forms.TypedChoiceField(label=_("Security area"), required=False, coerce=int, empty_value=None)
     level = forms.TypedChoiceField(label=_("Risk level today"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(label=_("Status"), required=False)
@@ -443,7 +446,9 @@ class RiskFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         _choice_field(self, "node").choices = [
             ("", _("All units")),
-            *_indented(selectors.nodes_for(user, Perm.VIEW_RISKS)),
+            *core_selectors.node_choices(
+                user, Perm.VIEW_RISKS, for_filter=True, selected=core_selectors.selected_node(self)
+            ),
         ]
         areas = selectors.security_areas(user.organisation_id).values_list("pk", "name")
         _choice_field(self, "security_area").choices = [("", _("All areas")), *areas]

@@ -237,16 +237,6 @@ def level_choices(user: Any) -> list[tuple[int, str]]:
 # --- choices for the forms -----------------------------------------------------------
 
 
-def nodes_for(user: Any, perm: Perm) -> list[tuple[int, str, int]]:
-    """(pk, name, depth) of the nodes where the person holds ``perm``, in tree order."""
-    nodes = access.scope(user, perm, Node.objects.all()).order_by("path")
-    return list(nodes.values_list("pk", "name", "depth"))
-
-
-def node_for(user: Any, perm: Perm, pk: int) -> Node | None:
-    return access.scope(user, perm, Node.objects.all()).filter(pk=pk).first()
-
-
 def security_areas(organisation_id: int | None) -> QuerySet[SecurityArea]:
     if organisation_id is None:
         return SecurityArea.objects.none()

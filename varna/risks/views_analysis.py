@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from varna.core import access, history
+from varna.core import selectors as core_selectors
 from varna.core.access import Perm
 from varna.risks import costbenefit, heatmap, selectors, services
 from varna.risks.forms import AnalysisFilterForm, AnalysisForm, StatusForm
@@ -65,7 +66,7 @@ def analysis_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         cleaned = form.cleaned_data
         filters = selectors.AnalysisFilter(
-            node=selectors.node_for(user, Perm.VIEW_RISKS, cleaned["node"]) if cleaned["node"] else None,
+            node=core_selectors.node_in_scope(user, Perm.VIEW_RISKS, cleaned["node"]) if cleaned["node"] else None,
             status=cleaned["status"],
             year=cleaned["year"],
             trigger=cleaned["trigger"],

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from varna.core import access, history
+from varna.core import selectors as core_selectors
 from varna.core.access import Perm
 from varna.core.models import User
 from varna.risks import selectors, services
@@ -213,7 +214,7 @@ def risk_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         cleaned = form.cleaned_data
         filters = selectors.RiskFilter(
-            node=selectors.node_for(user, Perm.VIEW_RISKS, cleaned["node"]) if cleaned["node"] else None,
+            node=core_selectors.node_in_scope(user, Perm.VIEW_RISKS, cleaned["node"]) if cleaned["node"] else None,
             security_area_id=cleaned["security_area"],
             level=cleaned["level"],
             status=cleaned["status"],
