@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from varna.core import access
@@ -109,3 +112,32 @@ def ensure_security_areas(*, organisation: Organisation) -> list[SecurityArea]:
         ]
     )
     return list(SecurityArea.objects.filter(organisation=organisation))
+
+
+# --- shared by every service that edits a record shown in a form ---------------------------
+
+
+class StaleFormError(ValidationError):
+    """The record changed after the form was shown: nothing was changed."""
+
+    def __init__(self) -> None:
+        super().__init__(_("Someone else has changed this meanwhile. Reload the page and try again."), code="stale")
+
+
+def stamp(obj: Any, actor: User) -> None:
+    """Name ``actor`` as the author of the history row that saving ``obj`` writes."""
+    obj._history_user = actor
+
+
+def check_revision(obj: Any, revision: int | None) -> None:
+    """Refuse a form shown with an older ``revision`` of ``obj`` (``None``: no check, e.g. from the API)."""
+    if revision is not None and revision != obj.revision:
+        raise StaleFormError
+
+
+def save_revision(obj: Any, actor: User, fields: Sequence[str]) -> None:
+    """Save ``fields`` of ``obj`` (which has ``revision`` and ``updated_at``) and raise its revision."""
+    obj.revision = F("revision") + 1
+    stamp(obj, actor)
+    obj.save(update_fields=[*fields, "revision", "updated_at"])
+    obj.refresh_from_db(fields=["revision"])

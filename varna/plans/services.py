@@ -9,7 +9,7 @@ gives back the first action instead of a copy.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import Node, User
+from varna.core.services import StaleFormError, check_revision, save_revision, stamp
 from varna.incidents.models import Incident
 from varna.plans import checklist as items
 from varna.plans.models import ACTION_TRANSITIONS, Action, ActionPlan, ActionStatus, PlanReview
 from varna.risks.models import Measure, Risk
-from varna.risks.services import StaleFormError
 
 __all__ = [
     "DOUBLE_SUBMIT_WINDOW",
@@ -61,22 +61,6 @@ ACTION_FIELDS = ("what", "how", "due", "responsible", "budget", "hours", "resour
 
 
 # --- helpers -------------------------------------------------------------------------
-
-
-def _stamp(obj: Any, actor: User) -> None:
-    obj._history_user = actor
-
-
-def _check_revision(obj: Any, revision: int | None) -> None:
-    if revision is not None and revision != obj.revision:
-        raise StaleFormError
-
-
-def _bump(obj: Any, actor: User, fields: Sequence[str]) -> None:
-    obj.revision = F("revision") + 1
-    _stamp(obj, actor)
-    obj.save(update_fields=[*fields, "revision", "updated_at"])
-    obj.refresh_from_db(fields=["revision"])
 
 
 def _check_year(year: Any) -> int:
@@ -130,7 +114,7 @@ def create_plan(*, actor: User, node: Node, year: int, title: str, summary: str 
     plan = ActionPlan(
         organisation_id=node.organisation_id, node=node, year=year, title=title, summary=summary, created_by=actor
     )
-    _stamp(plan, actor)
+    stamp(plan, actor)
     try:
         with transaction.atomic():
             plan.save()
@@ -147,10 +131,10 @@ def create_plan(*, actor: User, node: Node, year: int, title: str, summary: str 
 def update_plan(*, actor: User, plan: ActionPlan, revision: int | None, title: str, summary: str = "") -> ActionPlan:
     """Change the plan's title and summary."""
     locked = _managed_plan(actor, plan)
-    _check_revision(locked, revision)
+    check_revision(locked, revision)
     locked.title = _text(title, limit=MAX_TITLE, required=_("Give the plan a title."))
     locked.summary = _text(summary, limit=MAX_SUMMARY)
-    _bump(locked, actor, ["title", "summary"])
+    save_revision(locked, actor, ["title", "summary"])
     return locked
 
 
@@ -167,7 +151,7 @@ def record_adoption(
 ) -> ActionPlan:
     """Record the decision that adopted the plan: the body, the date, the paragraph (§) and the registry number."""
     locked = _managed_plan(actor, plan)
-    _check_revision(locked, revision)
+    check_revision(locked, revision)
     body = _text(adopted_by_body, limit=MAX_BODY, required=_("Write which body adopted the plan."))
     paragraph = _text(
         minute_paragraph, limit=MAX_PARAGRAPH, required=_("Write the paragraph of the minutes, e.g. § 45.")
@@ -185,7 +169,7 @@ def record_adoption(
     locked.adopted_on = adopted_on
     locked.minute_paragraph = paragraph
     locked.registry_number = registry
-    _bump(locked, actor, ["adopted_by_body", "adopted_on", "minute_paragraph", "registry_number"])
+    save_revision(locked, actor, ["adopted_by_body", "adopted_on", "minute_paragraph", "registry_number"])
     return locked
 
 
@@ -339,7 +323,7 @@ def add_action(
     action = Action(
         organisation_id=locked.organisation_id, plan=locked, node_id=locked.node_id, created_by=actor, **fields
     )
-    _stamp(action, actor)
+    stamp(action, actor)
     action.save()
     _set_links(actor, locked, action, measures, risks, incidents)
     return action
@@ -361,12 +345,12 @@ def update_action(
     if unknown:
         raise TypeError(f"not action fields: {sorted(unknown)}")
     locked = _managed_action(actor, action)
-    _check_revision(locked, revision)
+    check_revision(locked, revision)
     cleaned = _clean_action_fields(locked.plan, fields)
     for name, value in cleaned.items():
         setattr(locked, name, value)
     _set_links(actor, locked.plan, locked, measures, risks, incidents)
-    _bump(locked, actor, list(cleaned))
+    save_revision(locked, actor, list(cleaned))
     return locked
 
 
@@ -381,7 +365,7 @@ def change_action_status(*, actor: User, action: Action, status: str, revision: 
         raise ValidationError(_("Choose a status for the action."), code="status")
     if status == locked.status:
         return locked  # a double submit, or someone else did the same
-    _check_revision(locked, revision)
+    check_revision(locked, revision)
     if status not in ACTION_TRANSITIONS.get(locked.status, ()):
         raise ValidationError(
             _("An action that is %(current)s cannot become %(new)s.")
@@ -394,7 +378,7 @@ def change_action_status(*, actor: User, action: Action, status: str, revision: 
     locked.status = status
     locked.status_reason = reason if status == ActionStatus.CANCELLED else ""
     locked.completed_on = timezone.localdate() if status == ActionStatus.DONE else None
-    _bump(locked, actor, ["status", "status_reason", "completed_on"])
+    save_revision(locked, actor, ["status", "status_reason", "completed_on"])
     return locked
 
 
@@ -402,7 +386,7 @@ def change_action_status(*, actor: User, action: Action, status: str, revision: 
 def delete_action(*, actor: User, action: Action) -> None:
     """Remove an action from its plan."""
     locked = _managed_action(actor, action)
-    _stamp(locked, actor)
+    stamp(locked, actor)
     locked.delete()
 
 
@@ -439,7 +423,7 @@ def save_review(
     if review is None:
         review = PlanReview(organisation_id=node.organisation_id, node=node, year=year)
     else:
-        _check_revision(review, revision)
+        check_revision(review, revision)
         review.revision = F("revision") + 1
     review.plan = plan
     review.checklist = values
@@ -447,7 +431,7 @@ def save_review(
     review.comment = comment
     review.reviewed_at = timezone.now()
     review.reviewed_by = actor
-    _stamp(review, actor)
+    stamp(review, actor)
     try:
         with transaction.atomic():
             review.save()

@@ -14,14 +14,20 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import Node, Organisation, SecurityArea, User
-from varna.core.services import ensure_security_areas, next_case_number
+from varna.core.services import (
+    check_revision,
+    ensure_security_areas,
+    next_case_number,
+    save_revision,
+    stamp,
+)
 from varna.incidents.models import Incident
 from varna.protection.models import Facility
 from varna.risks import matrices
@@ -48,36 +54,13 @@ from varna.risks.models import (
 DEFAULT_REVIEW_MONTHS = 12  # G4: risk identification recurs yearly
 
 
-class StaleFormError(ValidationError):
-    """The record changed after the form was shown: nothing was changed."""
-
-    def __init__(self) -> None:
-        super().__init__(_("Someone else has changed this meanwhile. Reload the page and try again."), code="stale")
-
-
-def _stamp(obj: Any, actor: User) -> None:
-    obj._history_user = actor
-
-
-def _check_revision(obj: Any, revision: int | None) -> None:
-    if revision is not None and revision != obj.revision:
-        raise StaleFormError
-
-
-def _bump(obj: Any, actor: User, fields: list[str]) -> None:
-    obj.revision = F("revision") + 1
-    _stamp(obj, actor)
-    obj.save(update_fields=[*fields, "revision", "updated_at"])
-    obj.refresh_from_db(fields=["revision"])
-
-
 def _same_org(actor: User, *objs: Any) -> None:
     for obj in objs:
         if obj is not None and getattr(obj, "organisation_id", actor.organisation_id) != actor.organisation_id:
             raise PermissionDenied
 
 
-def _editable(actor: User, analysis: RiskAnalysis) -> RiskAnalysis:
+def editable_analysis(actor: User, analysis: RiskAnalysis) -> RiskAnalysis:
     """The analysis locked for this transaction, after checking that ``actor`` may change it."""
     if not access.can(actor, Perm.MANAGE_RISKS, analysis):
         raise PermissionDenied
@@ -309,7 +292,7 @@ def create_analysis(
         created_by=actor,
         **fields,
     )
-    _stamp(analysis, actor)
+    stamp(analysis, actor)
     analysis.save()
     analysis.participants.set(participants)
     analysis.security_areas.set(security_areas)
@@ -334,8 +317,8 @@ def update_analysis(
     unknown = set(fields) - set(ANALYSIS_FIELDS)
     if unknown:
         raise TypeError(f"not analysis fields: {sorted(unknown)}")
-    locked = _editable(actor, analysis)
-    _check_revision(locked, revision)
+    locked = editable_analysis(actor, analysis)
+    check_revision(locked, revision)
     merged = {name: getattr(locked, name) for name in ANALYSIS_FIELDS} | fields
     _check_analysis_fields(actor, merged, locked.node)
     for name, value in fields.items():
@@ -348,7 +331,7 @@ def update_analysis(
         security_areas = list(security_areas)
         _check_areas(actor, security_areas)
         locked.security_areas.set(security_areas)
-    _bump(locked, actor, list(fields))
+    save_revision(locked, actor, list(fields))
     return locked
 
 
@@ -377,7 +360,7 @@ def change_analysis_status(*, actor: User, analysis: RiskAnalysis, status: str, 
     if not access.can(actor, Perm.MANAGE_RISKS, analysis):
         raise PermissionDenied
     locked = RiskAnalysis.objects.select_for_update().get(pk=analysis.pk)
-    _check_revision(locked, revision)
+    check_revision(locked, revision)
     if status not in ANALYSIS_TRANSITIONS.get(locked.status, ()):
         raise ValidationError(
             _("An analysis that is %(current)s cannot be marked %(new)s.")
@@ -412,7 +395,7 @@ def change_analysis_status(*, actor: User, analysis: RiskAnalysis, status: str, 
     if status in (AnalysisStatus.DONE, AnalysisStatus.ADOPTED) and locked.next_review is None:
         locked.next_review = suggested_next_review(locked)
         fields.append("next_review")
-    _bump(locked, actor, fields)
+    save_revision(locked, actor, fields)
     return locked
 
 
@@ -450,7 +433,7 @@ def add_risk(
     incidents: Iterable[Incident] = (),
 ) -> Risk:
     """Add a risk to an analysis. Its number comes from a counter row, never from counting risks."""
-    locked = _editable(actor, analysis)
+    locked = editable_analysis(actor, analysis)
     fields = {
         "security_area": security_area,
         "title": title.strip(),
@@ -471,7 +454,7 @@ def add_risk(
         created_by=actor,
         **fields,
     )
-    _stamp(risk, actor)
+    stamp(risk, actor)
     risk.save()
     incidents = list(incidents)
     if incidents:
@@ -485,13 +468,13 @@ def update_risk(*, actor: User, risk: Risk, revision: int | None, **fields: Any)
     unknown = set(fields) - set(RISK_FIELDS)
     if unknown:
         raise TypeError(f"not risk fields: {sorted(unknown)}")
-    _editable(actor, risk.analysis)
+    editable_analysis(actor, risk.analysis)
     locked = Risk.objects.select_for_update().get(pk=risk.pk)
-    _check_revision(locked, revision)
+    check_revision(locked, revision)
     _check_risk_fields(actor, fields)
     for name, value in fields.items():
         setattr(locked, name, value.strip() if name == "title" else value)
-    _bump(locked, actor, list(fields))
+    save_revision(locked, actor, list(fields))
     return locked
 
 
@@ -505,7 +488,7 @@ def _set_incidents(actor: User, risk: Risk, incidents: list[Incident]) -> None:
 @transaction.atomic
 def link_incidents(*, actor: User, risk: Risk, incidents: Iterable[Incident]) -> Risk:
     """Set the incidents whose damage history supports the risk's likelihood (G3)."""
-    _editable(actor, risk.analysis)
+    editable_analysis(actor, risk.analysis)
     _set_incidents(actor, risk, list(incidents))
     return risk
 
@@ -527,7 +510,7 @@ def assess_risk(
     """
     if stage not in Stage.values:
         raise ValidationError(_("Choose which judgement this is."))
-    locked_analysis = _editable(actor, risk.analysis)
+    locked_analysis = editable_analysis(actor, risk.analysis)
     matrix = locked_analysis.matrix
     if not isinstance(likelihood, int) or not 1 <= likelihood <= matrix.likelihood_count:
         raise ValidationError(_("Choose a likelihood between 1 and %(max)d.") % {"max": matrix.likelihood_count})
@@ -555,26 +538,26 @@ def assess_risk(
     assessment.rationale = rationale
     assessment.assessed_at = timezone.now()
     assessment.assessed_by = actor
-    _stamp(assessment, actor)
+    stamp(assessment, actor)
     assessment.save()
     locked = Risk.objects.select_for_update().get(pk=risk.pk)
     setattr(locked, f"{stage}_likelihood", likelihood)
     setattr(locked, f"{stage}_consequence", consequence)
     setattr(locked, f"{stage}_level", level)
-    _bump(locked, actor, [f"{stage}_likelihood", f"{stage}_consequence", f"{stage}_level"])
+    save_revision(locked, actor, [f"{stage}_likelihood", f"{stage}_consequence", f"{stage}_level"])
     return assessment
 
 
 @transaction.atomic
 def delete_risk(*, actor: User, risk: Risk) -> None:
     """Remove a risk from an analysis that is not adopted. Measures left without a risk go with it."""
-    _editable(actor, risk.analysis)
+    editable_analysis(actor, risk.analysis)
     orphaned = [m for m in risk.measures.all() if m.risks.count() == 1]
     for measure in orphaned:
-        _stamp(measure, actor)
+        stamp(measure, actor)
         measure.delete()
     risk.incidents.clear()
-    _stamp(risk, actor)
+    stamp(risk, actor)
     risk.delete()
 
 
@@ -655,7 +638,7 @@ def add_measure(
     status: str = MeasureStatus.PROPOSED,
 ) -> Measure:
     """Propose a measure against one or more risks of the analysis, with its cost and expected effect (K8)."""
-    locked = _editable(actor, analysis)
+    locked = editable_analysis(actor, analysis)
     risks = list(risks)
     _check_measure_risks(locked, risks)
     fields: dict[str, Any] = {
@@ -686,7 +669,7 @@ def add_measure(
         created_by=actor,
         **fields,
     )
-    _stamp(measure, actor)
+    stamp(measure, actor)
     measure.save()
     measure.risks.set(risks)
     return measure
@@ -700,9 +683,9 @@ def update_measure(
     unknown = set(fields) - set(MEASURE_FIELDS)
     if unknown:
         raise TypeError(f"not measure fields: {sorted(unknown)}")
-    analysis = _editable(actor, measure.analysis)
+    analysis = editable_analysis(actor, measure.analysis)
     locked = Measure.objects.select_for_update().get(pk=measure.pk)
-    _check_revision(locked, revision)
+    check_revision(locked, revision)
     _check_measure_fields(actor, fields)
     if risks is not None:
         risks = list(risks)
@@ -710,15 +693,15 @@ def update_measure(
         locked.risks.set(risks)
     for name, value in fields.items():
         setattr(locked, name, value.strip() if name == "title" else value)
-    _bump(locked, actor, list(fields))
+    save_revision(locked, actor, list(fields))
     return locked
 
 
 @transaction.atomic
 def delete_measure(*, actor: User, measure: Measure) -> None:
     """Remove a measure from an analysis that is not adopted."""
-    _editable(actor, measure.analysis)
-    _stamp(measure, actor)
+    editable_analysis(actor, measure.analysis)
+    stamp(measure, actor)
     measure.delete()
 
 

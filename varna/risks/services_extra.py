@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import User
+from varna.core.services import save_revision
 from varna.incidents.models import Incident
 from varna.risks import services
 from varna.risks.models import DIMENSIONS, Measure, Risk, RiskAnalysis, RiskAssessment, Stage
@@ -99,7 +100,7 @@ def _clear(actor: User, risk: Risk, stage: str) -> None:
     locked = Risk.objects.select_for_update().get(pk=risk.pk)
     for part in ("likelihood", "consequence", "level"):
         setattr(locked, f"{stage}_{part}", None)
-    services._bump(locked, actor, [f"{stage}_likelihood", f"{stage}_consequence", f"{stage}_level"])
+    save_revision(locked, actor, [f"{stage}_likelihood", f"{stage}_consequence", f"{stage}_level"])
 
 
 @transaction.atomic
@@ -107,7 +108,7 @@ def clear_assessment(*, actor: User, risk: Risk, stage: str) -> None:
     """Remove one judgement of a risk (the analysis must be open for changes)."""
     if stage not in Stage.values:
         raise ValidationError(_("Choose which judgement this is."))
-    services._editable(actor, risk.analysis)
+    services.editable_analysis(actor, risk.analysis)
     _clear(actor, risk, stage)
 
 
@@ -124,7 +125,7 @@ def _link_visible(actor: User, risk: Risk, incidents: list[Incident]) -> None:
 @transaction.atomic
 def link_visible_incidents(*, actor: User, risk: Risk, incidents: Iterable[Incident]) -> Risk:
     """Set the incidents behind a risk without touching links to incidents the person may not see."""
-    services._editable(actor, risk.analysis)
+    services.editable_analysis(actor, risk.analysis)
     _link_visible(actor, risk, list(incidents))
     return risk
 

@@ -19,9 +19,9 @@ from simple_history.utils import bulk_create_with_history
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import Node, User
+from varna.core.services import StaleFormError
 from varna.risks import schedule
 from varna.risks.models import AnalysisTrigger, PlannedAnalysis, RiskAnalysis
-from varna.risks.services import StaleFormError
 
 EARLIEST_YEAR = 2000
 LATEST_YEAR = 2100

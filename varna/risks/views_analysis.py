@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from varna.core import access, history
 from varna.core import selectors as core_selectors
 from varna.core.access import Perm
+from varna.core.services import StaleFormError
 from varna.risks import costbenefit, heatmap, selectors, services
 from varna.risks.forms import AnalysisFilterForm, AnalysisForm, StatusForm
 from varna.risks.models import ANALYSIS_TRANSITIONS, AnalysisStatus, RiskAnalysis
@@ -127,7 +128,7 @@ def analysis_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 security_areas=values.pop("security_areas"),
                 **values,
             )
-        except services.StaleFormError as exc:
+        except StaleFormError as exc:
             show_errors(request, exc)
             return redirect("risks:analysis_edit", analysis.pk)
         except ValidationError as exc:

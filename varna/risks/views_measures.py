@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from varna.core import access
 from varna.core.access import Perm
+from varna.core.services import StaleFormError
 from varna.risks import selectors, services
 from varna.risks.forms import ConfirmDeleteForm, MeasureForm
 from varna.risks.models import Measure, RiskAnalysis
@@ -84,7 +85,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.update_measure(
                 actor=user, measure=measure, revision=form.cleaned_data["revision"], risks=values.pop("risks"), **values
             )
-        except services.StaleFormError as exc:
+        except StaleFormError as exc:
             show_errors(request, exc)
             return redirect("risks:measure_edit", measure.pk)
         except ValidationError as exc:

@@ -21,6 +21,7 @@ from varna.core import access, history
 from varna.core import selectors as core_selectors
 from varna.core.access import Perm
 from varna.core.models import User
+from varna.core.services import StaleFormError
 from varna.risks import selectors, services
 from varna.risks.forms import ConfirmDeleteForm, JudgementForm, RiskFilterForm, RiskForm, judgement_forms
 from varna.risks.models import Risk, RiskAnalysis, Stage
@@ -169,7 +170,7 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 incidents=form.cleaned_data["incidents"] if can_link else None,
                 **form.values(),
             )
-        except services.StaleFormError as exc:
+        except StaleFormError as exc:
             show_errors(request, exc)
             return redirect("risks:risk_edit", risk.pk)
         except ValidationError as exc:
