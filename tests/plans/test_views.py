@@ -263,6 +263,18 @@ def test_dashboard_shows_own_and_scope_overdue_actions(client_for: Clients) -> N
     assert not mail.outbox
 
 
+def test_own_action_in_a_plan_above_ones_scope_is_listed_without_a_dead_link(client_for: Clients) -> None:
+    plan = make_plan("samordnare", "Barn- och utbildningsnämnden")
+    action = overdue(make_action("samordnare", plan, what="Officerens försenade", responsible=user("chef.solrosen")))
+    client = client_for("chef.solrosen")
+    page = client.get(reverse("core:dashboard"))
+    assert [a.pk for a in page.context["plan_figures"]["my_overdue"]] == [action.pk]
+    html = page.content.decode()
+    assert "Officerens försenade" in html
+    assert reverse("plans:detail", args=[plan.pk]) not in html
+    assert client.get(reverse("plans:detail", args=[plan.pk])).status_code == 404
+
+
 def test_plan_for_measure_is_the_nearest_plan_above_it(demo: None) -> None:
     from varna.plans import selectors
 

@@ -104,6 +104,19 @@ def dashboard_figures(user: Any) -> dict[str, Any]:
     if getattr(user, "organisation_id", None) is None:
         return figures
     mine = list(my_overdue_actions(user)[: DASHBOARD_ROWS + 1])
+    # One's own action may lie in a plan above one's scope (a förvaltning's officer named in the nämnd's
+    # plan): it is listed, but linked only where the plan itself may be opened.
+    visible = (
+        set(
+            access.scope(
+                user, Perm.VIEW_PLANS, ActionPlan.objects.filter(pk__in={a.plan_id for a in mine})
+            ).values_list("pk", flat=True)
+        )
+        if mine
+        else set()
+    )
+    for action in mine:
+        action.plan_visible = action.plan_id in visible  # type: ignore[attr-defined]
     figures["my_overdue"] = mine[:DASHBOARD_ROWS]
     figures["my_overdue_more"] = len(mine) > DASHBOARD_ROWS
     if access.has_perm(user, Perm.MANAGE_PLANS):
