@@ -1,23 +1,84 @@
-"""Shared fixtures: the demo municipality at a small scale and its personas."""
+"""Shared fixtures: the demo municipality at a small scale and its personas.
+
+The demo is built once per test session (once per xdist worker) into the test database, right after the
+migrations. Every test that touches the database runs inside a transaction that is rolled back, so each test
+starts from the same state:
+
+- a test that asks for ``demo`` (or ``persona``, ``client_for``) sees the demo municipality;
+- any other database test sees the database as the migrations left it: the demo's rows are deleted inside the
+  test's transaction, and come back with the rollback.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 import pytest
+from django.apps import apps
+from django.db import connection
 from django.test import Client
 
+from tests.database import delete_rows, quote
 from varna.core.models import User
 
 TEST_SCALE = 0.02
 
+# Tables the migrations fill (content types, permissions): the demo's rows in them, if any, are kept apart.
+_baseline: dict[str, int] = {}
+# Tables the demo fills, deleted for a test that does not ask for the demo.
+_demo_tables: list[str] = []
+
+
+def _tables() -> list[str]:
+    return [t for t in connection.introspection.table_names() if t != "django_migrations"]
+
+
+
+def _row_counts(tables: Iterable[str]) -> dict[str, int]:
+    with connection.cursor() as cursor:
+        counts = {}
+        for table in tables:
+            cursor.execute(f"SELECT COUNT(*) FROM {quote(table)}")  # noqa: S608 - table names from introspection
+            counts[table] = int(cursor.fetchone()[0])
+        return counts
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
+    """Migrate (pytest-django), then build the demo municipality once into the test database."""
+    from varna.demo.generator import generate
+
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        before = _row_counts(_tables())
+        generate(scale=TEST_SCALE, seed=1)
+        after = _row_counts(_tables())
+    _baseline.update({t: n for t, n in before.items() if n})
+    changed = sorted(t for t in _baseline if after[t] != before[t])
+    if changed:  # pragma: no cover - a guard for a future demo that writes to the migrations' own tables
+        raise RuntimeError(f"The demo wrote to tables the migrations fill: {', '.join(changed)}")
+    _demo_tables[:] = [t for t, n in after.items() if n and t not in _baseline]
+    yield
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(names & {"db", "transactional_db", "django_db_reset_sequences"}) or (
+        item.get_closest_marker("django_db") is not None
+    )
+
+
+@pytest.fixture(autouse=True)
+def _database_without_demo_unless_asked(request: pytest.FixtureRequest) -> None:
+    """A database test that does not ask for the demo starts from the migrated, empty database."""
+    if "demo" in request.fixturenames or not _uses_database(request.node):
+        return
+    request.getfixturevalue("_django_db_helper")
+    delete_rows(_demo_tables)
+
 
 @pytest.fixture
 def demo(db: None) -> None:
-    """The deterministic demo data (Exempelkommun and Grannby) at a small scale."""
-    from varna.demo.generator import generate
-
-    generate(scale=TEST_SCALE, seed=1)
+    """The deterministic demo data (Exempelkommun and Grannby) at a small scale, built once per session."""
 
 
 @pytest.fixture
@@ -38,3 +99,22 @@ def client_for(persona: Callable[[str], User]) -> Callable[[str], Client]:
         return client
 
     return make
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that use the database (the second database pass skips the rest)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--database-tests-only"):
+        return
+    kept = [item for item in items if _uses_database(item) and item.get_closest_marker("browser") is None]
+    kept_ids = {id(item) for item in kept}
+    skipped = [item for item in items if id(item) not in kept_ids]
+    if skipped:
+        config.hook.pytest_deselected(items=skipped)
+        items[:] = kept

@@ -12,3 +12,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed on
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# The tests never run collectstatic: whitenoise serves the apps' static folders through the finders instead of
+# warning, once per request handler, that the collected folder (var/static) is missing.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

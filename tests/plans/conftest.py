@@ -8,21 +8,19 @@ from collections.abc import Callable
 import pytest
 from django.utils import timezone
 
+from tests.database import app_tables, delete_rows
 from tests.plans.helpers import node, user
 from varna.incidents.models import Incident
 from varna.incidents.services import ensure_defaults, report_incident
-from varna.plans.models import Action, ActionPlan, PlanReview
 
 
 @pytest.fixture(autouse=True)
 def no_demo_plans(request: pytest.FixtureRequest) -> None:
-    """The demo's own plans are removed: each test makes the plans it counts through the services."""
+    """The demo's own plans are removed (inside the test's transaction): each test makes the plans it counts."""
     if "demo" not in request.fixturenames:
         return
     request.getfixturevalue("demo")
-    PlanReview.objects.all().delete()
-    Action.objects.all().delete()
-    ActionPlan.objects.all().delete()
+    delete_rows(app_tables("plans"))
 
 
 @pytest.fixture
