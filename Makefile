@@ -14,12 +14,13 @@ header = @printf '\n==> %s\n' "$(1)"
 .NOTPARALLEL:
 
 help:
-	@echo "make run       set up, load the demo municipality and serve on http://127.0.0.1:\$${PORT:-8000}/"
-	@echo "make test      everything CI runs: lint, types, migrations, translations, tests on SQLite and PostgreSQL"
-	@echo "make lint      ruff check, ruff format --check, mypy"
-	@echo "make fmt       format the code and apply ruff's safe fixes"
-	@echo "make pg-test   only the tests on PostgreSQL (a temporary cluster unless DATABASE_URL is set)"
-	@echo "make messages  update the sv and en message catalogues and compile them"
+	@echo "make run          set up, load the demo municipality and serve on http://127.0.0.1:\$${PORT:-8000}/"
+	@echo "make test         everything CI runs: lint, types, migrations, translations, tests on SQLite and PostgreSQL"
+	@echo "make lint         ruff check, ruff format --check, mypy"
+	@echo "make fmt          format the code and apply ruff's safe fixes"
+	@echo "make test-sqlite  only the tests on SQLite"
+	@echo "make pg-test      only the database tests on PostgreSQL (a temporary cluster unless DATABASE_URL is set)"
+	@echo "make messages     update the sv and en message catalogues and compile them"
 
 sync:
 	@scripts/bootstrap.sh
@@ -39,8 +40,9 @@ fmt: sync
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Prerequisites run once each, in order: the environment is synced once for the whole of `make test`.
-test: lint check-project test-sqlite pg-test
+# Each step in turn, with its wall time printed at the end (scripts/test.sh).
+test:
+	@scripts/test.sh
 
 check-project: sync
 	$(call header,makemigrations --check)
@@ -51,14 +53,19 @@ check-project: sync
 	$(call header,Chromium)
 	@scripts/chromium.sh
 
-test-sqlite: sync
-	$(call header,pytest on SQLite: all tests including browser tests)
-	# pytest exits with 5 when it collects no tests: make stops on that as on any failure.
-	env -u DATABASE_URL $(BIN)/pytest
+# Both cores (pytest-xdist); the browser tests share one server, so they go to one worker (loadgroup).
+# The order is random (pytest-randomly prints its seed; `--randomly-seed=N` repeats an order, `-p no:randomly` stops it).
+# pytest exits with 5 when it collects no tests: make stops on that as on any failure.
+PYTEST := $(BIN)/pytest -n 2 --dist loadgroup --durations=10
 
+test-sqlite: sync
+	$(call header,pytest on SQLite: every test, browser tests included)
+	env -u DATABASE_URL $(PYTEST)
+
+# What does not touch the database (pure Python, the browser tests' own server) ran in the SQLite pass.
 pg-test: sync
-	$(call header,pytest on PostgreSQL: all tests except browser tests)
-	scripts/postgres.sh $(BIN)/pytest -m "not browser"
+	$(call header,pytest on PostgreSQL: the tests that use the database)
+	scripts/postgres.sh $(PYTEST) --database-tests-only
 
 messages: sync
 	@mkdir -p varna/locale

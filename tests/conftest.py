@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.test import Client
 
@@ -31,7 +30,6 @@ _demo_tables: list[str] = []
 
 def _tables() -> list[str]:
     return [t for t in connection.introspection.table_names() if t != "django_migrations"]
-
 
 
 def _row_counts(tables: Iterable[str]) -> dict[str, int]:
@@ -109,12 +107,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def _is_browser_test(item: pytest.Item) -> bool:
+    return item.get_closest_marker("browser") is not None
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """The browser tests share one gunicorn and one Chromium: xdist (--dist loadgroup) sends them to one worker."""
+    if _is_browser_test(item):
+        item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not config.getoption("--database-tests-only"):
-        return
-    kept = [item for item in items if _uses_database(item) and item.get_closest_marker("browser") is None]
-    kept_ids = {id(item) for item in kept}
-    skipped = [item for item in items if id(item) not in kept_ids]
-    if skipped:
-        config.hook.pytest_deselected(items=skipped)
-        items[:] = kept
+    """After the random shuffle and pytest-django's grouping: the browser tests first, or none at all.
+
+    The browser tests are the longest group and stay on one worker, so they start first while the other worker
+    takes the rest; the order inside each group stays random. ``--database-tests-only`` keeps only the tests that
+    use the database (the PostgreSQL pass): the rest ran in the SQLite pass already.
+    """
+    if config.getoption("--database-tests-only"):
+        kept = [item for item in items if _uses_database(item) and not _is_browser_test(item)]
+        kept_ids = {id(item) for item in kept}
+        skipped = [item for item in items if id(item) not in kept_ids]
+        if skipped:
+            config.hook.pytest_deselected(items=skipped)
+            items[:] = kept
+    items.sort(key=lambda item: not _is_browser_test(item))

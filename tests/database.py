@@ -31,5 +31,3 @@ def app_tables(*labels: str) -> list[str]:
         models: Iterable[type[Model]] = apps.get_app_config(label).get_models(include_auto_created=True)
         tables.extend(model._meta.db_table for model in models)
     return tables
-
-

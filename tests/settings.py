@@ -14,5 +14,6 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # The tests never run collectstatic: whitenoise serves the apps' static folders through the finders instead of
 # warning, once per request handler, that the collected folder (var/static) is missing.
-STATIC_ROOT = None
+# (Autorefresh looks files up per request, through the finders, and never scans the missing folder.)
+WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
