@@ -132,3 +132,62 @@ def test_deploy_check_passes_with_production_environment(production_env: dict[st
     assert result.returncode == 0, output
     assert "WARNINGS" not in output, output
     assert "ERRORS" not in output, output
+
+
+CHECKOUT_SECRET_KEY = "checkout-key-written-by-make-run-0123456789-abcdefghij"
+
+
+def test_secret_key_is_read_from_the_data_directory_when_the_variable_is_unset(
+    clean_env: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "secret_key").write_text(CHECKOUT_SECRET_KEY + "\n", encoding="utf-8")
+
+    result = load_settings(clean_env, show="s.SECRET_KEY")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == CHECKOUT_SECRET_KEY
+
+
+def test_secret_key_variable_wins_over_the_file(production_env: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "secret_key").write_text(CHECKOUT_SECRET_KEY, encoding="utf-8")
+
+    result = load_settings(production_env, show="s.SECRET_KEY")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == PRODUCTION_SECRET_KEY
+
+
+def test_missing_secret_key_and_missing_file_names_both(clean_env: dict[str, str], tmp_path: Path) -> None:
+    result = load_settings(clean_env)
+
+    assert_improperly_configured(result, mentioning=str(tmp_path / "secret_key"))
+
+
+def test_empty_secret_key_file_is_rejected(clean_env: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "secret_key").write_text("\n", encoding="utf-8")
+
+    result = load_settings(clean_env)
+
+    assert_improperly_configured(result, mentioning="is empty")
+
+
+def test_varna_command_works_after_make_run_with_no_variables_set(clean_env: dict[str, str], tmp_path: Path) -> None:
+    """`make run` leaves var/secret_key behind; `varna token …` in the same checkout needs nothing else."""
+    (tmp_path / "secret_key").write_text(CHECKOUT_SECRET_KEY + "\n", encoding="utf-8")
+    varna = ["-c", "import sys; from varna.cli import main; sys.exit(main(sys.argv[1:]))"]
+
+    migrate = run_python([*varna, "manage", "migrate", "--no-input", "--verbosity=0"], clean_env)
+    assert migrate.returncode == 0, migrate.stderr
+    create_person = (
+        "import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'varna.settings'; django.setup(); "
+        "from varna.core.models import Organisation, User; "
+        "org = Organisation.objects.create(name='Exempelkommun', slug='exempel'); "
+        "User.objects.create(username='samordnare', organisation=org)"
+    )
+    create = run_python(["-c", create_person], clean_env)
+    assert create.returncode == 0, create.stderr
+    token = run_python([*varna, "token", "samordnare"], clean_env)
+
+    assert token.returncode == 0, token.stderr
+    assert len(token.stdout.strip()) >= 32, token.stdout
+    assert (tmp_path / "varna.sqlite3").is_file()

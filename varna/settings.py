@@ -53,14 +53,28 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEBUG = env_bool("VARNA_DEBUG", False)
 
+DATA_DIR = Path(os.environ.get("VARNA_DATA_DIR", BASE_DIR / "var"))
+
+# The secret key comes from VARNA_SECRET_KEY. Without it, the key `make run` keeps in the data directory
+# (var/secret_key in a checkout) is used, so every `varna` command works in the same checkout afterwards.
+# A missing variable and a missing file is an error: there is no silent fallback.
+SECRET_KEY_FILE = DATA_DIR / "secret_key"
 SECRET_KEY = os.environ.get("VARNA_SECRET_KEY", "")
+if not SECRET_KEY and SECRET_KEY_FILE.is_file():
+    try:
+        SECRET_KEY = SECRET_KEY_FILE.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImproperlyConfigured(f"VARNA_SECRET_KEY is not set and {SECRET_KEY_FILE} cannot be read: {exc}") from exc
+    if not SECRET_KEY:
+        raise ImproperlyConfigured(f"VARNA_SECRET_KEY is not set and {SECRET_KEY_FILE} is empty.")
 if not SECRET_KEY:
     if DEBUG:
         # Only a local development server may run with a throwaway key.
         SECRET_KEY = "insecure-development-key-only-used-with-VARNA_DEBUG"  # noqa: S105
     else:
         raise ImproperlyConfigured(
-            "VARNA_SECRET_KEY is not set. Set it to a long random value, or set VARNA_DEBUG=1 for local development."
+            f"VARNA_SECRET_KEY is not set and there is no {SECRET_KEY_FILE}. Set it to a long random value, "
+            "run `make run` once in this checkout (it writes the file), or set VARNA_DEBUG=1 for local development."
         )
 elif len(SECRET_KEY) < 32 and not DEBUG:
     raise ImproperlyConfigured("VARNA_SECRET_KEY must be at least 32 characters long.")
@@ -68,7 +82,6 @@ elif len(SECRET_KEY) < 32 and not DEBUG:
 ALLOWED_HOSTS = env_list("VARNA_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("VARNA_CSRF_TRUSTED_ORIGINS", [])
 
-DATA_DIR = Path(os.environ.get("VARNA_DATA_DIR", BASE_DIR / "var"))
 MEDIA_ROOT = Path(os.environ.get("VARNA_MEDIA_ROOT", DATA_DIR / "files"))
 STATIC_ROOT = Path(os.environ.get("VARNA_STATIC_ROOT", DATA_DIR / "static"))
 STATIC_URL = "/static/"
@@ -192,15 +205,19 @@ STORAGES = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Mail is sent by the task worker from the outbox (core/outbox.py), never inside a request.
+# VARNA_EMAIL_BACKEND picks Django's mail backend: SMTP by default; the file backend (as `make run` uses)
+# writes each mail as a file under VARNA_EMAIL_FILE_PATH; the dummy backend sends nothing.
 _email_backend = os.environ.get("VARNA_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-MAILERS = {
-    "default": {
-        "BACKEND": _email_backend,
-        "OPTIONS": {"host": os.environ.get("VARNA_EMAIL_HOST", "localhost"), "port": env_int("VARNA_EMAIL_PORT", 25)}
-        if _email_backend.endswith("smtp.EmailBackend")
-        else {},
-    }
-}
+_email_options: dict[str, object] = {}
+if _email_backend.endswith("smtp.EmailBackend"):
+    _email_options = {"host": os.environ.get("VARNA_EMAIL_HOST", "localhost"), "port": env_int("VARNA_EMAIL_PORT", 25)}
+elif _email_backend.endswith("filebased.EmailBackend"):
+    _email_file_path = os.environ.get("VARNA_EMAIL_FILE_PATH", "").strip()
+    if not _email_file_path:
+        raise ImproperlyConfigured("VARNA_EMAIL_BACKEND is the file backend: set VARNA_EMAIL_FILE_PATH to a folder.")
+    _email_options = {"file_path": str(Path(_email_file_path).resolve())}
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = os.environ.get("VARNA_FROM_EMAIL", "varna@localhost")
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
