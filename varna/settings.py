@@ -123,6 +123,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "varna.core.errors.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "varna.urls"

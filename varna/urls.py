@@ -9,3 +9,6 @@ urlpatterns = [
     path("plans/", include("varna.plans.urls")),
     path("", include("varna.core.urls")),
 ]
+
+# 400, 403 and 404 are Django's handlers with our templates; the 500 page touches no database.
+handler500 = "varna.core.errors.server_error"
