@@ -72,3 +72,13 @@ def test_workbook_has_risks_and_measures_with_formulas_neutralised(client_for: C
 def test_workbook_outside_scope_is_404(client_for: Callable[[str], Client]) -> None:
     analysis = _analysis()
     assert client_for("chef.hemtjanst").get(reverse("risks:analysis_xlsx", args=[analysis.pk])).status_code == 404
+
+
+def test_workbook_names_the_consequence_dimensions_in_swedish() -> None:
+    from django.utils import translation
+
+    from varna.risks.models import RiskAssessment
+
+    with translation.override("sv"):
+        text = exports._consequences(RiskAssessment(people=3, economy=2))
+    assert text == "Människor: 3, Ekonomi: 2"

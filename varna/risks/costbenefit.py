@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from varna.core import formats
 from varna.incidents.models import Incident
 from varna.risks.models import Measure, Risk, RiskAnalysis
 
@@ -35,9 +36,7 @@ ENTERED, DERIVED, MISSING = "entered", "derived", "missing"
 
 def kr(amount: Decimal | int | float) -> str:
     """An amount the Swedish way: whole kronor, spaces between thousands, "kr" (``12 000 kr``)."""
-    value = int(Decimal(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    sign = "-" if value < 0 else ""
-    return sign + f"{abs(value):,}".replace(",", "\u00a0") + "\u00a0kr"
+    return formats.money(amount)
 
 
 @dataclass(frozen=True)

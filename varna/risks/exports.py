@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from varna.core.models import User
+from varna.core.models import Dimension, User
 from varna.incidents.exports import Column, Table, TableRow
 from varna.risks.models import DIMENSIONS, Measure, Risk, RiskAnalysis, RiskAssessment, Stage
 
@@ -130,7 +130,7 @@ def _consequences(assessment: RiskAssessment | None) -> str:
     if assessment is None:
         return ""
     values = assessment.consequences()
-    return ", ".join(f"{d}: {values[d]}" for d in DIMENSIONS if values.get(d))
+    return ", ".join(f"{Dimension(d).label}: {values[d]}" for d in DIMENSIONS if values.get(d))
 
 
 def tables(document: AnalysisDocument) -> list[Table]:

@@ -23,7 +23,7 @@ from varna.core.access import Perm
 from varna.core.services import StaleFormError
 from varna.risks import costbenefit, heatmap, selectors, services
 from varna.risks.forms import AnalysisFilterForm, AnalysisForm, StatusForm
-from varna.risks.models import ANALYSIS_TRANSITIONS, AnalysisStatus, RiskAnalysis
+from varna.risks.models import ANALYSIS_TRANSITIONS, AnalysisStatus, Measure, Risk, RiskAnalysis, RiskAssessment
 from varna.risks.services_extra import create_analysis_once
 
 PAGE_SIZE = 50
@@ -236,6 +236,13 @@ def analysis_history(request: HttpRequest, pk: int) -> HttpResponse:
             "object": analysis,
             "title": str(analysis),
             "back_url": reverse("risks:analysis", args=[analysis.pk]),
-            "entries": history.entries(analysis),
+            "entries": history.entries(
+                analysis,
+                children=[
+                    history.Children(Risk, {"analysis_id": analysis.pk}),
+                    history.Children(RiskAssessment, {"risk__analysis_id": analysis.pk}),
+                    history.Children(Measure, {"analysis_id": analysis.pk}),
+                ],
+            ),
         },
     )

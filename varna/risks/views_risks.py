@@ -24,7 +24,7 @@ from varna.core.models import User
 from varna.core.services import StaleFormError
 from varna.risks import selectors, services
 from varna.risks.forms import ConfirmDeleteForm, JudgementForm, RiskFilterForm, RiskForm, judgement_forms
-from varna.risks.models import Risk, RiskAnalysis, Stage
+from varna.risks.models import Risk, RiskAnalysis, RiskAssessment, Stage
 from varna.risks.services_extra import Judgement, add_risk_with_judgements, update_risk_with_judgements
 from varna.risks.views_analysis import adopted_page, form_error, is_adopted, show_errors
 
@@ -238,6 +238,6 @@ def risk_history(request: HttpRequest, pk: int) -> HttpResponse:
             "object": risk,
             "title": str(risk),
             "back_url": reverse("risks:risk", args=[risk.pk]),
-            "entries": history.entries(risk),
+            "entries": history.entries(risk, children=[history.Children(RiskAssessment, {"risk_id": risk.pk})]),
         },
     )

@@ -6,6 +6,7 @@ panel builds what it needs here, so the case page only has to pass ``incident``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,8 +14,9 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from varna.core import access
+from varna.core import access, formats
 from varna.core.access import Perm
 from varna.incidents import selectors_handling
 from varna.incidents.forms_handling import (
@@ -63,7 +65,15 @@ def describe(entry: TimelineEntry) -> tuple[str, str]:
         }
         if entry.note in reminders:
             return reminders[entry.note], ""
+    if entry.kind == TimelineKind.COST and (cost := COST_NOTE.match(entry.note)):
+        sign, amount, code = cost.groups()
+        what = _("Cost added") if sign == "+" else _("Cost removed")
+        return what, _("%(amount)s, accounting code %(code)s") % {"amount": formats.money(amount, 2), "code": code}
     return str(TimelineKind(entry.kind).label) if entry.kind in TimelineKind.values else entry.kind, entry.note
+
+
+# The services write a cost line on the timeline as ``+4500.00 <kodsträng>`` (or ``-`` when removed).
+COST_NOTE = re.compile(r"^([+-])(\d+(?:\.\d+)?) (.*)$")
 
 
 def timeline_rows(incident: Incident) -> list[TimelineRow]:
@@ -127,3 +137,24 @@ def handling_context(context: template.Context, incident: Incident) -> dict[str,
             incident.follow_up_on and incident.follow_up_on < today and incident.status in OPEN_STATUSES
         ),
     }
+
+
+# How a confidential report was read (``ConfidentialRead.what``), as the coordinator's log says it.
+READ_KINDS = {
+    "page": gettext_lazy("in the browser"),
+    "api": gettext_lazy("via the API"),
+    "api:patch": gettext_lazy("changed via the API"),
+    "receipt": gettext_lazy("the receipt"),
+    "attachment": gettext_lazy("an attachment"),
+    "attachment_add": gettext_lazy("adding an attachment"),
+}
+
+
+@register.filter
+def read_kind(what: str) -> str:
+    """``{{ read.what|read_kind }}``: ``page`` → "i webbläsaren"; handling pages say what was handled."""
+    if what in READ_KINDS:
+        return str(READ_KINDS[what])
+    if what.startswith("handling"):
+        return _("handling the case in the browser")
+    return what
