@@ -56,6 +56,11 @@ def samples(persona: Callable[[str], User]) -> dict[str, Incident]:
     return make_sample_incidents()
 
 
+def _rev(incident: Incident) -> int:
+    """The case's revision as a client last read it."""
+    return Incident.objects.get(pk=incident.pk).revision
+
+
 def _all(client: Api, **params: Any) -> list[dict[str, Any]]:
     status, body = client.get("/incidents", limit=500, **params)
     assert status == 200, body
@@ -289,6 +294,7 @@ def test_handler_records_investigation_assigns_and_closes_in_one_patch(api, pers
     status, body = api("chef.solrosen").patch(
         f"/incidents/{ordinary.pk}",
         {
+            "revision": _rev(ordinary),
             "causes": "Dålig belysning.",
             "decided_measures": "Ny belysning.",
             "follow_up_on": "2030-01-15",
@@ -307,10 +313,14 @@ def test_handler_records_investigation_assigns_and_closes_in_one_patch(api, pers
 
 def test_a_step_outside_the_workflow_is_422_with_a_message(api, samples) -> None:
     ordinary = samples["ordinary"]
-    status, body = api("chef.solrosen").patch(f"/incidents/{ordinary.pk}", {"status": "reported"})
+    status, body = api("chef.solrosen").patch(
+        f"/incidents/{ordinary.pk}", {"status": "reported", "revision": _rev(ordinary)}
+    )
     assert status == 200 and body["status"] == "reported"  # the same status is no change
     Incident.objects.filter(pk=ordinary.pk).update(status=Status.MEASURES_DECIDED)
-    status, body = api("chef.solrosen").patch(f"/incidents/{ordinary.pk}", {"status": "rejected"})
+    status, body = api("chef.solrosen").patch(
+        f"/incidents/{ordinary.pk}", {"status": "rejected", "revision": _rev(ordinary)}
+    )
     assert status == 422
     assert body["detail"]  # the workflow's own message, in Swedish
     assert Incident.objects.get(pk=ordinary.pk).status == Status.MEASURES_DECIDED
@@ -319,13 +329,17 @@ def test_a_step_outside_the_workflow_is_422_with_a_message(api, samples) -> None
 def test_a_refused_patch_leaves_the_investigation_unchanged(api, samples) -> None:
     ordinary = samples["ordinary"]
     Incident.objects.filter(pk=ordinary.pk).update(status=Status.MEASURES_DECIDED, causes="Tidigare orsak.")
-    status, _body = api("chef.solrosen").patch(f"/incidents/{ordinary.pk}", {"causes": "Ny.", "status": "rejected"})
+    status, _body = api("chef.solrosen").patch(
+        f"/incidents/{ordinary.pk}", {"causes": "Ny.", "status": "rejected", "revision": _rev(ordinary)}
+    )
     assert status == 422
     assert Incident.objects.get(pk=ordinary.pk).causes == "Tidigare orsak."
 
 
 def test_a_threat_case_cannot_be_closed_through_the_api_without_the_police_details(api, samples) -> None:
-    status, body = api("chef.solrosen").patch(f"/incidents/{samples['threat'].pk}", {"status": "closed"})
+    status, body = api("chef.solrosen").patch(
+        f"/incidents/{samples['threat'].pk}", {"status": "closed", "revision": _rev(samples["threat"])}
+    )
     assert status == 422
     assert body["detail"] == sv(
         "A threat or violence case cannot be closed until the police report number, or the reason "
@@ -337,18 +351,20 @@ def test_a_threat_case_cannot_be_closed_through_the_api_without_the_police_detai
 def test_duplicate_needs_an_original_case_the_handler_can_see(api, samples) -> None:
     client = api("chef.solrosen")
     path = f"/incidents/{samples['ordinary'].pk}"
-    assert client.patch(path, {"status": "duplicate"})[0] == 422
-    assert client.patch(path, {"status": "duplicate", "duplicate_of": samples["grannby"].pk})[0] == 422
-    status, body = client.patch(path, {"status": "duplicate", "duplicate_of": samples["threat"].pk})
+    rev = _rev(samples["ordinary"])
+    assert client.patch(path, {"status": "duplicate", "revision": rev})[0] == 422
+    assert client.patch(path, {"status": "duplicate", "duplicate_of": samples["grannby"].pk, "revision": rev})[0] == 422
+    status, body = client.patch(path, {"status": "duplicate", "duplicate_of": samples["threat"].pk, "revision": rev})
     assert status == 200 and body["duplicate_of"] == samples["threat"].pk
 
 
 def test_handler_must_be_a_person_of_the_organisation(api, persona, samples) -> None:
     client = api("chef.solrosen")
     path = f"/incidents/{samples['ordinary'].pk}"
-    assert client.patch(path, {"handler": persona("samordnare.grannby").pk})[0] == 422
-    assert client.patch(path, {"handler": 2_000_000_000})[0] == 422
-    assert client.patch(path, {"handler": None})[0] == 422  # a handler cannot be removed, only changed
+    rev = _rev(samples["ordinary"])
+    assert client.patch(path, {"handler": persona("samordnare.grannby").pk, "revision": rev})[0] == 422
+    assert client.patch(path, {"handler": 2_000_000_000, "revision": rev})[0] == 422
+    assert client.patch(path, {"handler": None, "revision": rev})[0] == 422  # a handler cannot be removed, only changed
 
 
 @pytest.mark.parametrize(
@@ -356,6 +372,7 @@ def test_handler_must_be_a_person_of_the_organisation(api, persona, samples) -> 
     [{"status": "open"}, {"causes": "x" * 5001}, {"follow_up_on": "0001-01-01"}, {"insurance_claim_reference": "\x00"}],
 )
 def test_malformed_patches_are_422(api, samples, change) -> None:
+    change = {**change, "revision": _rev(samples["ordinary"])}
     assert api("chef.solrosen").patch(f"/incidents/{samples['ordinary'].pk}", change)[0] == 422
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 
 from tests.incidents.samples import make_sample_incidents
 from varna.core.models import Node, Organisation
+from varna.core.services import StaleFormError
 from varna.incidents.models import (
     OPEN_STATUSES,
     AccountingSegment,
@@ -31,7 +32,6 @@ from varna.incidents.models import (
 )
 from varna.incidents.selectors_handling import attention_counts, handler_candidates
 from varna.incidents.services import (
-    StaleCaseError,
     add_cost_line,
     add_note,
     assign_handler,
@@ -40,6 +40,7 @@ from varna.incidents.services import (
     ensure_accounting_defaults,
     ensure_defaults,
     record_authority_notified,
+    reopen_case,
     report_incident,
     save_investigation,
     send_due_reminders,
@@ -48,7 +49,7 @@ from varna.incidents.services import (
 from varna.incidents.services.reminders import AUTHORITY_REMINDER
 
 VALID_CODE = "2100-407-6420"
-STALE = "The case has been changed by someone else. Reload the page."
+STALE = "Someone else has changed this meanwhile. Reload the page and try again."
 
 
 def sv(message: str) -> str:
@@ -89,9 +90,9 @@ def _fresh(incident: Incident) -> Incident:
 def test_manager_takes_a_case_from_reported_to_closed_and_the_timeline_records_who_and_when(persona, samples) -> None:
     chef = persona("chef.solrosen")
     case = samples["ordinary"]
-    change_status(actor=chef, incident=case, to_status=Status.INVESTIGATING, expected_status=Status.REPORTED)
-    change_status(actor=chef, incident=case, to_status=Status.MEASURES_DECIDED, expected_status=Status.INVESTIGATING)
-    change_status(actor=chef, incident=case, to_status=Status.CLOSED, expected_status=Status.MEASURES_DECIDED)
+    change_status(actor=chef, incident=case, to_status=Status.INVESTIGATING, revision=None)
+    change_status(actor=chef, incident=case, to_status=Status.MEASURES_DECIDED, revision=None)
+    change_status(actor=chef, incident=case, to_status=Status.CLOSED, revision=None)
     case = _fresh(case)
     assert case.status == Status.CLOSED and case.closed_at is not None
     steps = list(TimelineEntry.objects.filter(incident=case, kind=TimelineKind.STATUS).order_by("at", "pk"))
@@ -106,30 +107,28 @@ def test_manager_takes_a_case_from_reported_to_closed_and_the_timeline_records_w
 def test_a_step_outside_the_workflow_is_refused(persona, samples) -> None:
     chef = persona("chef.solrosen")
     case = samples["ordinary"]
-    change_status(actor=chef, incident=case, to_status=Status.REJECTED, expected_status=Status.REPORTED)
+    change_status(actor=chef, incident=case, to_status=Status.REJECTED, revision=None)
     with pytest.raises(ValidationError):
-        change_status(actor=chef, incident=case, to_status=Status.CLOSED, expected_status=Status.REJECTED)
+        change_status(actor=chef, incident=case, to_status=Status.CLOSED, revision=None)
     assert _fresh(case).status == Status.REJECTED
 
 
 def test_reopening_a_closed_case_clears_the_closing_time(persona, samples) -> None:
     chef = persona("chef.solrosen")
     case = samples["ordinary"]
-    change_status(actor=chef, incident=case, to_status=Status.CLOSED, expected_status=Status.REPORTED)
-    change_status(actor=chef, incident=case, to_status=Status.INVESTIGATING, expected_status=Status.CLOSED)
-    assert _fresh(case).closed_at is None
+    change_status(actor=chef, incident=case, to_status=Status.CLOSED, revision=None)
+    reopen_case(actor=chef, incident=case, revision=_fresh(case).revision, reason="Nya uppgifter.")
+    assert _fresh(case).closed_at is None and _fresh(case).status == Status.INVESTIGATING
 
 
 def test_stale_status_form_changes_nothing(persona, samples) -> None:
     case = samples["ordinary"]
-    change_status(
-        actor=persona("chef.solrosen"), incident=case, to_status=Status.INVESTIGATING, expected_status=Status.REPORTED
-    )
-    with pytest.raises(StaleCaseError):
-        change_status(
-            actor=persona("ombud.solrosen"), incident=case, to_status=Status.REJECTED, expected_status=Status.REPORTED
-        )
-    assert _fresh(case).status == Status.INVESTIGATING
+    seen = case.revision
+    change_status(actor=persona("chef.solrosen"), incident=case, to_status=Status.INVESTIGATING, revision=seen)
+    assert _fresh(case).revision == seen + 1
+    with pytest.raises(StaleFormError):
+        change_status(actor=persona("ombud.solrosen"), incident=case, to_status=Status.REJECTED, revision=seen)
+    assert _fresh(case).status == Status.INVESTIGATING and _fresh(case).revision == seen + 1
     assert TimelineEntry.objects.filter(incident=case, kind=TimelineKind.STATUS).count() == 1
 
 
@@ -137,7 +136,7 @@ def test_double_submitted_status_change_is_harmless_and_says_the_case_changed(cl
     client = client_for("chef.solrosen")
     case = samples["ordinary"]
     url = reverse("incidents:transition", args=[case.pk])
-    data = {"transition-expected_status": Status.REPORTED, "transition-to_status": Status.INVESTIGATING}
+    data = {"transition-revision": case.revision, "transition-to_status": Status.INVESTIGATING}
     first = client.post(url, data)
     second = client.post(url, data, follow=True)
     assert first.status_code == 302
@@ -155,7 +154,7 @@ def test_closing_mails_the_reporter_that_the_case_is_closed(
             actor=persona("chef.solrosen"),
             incident=samples["ordinary"],
             to_status=Status.CLOSED,
-            expected_status=Status.REPORTED,
+            revision=None,
         )
     closed = [m for m in mail.outbox if persona("anstalld").email in m.to]
     assert len(closed) == 1
@@ -169,12 +168,12 @@ def test_a_duplicate_points_at_its_original(persona, samples, types) -> None:
         actor=chef,
         incident=again,
         to_status=Status.DUPLICATE,
-        expected_status=Status.REPORTED,
+        revision=None,
         duplicate_of=samples["ordinary"],
     )
     assert _fresh(again).duplicate_of_id == samples["ordinary"].pk
-    # Back to reported: the pointer goes.
-    change_status(actor=chef, incident=again, to_status=Status.REPORTED, expected_status=Status.DUPLICATE)
+    # Reopened, back to reported: the pointer goes.
+    reopen_case(actor=chef, incident=again, revision=None, reason="Inte samma händelse.")
     assert _fresh(again).duplicate_of_id is None
 
 
@@ -187,7 +186,7 @@ def test_a_duplicate_cannot_point_at_another_organisation_an_invisible_case_or_i
                 actor=chef,
                 incident=case,
                 to_status=Status.DUPLICATE,
-                expected_status=Status.REPORTED,
+                revision=None,
                 duplicate_of=original,
             )
     assert _fresh(case).status == Status.REPORTED
@@ -198,7 +197,7 @@ def test_duplicate_form_finds_the_original_by_case_number(client_for, samples, p
     response = client_for("chef.solrosen").post(
         reverse("incidents:transition", args=[again.pk]),
         {
-            "transition-expected_status": Status.REPORTED,
+            "transition-revision": again.revision,
             "transition-to_status": Status.DUPLICATE,
             "transition-duplicate_number": samples["ordinary"].number,
         },
@@ -213,7 +212,7 @@ def test_someone_outside_the_unit_cannot_handle_the_case(persona, samples) -> No
             actor=persona("chef.hemtjanst"),
             incident=samples["ordinary"],
             to_status=Status.INVESTIGATING,
-            expected_status=Status.REPORTED,
+            revision=None,
         )
 
 
@@ -223,28 +222,31 @@ def test_someone_outside_the_unit_cannot_handle_the_case(persona, samples) -> No
 def test_manager_hands_the_case_to_a_named_handler_who_is_mailed_and_may_handle_it(
     persona, samples, django_capture_on_commit_callbacks
 ) -> None:
-    handler = persona("chef.hemtjanst")  # outside the unit: the named handler gets the case anyway
+    handler = persona("ombud.solrosen")  # the unit's security representative
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assign_handler(actor=persona("chef.solrosen"), incident=samples["ordinary"], handler=handler)
+        assign_handler(actor=persona("chef.solrosen"), incident=samples["ordinary"], handler=handler, revision=None)
     assert _fresh(samples["ordinary"]).handler_id == handler.pk
     assert any(handler.email in m.to and samples["ordinary"].number in m.subject for m in mail.outbox)
     assert TimelineEntry.objects.filter(incident=samples["ordinary"], kind=TimelineKind.HANDLER).count() == 1
-    change_status(
-        actor=handler, incident=samples["ordinary"], to_status=Status.INVESTIGATING, expected_status="reported"
-    )
+    change_status(actor=handler, incident=samples["ordinary"], to_status=Status.INVESTIGATING, revision=None)
 
 
 def test_a_threat_case_cannot_be_handed_to_someone_who_may_not_read_threats(persona, samples) -> None:
     with pytest.raises(ValidationError):
-        assign_handler(actor=persona("chef.solrosen"), incident=samples["threat"], handler=persona("ombud.solrosen"))
-    assign_handler(actor=persona("chef.solrosen"), incident=samples["threat"], handler=persona("handlaggare.bou"))
+        assign_handler(
+            actor=persona("chef.solrosen"), incident=samples["threat"], handler=persona("ombud.solrosen"), revision=None
+        )
+    assign_handler(
+        actor=persona("chef.solrosen"), incident=samples["threat"], handler=persona("handlaggare.bou"), revision=None
+    )
     assert _fresh(samples["threat"]).handler_id == persona("handlaggare.bou").pk
 
 
 def test_handler_can_be_chosen_by_user_name_in_the_form(client_for, samples, persona) -> None:
     response = client_for("chef.solrosen").post(
-        reverse("incidents:assign", args=[samples["ordinary"].pk]), {"assign-other": "ombud.solrosen"}
+        reverse("incidents:assign", args=[samples["ordinary"].pk]),
+        {"assign-other": "ombud.solrosen", "assign-revision": samples["ordinary"].revision},
     )
     assert response.status_code == 302
     assert _fresh(samples["ordinary"]).handler_id == persona("ombud.solrosen").pk
@@ -266,18 +268,25 @@ def test_a_threat_case_cannot_be_closed_without_police_report_number_or_reason(p
     chef = persona("chef.solrosen")
     threat = samples["threat"]
     with pytest.raises(ValidationError) as caught:
-        change_status(actor=chef, incident=threat, to_status=Status.CLOSED, expected_status=Status.REPORTED)
+        change_status(actor=chef, incident=threat, to_status=Status.CLOSED, revision=None)
     assert "police" in caught.value.messages[0].lower() or "polis" in caught.value.messages[0].lower()
     assert _fresh(threat).status == Status.REPORTED
-    save_investigation(actor=chef, incident=threat, police_not_contacted_reason="Den utsatta ville inte anmäla.")
-    change_status(actor=chef, incident=threat, to_status=Status.CLOSED, expected_status=Status.REPORTED)
+    save_investigation(
+        actor=chef,
+        incident=threat,
+        revision=None,
+        police_not_contacted_reason="Den utsatta ville inte anmäla.",
+        causes="Konflikt om hämtningstiden.",
+        decided_measures="Två i personalen vid hämtningen.",
+    )
+    change_status(actor=chef, incident=threat, to_status=Status.CLOSED, revision=None)
     assert _fresh(threat).status == Status.CLOSED
 
 
 def test_closing_a_threat_case_in_the_ui_shows_the_police_message(client_for, samples) -> None:
     response = client_for("chef.solrosen").post(
         reverse("incidents:transition", args=[samples["threat"].pk]),
-        {"transition-expected_status": Status.REPORTED, "transition-to_status": Status.CLOSED},
+        {"transition-revision": samples["threat"].revision, "transition-to_status": Status.CLOSED},
         follow=True,
     )
     expected = sv(
@@ -296,6 +305,7 @@ def test_investigation_records_causes_measures_and_follow_up_date(client_for, sa
     response = client_for("chef.solrosen").post(
         reverse("incidents:investigation", args=[samples["ordinary"].pk]),
         {
+            "investigation-revision": samples["ordinary"].revision,
             "investigation-causes": "Dålig belysning vid gaveln.",
             "investigation-contributing_factors": "Ingen kamerabevakning.",
             "investigation-decided_measures": "Sätt upp belysning med rörelsevakt.",
@@ -352,11 +362,13 @@ def test_accounting_code_is_checked_segment_by_segment_naming_the_segment_and_th
 def test_cost_lines_keep_the_total_cost_equal_to_their_sum(persona, samples) -> None:
     chef = persona("chef.solrosen")
     case = samples["ordinary"]
-    first = add_cost_line(actor=chef, incident=case, amount=Decimal("1200.50"), accounting_code=VALID_CODE)
-    add_cost_line(actor=chef, incident=case, amount=Decimal("800"), accounting_code="1100-900-7690")
+    first = add_cost_line(
+        actor=chef, incident=case, revision=None, amount=Decimal("1200.50"), accounting_code=VALID_CODE
+    )
+    add_cost_line(actor=chef, incident=case, revision=None, amount=Decimal("800"), accounting_code="1100-900-7690")
     assert _fresh(case).total_cost == Decimal("2000.50")
-    assert delete_cost_line(actor=chef, incident=case, line_id=first.pk)
-    assert not delete_cost_line(actor=chef, incident=case, line_id=first.pk)  # a second click
+    assert delete_cost_line(actor=chef, incident=case, line_id=first.pk, revision=None)
+    assert not delete_cost_line(actor=chef, incident=case, line_id=first.pk, revision=None)  # a second click
     assert _fresh(case).total_cost == Decimal("800.00")
     assert TimelineEntry.objects.filter(incident=case, kind=TimelineKind.COST).count() == 3
 
@@ -365,13 +377,19 @@ def test_cost_form_accepts_swedish_amounts_and_shows_the_bad_segment(client_for,
     client = client_for("chef.solrosen")
     url = reverse("incidents:cost_add", args=[samples["ordinary"].pk])
     bad = client.post(
-        url, {"cost-expected_total": "0.00", "cost-amount": "1 200,50", "cost-accounting_code": "2100-999-6420"}
+        url,
+        {
+            "cost-revision": samples["ordinary"].revision,
+            "cost-amount": "1 200,50",
+            "cost-accounting_code": "2100-999-6420",
+        },
     )
     assert bad.status_code == 400
     assert "Verksamhet: 999" in bad.content.decode()
     assert not CostLine.objects.filter(incident=samples["ordinary"]).exists()
     good = client.post(
-        url, {"cost-expected_total": "0.00", "cost-amount": "1 200,50", "cost-accounting_code": VALID_CODE}
+        url,
+        {"cost-revision": samples["ordinary"].revision, "cost-amount": "1 200,50", "cost-accounting_code": VALID_CODE},
     )
     assert good.status_code == 302
     assert _fresh(samples["ordinary"]).total_cost == Decimal("1200.50")
@@ -380,7 +398,7 @@ def test_cost_form_accepts_swedish_amounts_and_shows_the_bad_segment(client_for,
 def test_double_submitted_cost_line_is_added_once(client_for, samples) -> None:
     client = client_for("chef.solrosen")
     url = reverse("incidents:cost_add", args=[samples["ordinary"].pk])
-    data = {"cost-expected_total": "0.00", "cost-amount": "500", "cost-accounting_code": VALID_CODE}
+    data = {"cost-revision": samples["ordinary"].revision, "cost-amount": "500", "cost-accounting_code": VALID_CODE}
     client.post(url, data)
     second = client.post(url, data, follow=True)
     assert CostLine.objects.filter(incident=samples["ordinary"]).count() == 1
@@ -409,8 +427,8 @@ def test_recording_that_arbetsmiljoverket_was_notified_shows_on_the_timeline_onc
     incident = _report(persona, types, code="accident", injured_count=3)
     chef = persona("chef.solrosen")
     at = timezone.now() - datetime.timedelta(minutes=30)
-    record_authority_notified(actor=chef, incident=incident, at=at)
-    record_authority_notified(actor=chef, incident=incident)  # a second click keeps the first time
+    record_authority_notified(actor=chef, incident=incident, revision=None, at=at)
+    record_authority_notified(actor=chef, incident=incident, revision=None)  # a second click keeps the first time
     assert _fresh(incident).authority_notified_at == at
     assert TimelineEntry.objects.filter(incident=incident, kind=TimelineKind.AUTHORITY).count() == 1
 
@@ -434,7 +452,7 @@ def test_reminders_remind_about_arbetsmiljoverket_once_a_day_until_it_is_recorde
     tomorrow = timezone.now() + datetime.timedelta(days=1)
     send_due_reminders(now=tomorrow)
     assert _reminders(incident) == 2
-    record_authority_notified(actor=persona("chef.solrosen"), incident=incident)
+    record_authority_notified(actor=persona("chef.solrosen"), incident=incident, revision=None)
     send_due_reminders(now=tomorrow + datetime.timedelta(days=1))
     assert _reminders(incident) == 2
 
@@ -442,8 +460,8 @@ def test_reminders_remind_about_arbetsmiljoverket_once_a_day_until_it_is_recorde
 def test_reminders_tell_the_handler_when_the_follow_up_date_has_come(persona, samples) -> None:
     chef = persona("chef.solrosen")
     case = samples["ordinary"]
-    assign_handler(actor=chef, incident=case, handler=persona("ombud.solrosen"))
-    save_investigation(actor=chef, incident=case, follow_up_on=timezone.localdate())
+    assign_handler(actor=chef, incident=case, handler=persona("ombud.solrosen"), revision=None)
+    save_investigation(actor=chef, incident=case, revision=None, follow_up_on=timezone.localdate())
     mail.outbox.clear()
     assert send_due_reminders().follow_up >= 1
     assert [m.to for m in mail.outbox if case.number in m.subject] == [[persona("ombud.solrosen").email]]
@@ -451,8 +469,8 @@ def test_reminders_tell_the_handler_when_the_follow_up_date_has_come(persona, sa
 
 def test_notes_are_added_once_even_when_sent_twice(persona, samples) -> None:
     chef = persona("chef.solrosen")
-    add_note(actor=chef, incident=samples["ordinary"], text="Pratat med fastighetsförvaltaren.")
-    add_note(actor=chef, incident=samples["ordinary"], text="Pratat med fastighetsförvaltaren.")
+    add_note(actor=chef, incident=samples["ordinary"], revision=None, text="Pratat med fastighetsförvaltaren.")
+    add_note(actor=chef, incident=samples["ordinary"], revision=None, text="Pratat med fastighetsförvaltaren.")
     assert TimelineEntry.objects.filter(incident=samples["ordinary"], kind=TimelineKind.NOTE).count() == 1
 
 
@@ -465,7 +483,7 @@ def test_list_filters_by_status_type_node_date_and_number(client_for, samples, p
         actor=persona("samordnare"),
         incident=samples["hemtjanst"],
         to_status=Status.INVESTIGATING,
-        expected_status=Status.REPORTED,
+        revision=None,
     )
     url = reverse("incidents:list")
     page = client.get(url).content.decode()
@@ -490,6 +508,7 @@ def test_list_shows_serious_events_not_notified_and_passed_follow_ups(client_for
     serious = _report(persona, types, code="accident", injured_count=3)
     save_investigation(
         actor=persona("chef.solrosen"),
+        revision=None,
         incident=samples["ordinary"],
         follow_up_on=timezone.localdate() - datetime.timedelta(days=1),
     )
@@ -543,7 +562,7 @@ def test_list_shows_protected_identity_instead_of_the_name(client_for, persona, 
 
 def test_handling_panel_shows_the_forms_and_the_timeline_to_the_manager(persona, samples) -> None:
     chef = persona("chef.solrosen")
-    add_note(actor=chef, incident=samples["ordinary"], text="Första anteckningen.")
+    add_note(actor=chef, incident=samples["ordinary"], revision=None, text="Första anteckningen.")
     request = RequestFactory().get("/")
     request.user = chef
     html = Template('{% include "incidents/_handling_panel.html" %}').render(
@@ -597,11 +616,12 @@ def test_reminders_command_can_hand_the_work_to_the_task_worker(persona) -> None
 
 def test_stale_duplicate_form_after_the_case_was_closed_changes_nothing(client_for, persona, samples) -> None:
     case = samples["ordinary"]
-    change_status(actor=persona("chef.solrosen"), incident=case, to_status=Status.CLOSED, expected_status="reported")
+    seen = case.revision
+    change_status(actor=persona("chef.solrosen"), incident=case, to_status=Status.CLOSED, revision=seen)
     response = client_for("ombud.solrosen").post(
         reverse("incidents:transition", args=[case.pk]),
         {
-            "transition-expected_status": Status.REPORTED,
+            "transition-revision": seen,
             "transition-to_status": Status.DUPLICATE,
             "transition-duplicate_number": samples["hemtjanst"].number,
         },

@@ -270,6 +270,25 @@ def can_contribute(user: Any, obj: models.Model) -> bool:
     return is_owner(user, obj) or can(user, Perm.HANDLE_INCIDENTS, obj)
 
 
+def holders(perm: Perm, node: Node) -> QuerySet[User]:
+    """The active people who hold ``perm`` for ``node`` today through a role: at the node or above it
+    (anywhere in the organisation for an organisation-wide permission).
+
+    The same rule as :func:`has_perm`, asked the other way round: who may, rather than may this person.
+    One query; the candidates are filtered in the database.
+    """
+    roles = [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms]
+    assignments = RoleAssignment.objects.active().filter(
+        organisation_id=node.organisation_id, node__organisation_id=node.organisation_id, role__in=roles
+    )
+    if perm not in ORGANISATION_WIDE:
+        step = Node.steplen
+        assignments = assignments.filter(node__path__in=[node.path[:i] for i in range(step, len(node.path) + 1, step)])
+    return User.objects.filter(
+        organisation_id=node.organisation_id, is_active=True, pk__in=assignments.values("user_id")
+    )
+
+
 def people_visible_by_name(user: Any) -> Q:
     """People whose names may be listed to ``user``: never those with protected personal data."""
     return Q(protected_identity=False)

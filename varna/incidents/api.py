@@ -26,8 +26,9 @@ from varna.core.access import Perm
 from varna.core.api import ERRORS, MAX_LIMIT, ObjectId, Pagination
 from varna.core.models import Node, User
 from varna.core.schemas import ErrorOut
+from varna.core.services import StaleFormError, check_revision
 from varna.incidents import selectors, services, statistics
-from varna.incidents.models import Incident, IncidentType
+from varna.incidents.models import Incident, IncidentType, Status
 from varna.incidents.schemas import (
     MAX_TEXT,
     IncidentDetailOut,
@@ -39,7 +40,7 @@ from varna.incidents.schemas import (
     StatisticsOut,
 )
 from varna.incidents.selectors_handling import ListFilter, handler_list
-from varna.incidents.services.handling import StaleCaseError
+from varna.incidents.services.handling import reopen_status
 from varna.protection.models import Facility
 
 router = Router(tags=["incidents"])
@@ -218,39 +219,78 @@ def handle(request: HttpRequest, id: int = ObjectId, payload: IncidentPatch | No
     investigation. Leave out what should stay as it is. All or nothing: if one change is refused,
     none is made.
 
+    Always send ``revision``, the case's revision as last read: without it, or when the case has
+    changed since, the answer is 409 and nothing changes. A closed case changes only by being
+    reopened (a status that may follow, with a ``reason``).
+
     A threat or violence case can only be closed once the police report number, or why the police
-    were not contacted, has been recorded.
+    were not contacted, has been recorded; one with people harmed, and a threat or violence case,
+    once the causes and decided measures, or why there are none, have been recorded.
     """
     user = access.actor(request)
     incident = selectors.incident_for(user, id, perm=Perm.HANDLE_INCIDENTS, what="api:patch")
     changes = payload.model_dump(exclude_unset=True) if payload is not None else {}
+    revision = changes.pop("revision", None)
+    if revision is None:
+        return Reply(409, {"detail": _("Send the case's revision as you last read it (revision).")})
     try:
         with transaction.atomic():
-            _apply(user, incident, changes)
-    except StaleCaseError as exc:
+            _apply(user, incident, revision, changes)
+    except StaleFormError as exc:
         return Reply(409, {"detail": _messages(exc)})
     except ValidationError as exc:
         return _invalid(_messages(exc))
     return Reply(200, _case(incident.pk))
 
 
-def _apply(user: User, incident: Incident, changes: dict[str, Any]) -> None:
+INVESTIGATION = (
+    "causes",
+    "contributing_factors",
+    "decided_measures",
+    "no_investigation_reason",
+    "follow_up_on",
+    "insurance_claim_reference",
+)
+
+
+def _apply(user: User, incident: Incident, revision: int, changes: dict[str, Any]) -> None:
+    """Each service checks the revision it is given and raises it; the next one gets the raised one.
+
+    A closed case is reopened first (so the rest may change it); a case is closed last (so the
+    investigation sent with it counts).
+    """
+    check_revision(incident, revision)  # also for a PATCH that turns out to change nothing
+    status = changes.get("status")
+    if status == incident.status:
+        status = None  # the same status is no change
+    reopen_to = reopen_status(incident)
+    if changes.get("reason") is not None and (reopen_to is None or status is None):
+        raise ValidationError(_("A reason is only given when a closed case is reopened."))
+    if status is not None and reopen_to is not None:
+        if status != reopen_to:
+            raise ValidationError(
+                _("A closed case can only be reopened, to the status %(status)s.")
+                % {"status": Status(reopen_to).label.lower()}
+            )
+        reason = changes.get("reason") or ""
+        revision = services.reopen_case(actor=user, incident=incident, revision=revision, reason=reason).revision
+        status = None
     investigation = {
         name: ("" if value is None and name != "follow_up_on" else value)
         for name, value in changes.items()
-        if name in ("causes", "contributing_factors", "decided_measures", "follow_up_on", "insurance_claim_reference")
+        if name in INVESTIGATION
     }
     if investigation:
-        services.save_investigation(actor=user, incident=incident, **investigation)
+        saved = services.save_investigation(actor=user, incident=incident, revision=revision, **investigation)
+        revision = saved.revision
     if "handler" in changes:
         if changes["handler"] is None:
             raise ValidationError(_("A case handler cannot be removed, only replaced by another."))
         handler = User.objects.filter(organisation_id=incident.organisation_id, pk=changes["handler"]).first()
         if handler is None:
             raise ValidationError(_("Choose an active person in the organisation."))
-        services.assign_handler(actor=user, incident=incident, handler=handler)
-    status = changes.get("status")
-    if status is not None and status != incident.status:
+        revision = services.assign_handler(actor=user, incident=incident, handler=handler, revision=revision).revision
+    if status is not None:
         original = None
         if changes.get("duplicate_of") is not None:
             original = Incident.objects.filter(
@@ -259,7 +299,7 @@ def _apply(user: User, incident: Incident, changes: dict[str, Any]) -> None:
             if original is None:
                 raise ValidationError(_("You cannot see a case with that number."))
         services.change_status(
-            actor=user, incident=incident, to_status=status, expected_status=incident.status, duplicate_of=original
+            actor=user, incident=incident, to_status=status, revision=revision, duplicate_of=original
         )
 
 

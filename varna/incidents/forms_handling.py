@@ -14,10 +14,34 @@ from varna.core.access import Perm
 from varna.core.models import User
 from varna.core.widgets import FastSelect
 from varna.incidents import selectors_handling
-from varna.incidents.models import TRANSITIONS, Incident, IncidentType, Status
+from varna.incidents.models import Incident, IncidentType, Status
 from varna.incidents.services.accounting import validate_accounting_code
+from varna.incidents.services.handling import allowed_transitions, needs_investigation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_REVISION = 2**31 - 1
+
+
+class RevisionField(forms.Field):
+    """The case's revision the form was shown with (hidden). Anything but a number is ``None``, which the
+    view treats as a stale form: a post without it never skips the check."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        text = str(value or "").strip()[:12]
+        if not text.isdigit() or int(text) > MAX_REVISION:
+            return None
+        return int(text)
+
+
+def _with_revision(kwargs: dict[str, Any], incident: Incident) -> None:
+    initial = dict(kwargs.get("initial") or {})
+    initial.setdefault("revision", incident.revision)
+    kwargs["initial"] = initial
 
 
 class ListFilterForm(forms.Form):
@@ -65,7 +89,7 @@ class ListFilterForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    expected_status = forms.CharField(widget=forms.HiddenInput)
+    revision = RevisionField()
     to_status = forms.ChoiceField(label=_("New status"))
     duplicate_number = forms.CharField(
         label=_("Original case number (for a duplicate)"),
@@ -78,7 +102,7 @@ class TransitionForm(forms.Form):
     )
 
     def __init__(self, *args: Any, incident: Incident, user: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"expected_status": incident.status})
+        _with_revision(kwargs, incident)
         kwargs.setdefault("prefix", "transition")
         super().__init__(*args, **kwargs)
         self.incident = incident
@@ -88,8 +112,8 @@ class TransitionForm(forms.Form):
         field = self.fields["to_status"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
         field.choices = Status.choices
-        field.widget.choices = [(s, Status(s).label) for s in TRANSITIONS.get(incident.status, ())]
-        if Status.DUPLICATE not in TRANSITIONS.get(incident.status, ()):
+        field.widget.choices = [(s, Status(s).label) for s in allowed_transitions(incident)]
+        if Status.DUPLICATE not in allowed_transitions(incident):
             del self.fields["duplicate_number"]
 
     def clean(self) -> dict[str, Any]:
@@ -107,13 +131,27 @@ class TransitionForm(forms.Form):
         return data
 
 
+class ReopenForm(forms.Form):
+    revision = RevisionField()
+    reason = forms.CharField(
+        label=_("Why the case is reopened"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
+        _with_revision(kwargs, incident)
+        kwargs.setdefault("prefix", "reopen")
+        super().__init__(*args, **kwargs)
+
+
 class AssignForm(forms.Form):
+    revision = RevisionField()
     handler = forms.ModelChoiceField(label=_("Case handler"), queryset=User.objects.none(), required=False)
     other = forms.CharField(
         label=_("Or someone else: user name, e-mail or employee number"), required=False, max_length=150
     )
 
     def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
+        _with_revision(kwargs, incident)
         kwargs.setdefault("prefix", "assign")
         super().__init__(*args, **kwargs)
         self.incident = incident
@@ -139,6 +177,8 @@ class AssignForm(forms.Form):
 
 
 class InvestigationForm(forms.ModelForm[Incident]):
+    revision = RevisionField()
+
     class Meta:
         model = Incident
         fields = (
@@ -147,6 +187,7 @@ class InvestigationForm(forms.ModelForm[Incident]):
             "decided_measures",
             "follow_up_on",
             "insurance_claim_reference",
+            "no_investigation_reason",
             "police_report_number",
             "police_not_contacted_reason",
             "support_offered",
@@ -157,19 +198,31 @@ class InvestigationForm(forms.ModelForm[Incident]):
             "contributing_factors": forms.Textarea(attrs={"rows": 3}),
             "decided_measures": forms.Textarea(attrs={"rows": 3}),
             "police_not_contacted_reason": forms.Textarea(attrs={"rows": 2}),
+            "no_investigation_reason": forms.Textarea(attrs={"rows": 2}),
             "follow_up_on": DATE,
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "investigation")
+        instance = kwargs.get("instance")
+        if instance is not None:
+            _with_revision(kwargs, instance)
         super().__init__(*args, **kwargs)
+        if not needs_investigation(self.instance):
+            # Only where causes and measures are needed before closing: people harmed, threats and violence.
+            del self.fields["no_investigation_reason"]
+        else:
+            self.fields["no_investigation_reason"].help_text = _(
+                "People were harmed or threatened: the case can be closed once causes and decided measures "
+                "are recorded, or a reason why there are none is written here."
+            )
         if not self.instance.is_confidential:
             # Threats and violence only: the police rule for closing, support and the crisis group.
             for name in ("police_not_contacted_reason", "support_offered", "crisis_group_alerted"):
                 del self.fields[name]
 
     def values(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.fields}
+        return {name: self.cleaned_data[name] for name in self.fields if name != "revision"}
 
 
 def parse_amount(text: str) -> Decimal:
@@ -187,7 +240,7 @@ def parse_amount(text: str) -> Decimal:
 
 
 class CostLineForm(forms.Form):
-    expected_total = forms.CharField(widget=forms.HiddenInput)
+    revision = RevisionField()
     amount = forms.CharField(
         label=_("Amount (SEK)"), max_length=30, widget=forms.TextInput(attrs={"inputmode": "decimal"})
     )
@@ -196,7 +249,7 @@ class CostLineForm(forms.Form):
 
     def __init__(self, *args: Any, incident: Incident, code_format: str = "", **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "cost")
-        kwargs.setdefault("initial", {"expected_total": str(incident.total_cost)})
+        _with_revision(kwargs, incident)
         super().__init__(*args, **kwargs)
         self.incident = incident
         if code_format:
@@ -207,12 +260,6 @@ class CostLineForm(forms.Form):
     def clean_amount(self) -> Decimal:
         return parse_amount(self.cleaned_data["amount"])
 
-    def clean_expected_total(self) -> Decimal | None:
-        try:
-            return Decimal(self.cleaned_data["expected_total"])
-        except InvalidOperation:
-            return None
-
     def clean_accounting_code(self) -> str:
         return validate_accounting_code(
             organisation_id=self.incident.organisation_id, code=self.cleaned_data["accounting_code"]
@@ -220,25 +267,30 @@ class CostLineForm(forms.Form):
 
 
 class CostDeleteForm(forms.Form):
-    line = forms.IntegerField(widget=forms.HiddenInput)
+    revision = RevisionField()
+    line = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
 
 
 class AuthorityForm(forms.Form):
+    revision = RevisionField()
     notified_at = forms.DateTimeField(
         label=_("When Arbetsmiljöverket was notified"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "authority")
         kwargs.setdefault("initial", {"notified_at": timezone.localtime().replace(second=0, microsecond=0)})
+        _with_revision(kwargs, incident)
         super().__init__(*args, **kwargs)
 
 
 class NoteForm(forms.Form):
+    revision = RevisionField()
     text = forms.CharField(label=_("Note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
+        _with_revision(kwargs, incident)
         kwargs.setdefault("prefix", "note")
         super().__init__(*args, **kwargs)
 

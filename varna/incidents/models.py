@@ -178,6 +178,8 @@ class Incident(models.Model):
     decided_measures = models.TextField(_("decided measures"), blank=True)
     follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
     insurance_claim_reference = models.CharField(_("insurance claim reference"), max_length=60, blank=True)
+    # People harmed, threats and violence: why no causes or measures are recorded, if so (AFS 2023:1)
+    no_investigation_reason = models.TextField(_("why no causes or measures are recorded"), blank=True)
 
     # Threats and violence (G8, K11)
     is_confidential = models.BooleanField(_("confidential"), default=False)
@@ -199,7 +201,9 @@ class Incident(models.Model):
     authority_notified_at = models.DateTimeField(_("Arbetsmiljöverket notified"), null=True, blank=True)
 
     idempotency_key = models.CharField(max_length=80, blank=True)
-    history = HistoricalRecords(excluded_fields=["idempotency_key"])
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    revision = models.PositiveIntegerField(default=1)  # raised by every change; a stale form is refused
+    history = HistoricalRecords(excluded_fields=["idempotency_key", "revision", "updated_at"])
 
     ACCESS_NODE_FIELD: ClassVar[str | None] = "incident_node"
     ACCESS_OWNER_FIELD: ClassVar[str | None] = "reporter"

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Strict
 
 from varna.core.schemas import MAX_ID, Id, NodeRef, PersonRef, _no_nul
 from varna.incidents import statistics
@@ -60,7 +60,14 @@ Address = Annotated[str, Field(max_length=200, json_schema_extra=_NO_NUL), After
 PoliceNumber = Annotated[str, Field(max_length=40, json_schema_extra=_NO_NUL), AfterValidator(_no_nul)]
 ClaimReference = Annotated[str, Field(max_length=60, json_schema_extra=_NO_NUL), AfterValidator(_no_nul)]
 Amount = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, max_digits=14, decimal_places=2)]
-Level = Annotated[int, Field(ge=0, le=3, description="0 none, 1 minor, 2 serious, 3 very serious.")]
+# Structured input is strict: a string, a list, a float or a boolean where a number is wanted is a 422 naming
+# the field, never quietly turned into something else (``"severities": "high"`` once became all zeros).
+Level = Annotated[int, Strict(), Field(ge=0, le=3, description="0 none, 1 minor, 2 serious, 3 very serious.")]
+StrictId = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
+Flag = Annotated[bool, Strict()]
+Count = Annotated[int, Strict(), Field(ge=0, le=MAX_INJURED)]
+Revision = Annotated[int, Strict(), Field(ge=0, le=2**31 - 1)]
+STRICT = ConfigDict(extra="forbid")  # an unknown field is named in the 422, not ignored
 
 
 # --- query parameters ------------------------------------------------------------
@@ -97,7 +104,11 @@ class StatisticsFilters(Schema):
 # --- input -------------------------------------------------------------------------
 
 
-class Severities(Schema):
+class Severities(BaseModel):
+    """Consequence levels per dimension; an unknown dimension is refused."""
+
+    model_config = STRICT
+
     people: Level = 0
     operations: Level = 0
     property: Level = 0
@@ -108,33 +119,46 @@ class Severities(Schema):
 class IncidentIn(Schema):
     """A new report. Threats and violence (their types are confidential) are read only by those allowed."""
 
+    model_config = STRICT
+
     incident_type: TypeCode = Field(description="The code of the type of event, e.g. fire or threat.")
     occurred_at: Moment = Field(description="When it happened; without a time zone, Swedish time.")
-    incident_node: Id = Field(description="The node (unit) where it happened.")
+    incident_node: StrictId = Field(description="The node (unit) where it happened.")
     description: Description = Field(description="What happened.")
-    facility: Id | None = Field(None, description="The facility where it happened.")
+    facility: StrictId | None = Field(None, description="The facility where it happened.")
     address: Address = Field("", description="Address or place.")
     immediate_action: Text = Field("", description="What was done at once.")
     severities: Severities = Field(default_factory=Severities, description="Consequences per dimension.")
-    injured_count: int = Field(0, ge=0, le=MAX_INJURED)
+    injured_count: Count = 0
     estimated_cost: Amount | None = Field(None, description="Estimated cost in SEK.")
-    death: bool = Field(False, description="Someone died: a serious event.")
-    victim: Id | None = Field(None, description="Threats and violence: the person affected.")
+    death: Flag = Field(False, description="Someone died: a serious event.")
+    victim: StrictId | None = Field(None, description="Threats and violence: the person affected.")
     police_report_number: PoliceNumber = ""
     police_not_contacted_reason: Text = ""
-    support_offered: bool = False
-    crisis_group_alerted: bool = False
+    support_offered: Flag = False
+    crisis_group_alerted: Flag = False
 
 
 class IncidentPatch(Schema):
-    """What a case handler may change. Leave out what should stay as it is."""
+    """What a case handler may change. Leave out what should stay as it is, but always send ``revision``."""
 
+    model_config = STRICT
+
+    revision: Revision | None = Field(
+        None,
+        description="The case's revision as last read (required): if the case has changed since, the answer is "
+        "409 and nothing changes.",
+    )
     status: Status | None = Field(None, description="Move the case on in the workflow.")
-    duplicate_of: Id | None = Field(None, description="With status duplicate: the id of the original case.")
-    handler: Id | None = Field(None, description="The id of the person to handle the case; it cannot be removed.")
+    reason: Text | None = Field(None, description="Why a closed case is reopened (required when reopening).")
+    duplicate_of: StrictId | None = Field(None, description="With status duplicate: the id of the original case.")
+    handler: StrictId | None = Field(None, description="The id of the person to handle the case; it cannot be removed.")
     causes: Text | None = None
     contributing_factors: Text | None = None
     decided_measures: Text | None = None
+    no_investigation_reason: Text | None = Field(
+        None, description="People harmed, threats and violence: why no causes or measures are recorded."
+    )
     follow_up_on: Day | None = Field(None, description="The follow-up date; null removes it.")
     insurance_claim_reference: ClaimReference | None = None
 
@@ -158,6 +182,7 @@ class IncidentOut(Schema):
 
     id: int
     number: str
+    revision: int = Field(description="Send it back with a PATCH: a case changed since is a 409.")
     type: IncidentTypeRef
     status: Status
     occurred_at: datetime.datetime
@@ -200,6 +225,7 @@ class IncidentDetailOut(IncidentOut):
     causes: str
     contributing_factors: str
     decided_measures: str
+    no_investigation_reason: str
     follow_up_on: datetime.date | None
     insurance_claim_reference: str
     authority_notified_at: datetime.datetime | None

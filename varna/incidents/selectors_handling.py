@@ -11,19 +11,13 @@ from django.utils import timezone
 
 from varna.core import access
 from varna.core.access import Perm
-from varna.core.models import Node, Role, RoleAssignment, User
+from varna.core.models import Node, User
 from varna.incidents.models import OPEN_STATUSES, Incident, Status, TimelineEntry
 from varna.incidents.selectors import visible_incidents
 
 # Attention filters of the list.
 OVERDUE = "overdue"  # follow-up date passed, case still open
 AUTHORITY = "authority"  # serious event, Arbetsmiljöverket's notification not recorded
-
-
-# Roles that may read threats and violence: the only ones offered as handler of such a case.
-CONFIDENTIAL_HANDLER_ROLES = tuple(
-    role for role, perms in access.ROLE_PERMISSIONS.items() if Perm.VIEW_CONFIDENTIAL in perms
-)
 
 
 @dataclass
@@ -85,29 +79,25 @@ def filter_node(user: Any, pk: int) -> Node | None:
     return access.scope(user, Perm.VIEW_INCIDENTS, Node.objects.all()).filter(pk=pk).first()
 
 
-def handler_candidates(incident: Incident) -> QuerySet[User]:
-    """People to offer as case handler: the unit's staff and the roles at or above it, by name.
-
-    People with protected personal data are never listed by name.
-    """
-    step = Node.steplen
+def eligible_handlers(incident: Incident) -> QuerySet[User]:
+    """Everyone who may be the case's handler (``access.holders``): those whose role lets them handle
+    incidents at its unit and, for threats and violence, also read them there. An elected official's
+    role handles no incidents, so they are never among them."""
     node = incident.incident_node
-    ancestor_paths = [node.path[:i] for i in range(step, len(node.path) + 1, step)]
-    role_holders = (
-        RoleAssignment.objects.active()
-        .filter(organisation_id=incident.organisation_id, node__path__in=ancestor_paths)
-        .exclude(role=Role.EMPLOYEE)
-        .values("user_id")
-    )
-    people = User.objects.filter(organisation_id=incident.organisation_id, is_active=True).filter(
-        access.people_visible_by_name(None)
-    )
+    people = access.holders(Perm.HANDLE_INCIDENTS, node)
     if incident.is_confidential:
-        people = people.filter(pk__in=role_holders.filter(role__in=CONFIDENTIAL_HANDLER_ROLES))
-    else:
-        # The node's own staff (not its whole subtree: an administration has thousands) and the role holders.
-        people = people.filter(Q(employment_node_id=node.pk) | Q(pk__in=role_holders))
-    return people.order_by("last_name", "first_name", "pk")
+        people = people.filter(pk__in=access.holders(Perm.VIEW_CONFIDENTIAL, node).values("pk"))
+    return people
+
+
+def handler_candidates(incident: Incident) -> QuerySet[User]:
+    """People to offer as case handler, by name: :func:`eligible_handlers` without those with protected
+    personal data, who are never listed by name."""
+    return (
+        eligible_handlers(incident)
+        .filter(access.people_visible_by_name(None))
+        .order_by("last_name", "first_name", "pk")
+    )
 
 
 def find_person(organisation_id: int, text: str) -> User | None:

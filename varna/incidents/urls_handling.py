@@ -7,6 +7,7 @@ from varna.incidents import views_handling as views
 urlpatterns: list[URLPattern] = [
     path("", views.incident_list, name="list"),
     path("<int:pk>/status/", views.transition, name="transition"),
+    path("<int:pk>/reopen/", views.reopen, name="reopen"),
     path("<int:pk>/handler/", views.assign, name="assign"),
     path("<int:pk>/investigation/", views.investigation, name="investigation"),
     path("<int:pk>/costs/", views.cost_add, name="cost_add"),

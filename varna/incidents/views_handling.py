@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from varna.core import access
 from varna.core.access import Perm
+from varna.core.services import StaleFormError
 from varna.incidents import selectors, selectors_handling, services
 from varna.incidents.forms_handling import (
     AssignForm,
@@ -31,6 +32,7 @@ from varna.incidents.forms_handling import (
     InvestigationForm,
     ListFilterForm,
     NoteForm,
+    ReopenForm,
     SegmentForm,
     TransitionForm,
     ValueForm,
@@ -66,6 +68,20 @@ def _form_page(request: HttpRequest, incident: Incident, form: forms.BaseForm, t
 
 def _handled(request: HttpRequest, pk: int, what: str) -> Incident:
     return selectors.incident_for(access.actor(request), pk, perm=Perm.HANDLE_INCIDENTS, what=what)
+
+
+def _revision(form: forms.BaseForm) -> int:
+    """The revision the form was shown with; a post without one is treated as stale, never as unchecked."""
+    revision = form.cleaned_data.get("revision")
+    if revision is None:
+        raise StaleFormError
+    return int(revision)
+
+
+def _refused(request: HttpRequest, incident: Incident, exc: ValidationError) -> HttpResponse:
+    """A stale form or a closed case: nothing was saved; back to the case, which shows how it is now."""
+    _errors(request, exc)
+    return redirect(case_url(incident))
 
 
 # --- the handler's list ----------------------------------------------------------------
@@ -119,7 +135,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             actor=user,
             incident=incident,
             to_status=form.cleaned_data["to_status"],
-            expected_status=form.cleaned_data["expected_status"],
+            revision=_revision(form),
             note=form.cleaned_data["note"],
             duplicate_of=form.cleaned_data["duplicate_of"],
         )
@@ -136,6 +152,29 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access.require(Perm.HANDLE_INCIDENTS, model=Incident, methods=("POST",))
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    user = access.actor(request)
+    incident = _handled(request, pk, "handling: reopen")
+    form = ReopenForm(request.POST, incident=incident)
+    if not form.is_valid():
+        return _form_page(request, incident, form, _("Reopen the case"), reverse("incidents:reopen", args=[pk]))
+    try:
+        updated = services.reopen_case(
+            actor=user, incident=incident, revision=_revision(form), reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Case %(number)s has been reopened and is now: %(status)s.")
+            % {"number": updated.number, "status": updated.get_status_display()},
+        )
+    return redirect(case_url(incident))
+
+
+@require_POST
+@access.require(Perm.HANDLE_INCIDENTS, model=Incident, methods=("POST",))
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)
     incident = _handled(request, pk, "handling: handler")
@@ -143,7 +182,9 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _form_page(request, incident, form, _("Case handler"), reverse("incidents:assign", args=[pk]))
     try:
-        services.assign_handler(actor=user, incident=incident, handler=form.cleaned_data["handler"])
+        services.assign_handler(
+            actor=user, incident=incident, handler=form.cleaned_data["handler"], revision=_revision(form)
+        )
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -159,7 +200,9 @@ def investigation(request: HttpRequest, pk: int) -> HttpResponse:
     form = InvestigationForm(request.POST, instance=incident)
     if form.is_valid():
         try:
-            services.save_investigation(actor=user, incident=incident, **form.values())
+            services.save_investigation(actor=user, incident=incident, revision=_revision(form), **form.values())
+        except (StaleFormError, services.CaseClosedError) as exc:
+            return _refused(request, incident, exc)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -184,11 +227,10 @@ def cost_add(request: HttpRequest, pk: int) -> HttpResponse:
                 amount=form.cleaned_data["amount"],
                 accounting_code=form.cleaned_data["accounting_code"],
                 description=form.cleaned_data["description"],
-                expected_total=form.cleaned_data["expected_total"],
+                revision=_revision(form),
             )
-        except services.StaleCaseError as exc:
-            _errors(request, exc)
-            return redirect(case_url(incident))
+        except (StaleFormError, services.CaseClosedError) as exc:
+            return _refused(request, incident, exc)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -206,7 +248,13 @@ def cost_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose the cost to remove."))
         return redirect(case_url(incident))
-    if services.delete_cost_line(actor=user, incident=incident, line_id=form.cleaned_data["line"]):
+    try:
+        removed = services.delete_cost_line(
+            actor=user, incident=incident, line_id=form.cleaned_data["line"], revision=_revision(form)
+        )
+    except ValidationError as exc:
+        return _refused(request, incident, exc)
+    if removed:
         messages.success(request, _("The cost has been removed."))
     else:
         messages.info(request, _("The cost had already been removed."))
@@ -218,10 +266,14 @@ def cost_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def authority_notified(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)
     incident = _handled(request, pk, "handling: authority")
-    form = AuthorityForm(request.POST)
+    form = AuthorityForm(request.POST, incident=incident)
     if form.is_valid():
         try:
-            services.record_authority_notified(actor=user, incident=incident, at=form.cleaned_data["notified_at"])
+            services.record_authority_notified(
+                actor=user, incident=incident, at=form.cleaned_data["notified_at"], revision=_revision(form)
+            )
+        except (StaleFormError, services.CaseClosedError) as exc:
+            return _refused(request, incident, exc)
         except ValidationError as exc:
             form.add_error("notified_at", exc)
         else:
@@ -237,10 +289,12 @@ def authority_notified(request: HttpRequest, pk: int) -> HttpResponse:
 def note(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)
     incident = _handled(request, pk, "handling: note")
-    form = NoteForm(request.POST)
+    form = NoteForm(request.POST, incident=incident)
     if form.is_valid():
         try:
-            services.add_note(actor=user, incident=incident, text=form.cleaned_data["text"])
+            services.add_note(actor=user, incident=incident, text=form.cleaned_data["text"], revision=_revision(form))
+        except (StaleFormError, services.CaseClosedError) as exc:
+            return _refused(request, incident, exc)
         except ValidationError as exc:
             form.add_error("text", exc)
         else:

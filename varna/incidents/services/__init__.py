@@ -10,20 +10,21 @@ from varna.incidents.services.accounting import (
 )
 from varna.incidents.services.attachments import add_attachment, add_attachments, report_incident_with_attachments
 from varna.incidents.services.handling import (
-    StaleCaseError,
+    CaseClosedError,
     add_cost_line,
     add_note,
     assign_handler,
     change_status,
     delete_cost_line,
     record_authority_notified,
+    reopen_case,
     save_investigation,
 )
 from varna.incidents.services.reminders import send_due_reminders
 from varna.incidents.services.reporting import ensure_defaults, report_incident
 
 __all__ = [
-    "StaleCaseError",
+    "CaseClosedError",
     "add_accounting_segment",
     "add_accounting_value",
     "add_attachment",
@@ -38,6 +39,7 @@ __all__ = [
     "ensure_accounting_defaults",
     "ensure_defaults",
     "record_authority_notified",
+    "reopen_case",
     "report_incident",
     "report_incident_with_attachments",
     "save_investigation",

@@ -2,6 +2,11 @@
 
 Every function takes ``actor=``, checks that the actor may handle the case, locks the case row
 and writes the timeline in the same transaction. Mail goes out after the commit.
+
+Every change takes the case's ``revision`` that the form was shown with (``core.services.check_revision``):
+a stale form changes nothing and says so; every change raises the revision (``save_revision``). ``None``
+means no check: the API checks the revision itself before its first change. A closed case (closed,
+rejected or a duplicate) is read-only until it is reopened with a reason.
 """
 
 from __future__ import annotations
@@ -19,12 +24,14 @@ from django.utils.translation import gettext as _
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import User
-from varna.incidents import notifications
+from varna.core.services import check_revision, save_revision
+from varna.incidents import notifications, selectors_handling
 from varna.incidents.models import (
     FINAL_STATUSES,
     TRANSITIONS,
     CostLine,
     Incident,
+    Severity,
     Status,
     TimelineEntry,
     TimelineKind,
@@ -35,11 +42,11 @@ from varna.incidents.services.accounting import ensure_accounting_defaults, vali
 DOUBLE_SUBMIT_WINDOW = datetime.timedelta(minutes=2)
 
 
-class StaleCaseError(ValidationError):
-    """The case changed after the form was shown: nothing was changed."""
+class CaseClosedError(ValidationError):
+    """The case is closed: nothing may change until it has been reopened."""
 
     def __init__(self) -> None:
-        super().__init__(_("The case has been changed by someone else. Reload the page."), code="stale")
+        super().__init__(_("The case is closed and cannot be changed. Reopen it first, and write why."), code="closed")
 
 
 def _lock(actor: User, incident: Incident) -> Incident:
@@ -47,6 +54,19 @@ def _lock(actor: User, incident: Incident) -> Incident:
     if not access.can(actor, Perm.HANDLE_INCIDENTS, incident):
         raise PermissionDenied
     return Incident.objects.select_for_update().get(pk=incident.pk)
+
+
+def _open(locked: Incident, revision: int | None) -> Incident:
+    """Refuse a stale form, then a closed case; the locked case otherwise."""
+    check_revision(locked, revision)
+    if is_closed(locked):
+        raise CaseClosedError
+    return locked
+
+
+def is_closed(incident: Incident) -> bool:
+    """Closed, rejected or a duplicate: read-only until reopened."""
+    return incident.status in FINAL_STATUSES
 
 
 def _timeline(incident: Incident, actor: User | None, kind: str, **fields: Any) -> TimelineEntry:
@@ -61,12 +81,56 @@ def _timeline(incident: Incident, actor: User | None, kind: str, **fields: Any) 
 
 
 def _save(incident: Incident, actor: User, fields: list[str]) -> None:
-    incident._history_user = actor  # type: ignore[attr-defined]
-    incident.save(update_fields=fields)
+    save_revision(incident, actor, fields)
 
 
 def allowed_transitions(incident: Incident) -> tuple[str, ...]:
-    return TRANSITIONS.get(incident.status, ())
+    """The statuses that may follow; none for a closed case, which is reopened with :func:`reopen_case`."""
+    return () if is_closed(incident) else TRANSITIONS.get(incident.status, ())
+
+
+def reopen_status(incident: Incident) -> str | None:
+    """The status a closed case goes back to when it is reopened (``None``: it is not closed)."""
+    if not is_closed(incident):
+        return None
+    return TRANSITIONS[incident.status][0]
+
+
+def may_reopen(actor: User, incident: Incident) -> bool:
+    """Who may reopen a closed case: someone whose role lets them handle incidents at its unit
+    (not only its named handler), and who may see the case."""
+    return access.has_perm(actor, Perm.HANDLE_INCIDENTS, incident.incident_node) and access.can(
+        actor, Perm.HANDLE_INCIDENTS, incident
+    )
+
+
+def needs_investigation(incident: Incident) -> bool:
+    """People were harmed, or it is a threat or violence: causes and measures before closing (AFS 2023:1)."""
+    return bool(incident.is_confidential or incident.injured_count > 0 or incident.people_severity > Severity.NONE)
+
+
+def _check_investigation(incident: Incident) -> None:
+    if not needs_investigation(incident) or incident.no_investigation_reason.strip():
+        return
+    causes, measures = bool(incident.causes.strip()), bool(incident.decided_measures.strip())
+    if causes and measures:
+        return
+    if not causes and not measures:
+        message = _(
+            "The case cannot be closed yet: people were harmed or threatened, so record the causes and the "
+            "decided measures under Investigation, or write there why there are none."
+        )
+    elif not causes:
+        message = _(
+            "The case cannot be closed yet: people were harmed or threatened, so record the causes under "
+            "Investigation, or write there why there are none."
+        )
+    else:
+        message = _(
+            "The case cannot be closed yet: people were harmed or threatened, so record the decided measures "
+            "under Investigation, or write there why there are none."
+        )
+    raise ValidationError(message, code="investigation")
 
 
 @transaction.atomic
@@ -75,19 +139,46 @@ def change_status(
     actor: User,
     incident: Incident,
     to_status: str,
-    expected_status: str,
+    revision: int | None,
     note: str = "",
     duplicate_of: Incident | None = None,
 ) -> Incident:
     """Move the case on in the workflow (models.TRANSITIONS), recorded on the timeline.
 
-    ``expected_status`` is the status the person saw: if the case has moved since (another
-    person, a second click), nothing changes and :class:`StaleCaseError` is raised.
+    ``revision`` is the case's revision the person saw: if the case has changed since (another
+    person, a second click), nothing changes and ``StaleFormError`` is raised. A closed case is
+    reopened only through :func:`reopen_case`.
     """
+    locked = _open(_lock(actor, incident), revision)
+    return _move(actor, locked, to_status, note=note, duplicate_of=duplicate_of)
+
+
+@transaction.atomic
+def reopen_case(*, actor: User, incident: Incident, revision: int | None, reason: str) -> Incident:
+    """Reopen a closed (or rejected, or duplicate) case; the reason goes on the timeline."""
     locked = _lock(actor, incident)
-    if locked.status != expected_status:
-        raise StaleCaseError
-    if to_status not in allowed_transitions(locked):
+    check_revision(locked, revision)
+    target = reopen_status(locked)
+    if target is None:
+        raise ValidationError(_("The case is not closed."), code="not_closed")
+    if not may_reopen(actor, locked):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError(_("Write why the case is reopened."), code="reopen_reason")
+    return _move(actor, locked, target, note=reason, reopening=True)
+
+
+def _move(
+    actor: User,
+    locked: Incident,
+    to_status: str,
+    *,
+    note: str,
+    duplicate_of: Incident | None = None,
+    reopening: bool = False,
+) -> Incident:
+    allowed = TRANSITIONS.get(locked.status, ()) if reopening else allowed_transitions(locked)
+    if to_status not in allowed:
         raise ValidationError(
             _("A case that is %(current)s cannot be set to %(new)s.")
             % {"current": Status(locked.status).label.lower(), "new": _status_label(to_status).lower()},
@@ -101,6 +192,8 @@ def change_status(
             ),
             code="police",
         )
+    if to_status == Status.CLOSED:
+        _check_investigation(locked)
     fields = ["status", "closed_at", "duplicate_of"]
     if to_status == Status.DUPLICATE:
         if duplicate_of is None:
@@ -150,20 +243,21 @@ def _check_original(actor: User, incident: Incident, original: Incident) -> Inci
 
 
 def can_be_handler(person: User, incident: Incident) -> bool:
-    """An active person of the organisation; for threats and violence, only those who may read such cases."""
-    if not person.is_active or person.organisation_id != incident.organisation_id:
-        return False
-    if incident.is_confidential:
-        return access.has_perm(person, Perm.VIEW_CONFIDENTIAL, incident.incident_node)
-    return True
+    """Whether ``person`` may be the case's handler: the same rule as the candidates the form offers."""
+    return selectors_handling.eligible_handlers(incident).filter(pk=person.pk).exists()
 
 
 @transaction.atomic
-def assign_handler(*, actor: User, incident: Incident, handler: User) -> Incident:
+def assign_handler(*, actor: User, incident: Incident, handler: User, revision: int | None) -> Incident:
     """Hand the case to a named person (händelseansvarig), who is told by mail."""
     locked = _lock(actor, incident)
+    if locked.handler_id == handler.pk and not is_closed(locked):
+        return locked  # already theirs: a double submit
+    _open(locked, revision)
     if not can_be_handler(handler, locked):
-        if locked.is_confidential and handler.is_active and handler.organisation_id == locked.organisation_id:
+        if not handler.is_active or handler.organisation_id != locked.organisation_id:
+            raise ValidationError(_("Choose an active person in the organisation."), code="handler_invalid")
+        if locked.is_confidential:
             raise ValidationError(
                 _(
                     "A threat or violence case can only be handed to a unit manager, security officer or "
@@ -171,9 +265,14 @@ def assign_handler(*, actor: User, incident: Incident, handler: User) -> Inciden
                 ),
                 code="handler_confidential",
             )
-        raise ValidationError(_("Choose an active person in the organisation."), code="handler_invalid")
-    if locked.handler_id == handler.pk:
-        return locked  # already theirs: a double submit
+        raise ValidationError(
+            _(
+                "%(name)s may not handle incidents at %(unit)s. Choose a unit manager, security representative, "
+                "security officer or coordinator for the unit."
+            )
+            % {"name": handler.get_full_name() or handler.username, "unit": locked.incident_node.name},
+            code="handler_not_allowed",
+        )
     locked.handler = handler
     _save(locked, actor, ["handler"])
     _timeline(locked, actor, TimelineKind.HANDLER, note=str(handler))
@@ -189,6 +288,7 @@ INVESTIGATION_FIELDS = (
     "decided_measures",
     "follow_up_on",
     "insurance_claim_reference",
+    "no_investigation_reason",
     "police_report_number",
     "police_not_contacted_reason",
     "support_offered",
@@ -197,7 +297,7 @@ INVESTIGATION_FIELDS = (
 
 
 @transaction.atomic
-def save_investigation(*, actor: User, incident: Incident, **values: Any) -> Incident:
+def save_investigation(*, actor: User, incident: Incident, revision: int | None, **values: Any) -> Incident:
     """Record causes, contributing factors, decided measures, the follow-up date and references.
 
     Decided measures are free text for now; links to risk-management measures and action plans
@@ -207,15 +307,13 @@ def save_investigation(*, actor: User, incident: Incident, **values: Any) -> Inc
     if unknown:
         raise TypeError(f"unknown investigation fields: {sorted(unknown)}")
     locked = _lock(actor, incident)
-    changed = []
-    for name, value in values.items():
-        if isinstance(value, str):
-            value = value.strip()
-        if getattr(locked, name) != value:
-            setattr(locked, name, value)
-            changed.append(name)
+    cleaned = {name: value.strip() if isinstance(value, str) else value for name, value in values.items()}
+    changed = [name for name, value in cleaned.items() if getattr(locked, name) != value]
     if not changed:
-        return locked
+        return locked  # nothing new (a double submit, too)
+    _open(locked, revision)
+    for name in changed:
+        setattr(locked, name, cleaned[name])
     locked.full_clean(
         exclude=[f.name for f in Incident._meta.fields if f.name not in changed], validate_constraints=False
     )
@@ -238,17 +336,14 @@ def add_cost_line(
     incident: Incident,
     amount: Decimal,
     accounting_code: str,
+    revision: int | None,
     description: str = "",
-    expected_total: Decimal | None = None,
 ) -> CostLine:
     """Add a cost with its accounting code string; the case's total cost follows.
 
-    ``expected_total`` is the total the person saw: a second click on the same form finds a
-    different total and changes nothing.
+    A second click on the same form carries the old revision and changes nothing.
     """
-    locked = _lock(actor, incident)
-    if expected_total is not None and locked.total_cost != expected_total:
-        raise StaleCaseError
+    locked = _open(_lock(actor, incident), revision)
     if amount <= 0:
         raise ValidationError(_("The amount must be more than zero."), code="amount")
     ensure_accounting_defaults(organisation=locked.organisation)
@@ -270,12 +365,13 @@ def add_cost_line(
 
 
 @transaction.atomic
-def delete_cost_line(*, actor: User, incident: Incident, line_id: int) -> bool:
+def delete_cost_line(*, actor: User, incident: Incident, line_id: int, revision: int | None) -> bool:
     """Remove a cost line; ``False`` when it was already gone (a second click)."""
     locked = _lock(actor, incident)
     line = CostLine.objects.filter(incident=locked, pk=line_id).first()
     if line is None:
         return False
+    _open(locked, revision)
     line._history_user = actor  # type: ignore[attr-defined]
     line.delete()
     _recount_total(locked, actor)
@@ -284,11 +380,14 @@ def delete_cost_line(*, actor: User, incident: Incident, line_id: int) -> bool:
 
 
 @transaction.atomic
-def record_authority_notified(*, actor: User, incident: Incident, at: datetime.datetime | None = None) -> Incident:
+def record_authority_notified(
+    *, actor: User, incident: Incident, revision: int | None, at: datetime.datetime | None = None
+) -> Incident:
     """Record when Arbetsmiljöverket was told about a serious event; recording twice keeps the first."""
     locked = _lock(actor, incident)
     if locked.authority_notified_at is not None:
         return locked
+    _open(locked, revision)
     now = timezone.now()
     at = at or now
     if at > now + datetime.timedelta(minutes=5):
@@ -302,8 +401,12 @@ def record_authority_notified(*, actor: User, incident: Incident, at: datetime.d
 
 
 @transaction.atomic
-def add_note(*, actor: User, incident: Incident, text: str) -> TimelineEntry:
-    """A note on the timeline; the same note twice in a row from the same person is kept once."""
+def add_note(*, actor: User, incident: Incident, text: str, revision: int | None) -> TimelineEntry:
+    """A note on the timeline; the same note twice in a row from the same person is kept once.
+
+    A note checks the revision but does not raise it: it adds to the timeline and changes nothing
+    on the case, so it makes nobody else's form stale.
+    """
     locked = _lock(actor, incident)
     text = text.strip()
     if not text:
@@ -317,4 +420,5 @@ def add_note(*, actor: User, incident: Incident, text: str) -> TimelineEntry:
         and timezone.now() - latest.at < DOUBLE_SUBMIT_WINDOW
     ):
         return latest
+    _open(locked, revision)
     return _timeline(locked, actor, TimelineKind.NOTE, note=text)

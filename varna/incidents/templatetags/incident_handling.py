@@ -25,11 +25,13 @@ from varna.incidents.forms_handling import (
     CostLineForm,
     InvestigationForm,
     NoteForm,
+    ReopenForm,
     TransitionForm,
 )
-from varna.incidents.models import OPEN_STATUSES, TRANSITIONS, Incident, Status, TimelineEntry, TimelineKind
+from varna.incidents.models import OPEN_STATUSES, Incident, Status, TimelineEntry, TimelineKind
 from varna.incidents.services import ensure_accounting_defaults
 from varna.incidents.services.accounting import code_format, segments_for
+from varna.incidents.services.handling import allowed_transitions, is_closed, may_reopen
 from varna.incidents.services.reminders import AUTHORITY_REMINDER, FOLLOW_UP_REMINDER, SERIOUS_EVENT
 
 register = template.Library()
@@ -116,26 +118,38 @@ def handling_context(context: template.Context, incident: Incident) -> dict[str,
     user = getattr(request, "user", None)
     if user is None or not access.can(user, Perm.HANDLE_INCIDENTS, incident):
         return {"allowed": False}
-    ensure_accounting_defaults(organisation=incident.organisation)
-    segments = segments_for(incident.organisation_id)
-    fmt = code_format(segments)
     today = timezone.localdate()
-    return {
+    common = {
         "allowed": True,
-        "transition_form": TransitionForm(incident=incident, user=user) if TRANSITIONS.get(incident.status) else None,
-        "assign_form": AssignForm(incident=incident),
-        "investigation_form": InvestigationForm(instance=incident),
-        "cost_form": CostLineForm(incident=incident, code_format=fmt),
         "cost_lines": list(incident.cost_lines.all()),
-        "code_format": fmt,
-        "authority_form": AuthorityForm() if incident.is_serious and incident.authority_notified_at is None else None,
-        "note_form": NoteForm(),
         "timeline": timeline_rows(incident),
         "original_number": incident.duplicate_of.number if incident.duplicate_of is not None else "",
         "original_url": case_page_url(incident.duplicate_of_id) if incident.duplicate_of_id else "",
         "follow_up_overdue": bool(
             incident.follow_up_on and incident.follow_up_on < today and incident.status in OPEN_STATUSES
         ),
+    }
+    if is_closed(incident):
+        # Read-only: only a reopening, with a reason, for those whose role lets them handle the unit's cases.
+        return {
+            **common,
+            "closed": True,
+            "reopen_form": ReopenForm(incident=incident) if may_reopen(user, incident) else None,
+        }
+    ensure_accounting_defaults(organisation=incident.organisation)
+    fmt = code_format(segments_for(incident.organisation_id))
+    return {
+        **common,
+        "closed": False,
+        "transition_form": TransitionForm(incident=incident, user=user) if allowed_transitions(incident) else None,
+        "assign_form": AssignForm(incident=incident),
+        "investigation_form": InvestigationForm(instance=incident),
+        "cost_form": CostLineForm(incident=incident, code_format=fmt),
+        "code_format": fmt,
+        "authority_form": (
+            AuthorityForm(incident=incident) if incident.is_serious and incident.authority_notified_at is None else None
+        ),
+        "note_form": NoteForm(incident=incident),
     }
 
 
