@@ -10,7 +10,9 @@ from varna.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; production uses Argon2
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Tasks wait in the database, as in production: nothing runs inside the request. Tests run them with
+# tests.worker.run_tasks(), the worker's step.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # The tests never run collectstatic: whitenoise serves the apps' static folders through the finders instead of
 # warning, once per request handler, that the collected folder (var/static) is missing.

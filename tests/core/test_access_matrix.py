@@ -24,7 +24,7 @@ from django.urls.converters import IntConverter, UUIDConverter
 from varna.api import api
 from varna.core import access
 from varna.core.access import Requirement
-from varna.core.models import ApiToken, Node, Organisation, User
+from varna.core.models import ApiToken, Node, Organisation, OutboxMail, User
 from varna.demo.personas import PERSONAS as DEMO_PERSONAS
 from varna.incidents.models import Incident
 
@@ -97,6 +97,11 @@ def _samples(model: type[models.Model]) -> list[models.Model]:
         from tests.incidents.samples import make_sample_incidents
 
         make_sample_incidents()  # the demo data in the test database has no incidents
+    if model is OutboxMail and not OutboxMail.objects.exists():
+        for org in Organisation.objects.order_by("pk"):  # the demo sends no mail: one failed mail per municipality
+            OutboxMail.objects.create(
+                organisation=org, recipients=["a@example.se"], subject="Prov", body="", status="failed"
+            )
     field = getattr(model, "ACCESS_NODE_FIELD", None)
     manager = model._default_manager
     found: list[models.Model] = []

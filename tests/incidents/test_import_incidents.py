@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from tests.core.test_imports import make_csv, make_xlsx
+from tests.worker import run_tasks
 from varna.core.imports import ImportReport, import_file, import_nodes, import_people
-from varna.core.models import CaseCounter, Node, Organisation, User
+from varna.core.models import CaseCounter, Node, Organisation, OutboxMail, User
 from varna.incidents.imports import import_incidents, next_case_numbers, parse_amount, parse_moment
 from varna.incidents.models import CostLine, Incident, IncidentType, Status, TimelineEntry
 from varna.incidents.services import ensure_defaults
@@ -79,6 +80,8 @@ def test_the_example_file_in_the_guide_imports_cleanly_without_mail(org: Organis
     report = import_incidents(organisation=org, actor=coordinator, file_name="handelser.csv", data=data)
     assert report.ok, report.errors
     assert report.created == report.rows == Incident.objects.filter(organisation=org).count() == 9
+    assert not OutboxMail.objects.exists()
+    run_tasks()
     assert mail.outbox == []
     water = Incident.objects.get(number="2019-0042")
     assert water.incident_type.code == "water-damage"

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests.risks.schedule_samples import clear_risk_data, make_analysis, node, user
+from tests.worker import run_tasks
 from varna.risks import reminders, services_schedule, tasks
 from varna.risks.models import AnalysisStatus, PlannedAnalysis
 
@@ -36,12 +37,14 @@ def test_planned_analysis_is_reminded_once(demo: None) -> None:
     entry = _plan(10)
     today = _today()
     assert reminders.send_due_reminders(today=today).planned == 1
+    run_tasks()
     assert [m.to for m in mail.outbox] == [[user("chef.solrosen").email]]
     assert "Solrosens förskola" in mail.outbox[0].subject
     entry.refresh_from_db()
     assert entry.reminded_on == today
     assert reminders.send_due_reminders(today=today).planned == 0
     assert reminders.send_due_reminders(today=today + datetime.timedelta(days=10)).planned == 0
+    run_tasks()
     assert len(mail.outbox) == 1
 
 
@@ -50,6 +53,7 @@ def test_planned_analysis_is_reminded_again_after_thirty_days(demo: None) -> Non
     today = _today()
     reminders.send_due_reminders(today=today)
     assert reminders.send_due_reminders(today=today + datetime.timedelta(days=30)).planned == 1
+    run_tasks()
     assert len(mail.outbox) == 2
 
 
@@ -57,6 +61,7 @@ def test_analysis_far_ahead_is_not_reminded_yet(demo: None) -> None:
     today = _today()
     _plan(45)
     assert reminders.send_due_reminders(today=today).planned == 0
+    run_tasks()
     assert mail.outbox == []
 
 
@@ -77,10 +82,12 @@ def test_passed_review_reminds_the_analysis_responsible(demo: None) -> None:
     assert analysis.responsible == user("chef.solrosen")
     counts = reminders.send_due_reminders(today=today)
     assert counts.review == 1
+    run_tasks()
     assert [m.to for m in mail.outbox] == [[user("chef.solrosen").email]]
     entry = PlannedAnalysis.objects.get(node=analysis.node, year=today.year)  # the plan shows the review
     assert entry.reminded_on == today
     assert reminders.send_due_reminders(today=today + datetime.timedelta(days=5)) == reminders.ReminderCounts(0, 0)
+    run_tasks()
     assert len(mail.outbox) == 1
 
 
@@ -90,14 +97,19 @@ def test_passed_review_with_a_newer_analysis_is_not_reminded(demo: None) -> None
     make_analysis(analysed_on=analysed_on, next_review=analysed_on + datetime.timedelta(days=30))
     make_analysis(analysed_on=today - datetime.timedelta(days=1), status=AnalysisStatus.DRAFT, title="Ny")
     assert reminders.send_due_reminders(today=today).review == 0
+    run_tasks()
     assert mail.outbox == []
 
 
 def test_command_and_task_send_the_reminders(demo: None) -> None:
     _plan(0)
     call_command("risk_reminders")
+    run_tasks()
     assert len(mail.outbox) == 1
     _plan(0, node_name="Hemtjänst Centrum")
     result = tasks.run_risk_reminders.enqueue()
+    assert len(mail.outbox) == 1  # enqueued: the worker has not run it yet
+    run_tasks()
+    result.refresh()
     assert result.return_value == {"planned": 1, "review": 0}
     assert len(mail.outbox) == 2

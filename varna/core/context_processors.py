@@ -29,6 +29,7 @@ NAVIGATION: list[tuple[str, Any, Perm]] = [
     ("core:people", _("Staff"), Perm.VIEW_PEOPLE),
     ("core:import", _("Import"), Perm.IMPORT_DATA),
     ("incidents:accounting_settings", _("Settings"), Perm.CONFIGURE),
+    ("core:outbox", _("Outgoing mail"), Perm.CONFIGURE),
     ("risks:matrix", _("Risk matrix"), Perm.CONFIGURE_RISK_MATRIX),
 ]
 

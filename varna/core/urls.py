@@ -1,6 +1,6 @@
 from django.urls import path
 
-from varna.core import views, views_import
+from varna.core import views, views_import, views_outbox
 
 app_name = "core"
 urlpatterns = [
@@ -23,4 +23,6 @@ urlpatterns = [
     path("bodies/<int:pk>/history/", views.body_history, name="body_history"),
     path("import/", views_import.import_start, name="import"),
     path("import/<uuid:token>/", views_import.import_confirm, name="import_confirm"),
+    path("outbox/", views_outbox.outbox_list, name="outbox"),
+    path("outbox/<int:pk>/retry/", views_outbox.outbox_retry, name="outbox_retry"),
 ]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from varna.core import access, history, selectors, services
+from varna.core import access, history, selectors, selectors_outbox, services
 from varna.core.access import Perm
 from varna.core.forms import EndRoleForm, PeopleSearchForm, RoleAssignmentForm, RoleFilterForm
 from varna.core.models import Body, Node, RoleAssignment, User
@@ -50,6 +50,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     context["incident_figures"] = incident_selectors.dashboard_figures(user)
     context["plan_figures"] = plan_selectors.dashboard_figures(user)
+    context["failed_mail_count"] = selectors_outbox.failed_mail_count(user)
     if access.has_perm(user, Perm.VIEW_PEOPLE):
         context["people_count"] = selectors.visible_people(user).count()
         context["unit_count"] = access.scope(user, Perm.VIEW_PEOPLE, Node.objects.all()).count()

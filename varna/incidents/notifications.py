@@ -1,12 +1,14 @@
-"""Mail about incidents, sent after the transaction commits. Mail goes through Django's mail API."""
+"""Mail about incidents. Each mail is put in core's outbox in the transaction of the change it tells about,
+and the task worker sends it: nothing is sent inside the request, and a mail server that is down never
+fails the person's action."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from varna.core import outbox
 from varna.core.models import Node, Role, RoleAssignment, User
 from varna.incidents.models import Incident
 
@@ -46,7 +48,7 @@ def _send(template: str, incident: Incident, recipients: list[User], **context: 
         ctx = {"incident": incident, **context}
         subject = render_to_string(f"incidents/mail/{template}_subject.txt", ctx).strip()
         body = render_to_string(f"incidents/mail/{template}.txt", ctx)
-    send_mail(subject, body, None, addresses)
+    outbox.queue_mail(organisation_id=incident.organisation_id, recipients=addresses, subject=subject, body=body)
 
 
 def incident_reported(incident_id: int) -> None:

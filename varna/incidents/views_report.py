@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from varna.core import access
+from varna.core import access, outbox
 from varna.core.access import Perm
 from varna.core.models import Dimension
 from varna.incidents import selectors, services
@@ -165,8 +165,11 @@ def report(request: HttpRequest) -> HttpResponse:
 @access.require(Perm.REPORT_INCIDENT, model=Incident, object_perm=Perm.VIEW_INCIDENTS)
 def report_done(request: HttpRequest, pk: int) -> HttpResponse:
     """The receipt: the case number, and what happens next."""
-    incident = selectors.incident_for(access.actor(request), pk, what="receipt")
-    return render(request, "incidents/report_done.html", {"incident": incident})
+    user = access.actor(request)
+    incident = selectors.incident_for(user, pk, what="receipt")
+    # Promise a receipt only when one is really mailed: the reporter has an address and mail is turned on.
+    receipt_to = user.email if incident.reporter_id == user.pk and user.email and outbox.mail_enabled() else ""
+    return render(request, "incidents/report_done.html", {"incident": incident, "receipt_to": receipt_to})
 
 
 @access.require(Perm.REPORT_INCIDENT)

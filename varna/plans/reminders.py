@@ -1,5 +1,7 @@
 """The daily reminder about overdue actions: one summary mail per responsible person and day.
 
+The mail goes into core's outbox in the transaction that marks the actions as reminded; the worker sends it.
+
 Run by the ``action_reminders`` command (daily) or the ``run_reminders`` task. An action that has
 been reminded about today (``reminded_on``) is not reminded about again the same day, so running
 the command twice sends nothing more.
@@ -8,16 +10,15 @@ the command twice sends nothing more.
 from __future__ import annotations
 
 import datetime
-import functools
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from varna.core import outbox
 from varna.core.models import User
 from varna.plans.models import OPEN_ACTION_STATUSES, Action
 
@@ -31,7 +32,8 @@ def _mail(person: User, actions: list[Action]) -> None:
         context = {"person": person, "actions": actions}
         subject = render_to_string("plans/mail/overdue_reminder_subject.txt", context).strip()
         body = render_to_string("plans/mail/overdue_reminder.txt", context)
-    send_mail(subject, body, None, [person.email])
+    if person.organisation_id is not None:
+        outbox.queue_mail(organisation_id=person.organisation_id, recipients=[person.email], subject=subject, body=body)
 
 
 def send_overdue_reminders(*, today: datetime.date | None = None) -> int:
@@ -66,6 +68,6 @@ def send_overdue_reminders(*, today: datetime.date | None = None) -> int:
                     .update(reminded_on=today)
                 )
                 if claimed and person.email:
-                    transaction.on_commit(functools.partial(_mail, person, actions))
+                    _mail(person, actions)  # into the outbox, with the claim
                     sent += 1
     return sent

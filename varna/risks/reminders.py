@@ -19,13 +19,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from varna.core import outbox
 from varna.core.models import User
 from varna.risks.models import AnalysisTrigger, PlannedAnalysis, RiskAnalysis
 from varna.risks.schedule import DONE_STATUSES
@@ -41,12 +41,15 @@ class ReminderCounts:
 
 
 def _send(template: str, recipient: User | None, **context: object) -> bool:
-    if recipient is None or not recipient.is_active or not recipient.email:
+    """Put the reminder in core's outbox (in the caller's transaction); the worker sends it."""
+    if recipient is None or not recipient.is_active or not recipient.email or recipient.organisation_id is None:
         return False
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"risks/mail/{template}_subject.txt", context).strip()
         body = render_to_string(f"risks/mail/{template}.txt", context)
-    send_mail(subject, body, None, [recipient.email])
+    outbox.queue_mail(
+        organisation_id=recipient.organisation_id, recipients=[recipient.email], subject=subject, body=body
+    )
     return True
 
 
@@ -58,7 +61,7 @@ def _claim(entry_id: int, today: datetime.date) -> PlannedAnalysis | None:
     """Mark the entry as reminded today, unless another run has just done so (then ``None``).
 
     One conditional UPDATE: two runs at the same moment cannot both claim it, so a reminder is sent
-    at most once (the mail goes out after the mark is written).
+    at most once (the mail enters the outbox in the same transaction as the mark).
     """
     claimed = PlannedAnalysis.objects.filter(pk=entry_id).filter(_not_recently(today)).update(reminded_on=today)
     if not claimed:
@@ -81,12 +84,13 @@ def remind_planned(today: datetime.date) -> int:
     )
     sent = 0
     for entry_id in ids:
-        entry = _claim(entry_id, today)
-        if entry is None:  # reminded meanwhile by another run
-            continue
-        context = {"entry": entry, "node": entry.node, "overdue": entry.planned_for < today}
-        if _send("planned", entry.responsible, **context):
-            sent += 1
+        with transaction.atomic():  # the mark and the mail in the outbox: both or neither
+            entry = _claim(entry_id, today)
+            if entry is None:  # reminded meanwhile by another run
+                continue
+            context = {"entry": entry, "node": entry.node, "overdue": entry.planned_for < today}
+            if _send("planned", entry.responsible, **context):
+                sent += 1
     return sent
 
 
@@ -140,11 +144,12 @@ def remind_reviews(today: datetime.date) -> int:
             continue
         with translation.override(settings.LANGUAGE_CODE):
             entry = _entry_for_review(analysis, today)
-        if _claim(entry.pk, today) is None:  # reminded lately, through the plan or this rule
-            continue
-        context = {"analysis": analysis, "node": analysis.node, "entry": entry}
-        if _send("review", analysis.responsible, **context):
-            sent += 1
+        with transaction.atomic():  # the mark and the mail in the outbox: both or neither
+            if _claim(entry.pk, today) is None:  # reminded lately, through the plan or this rule
+                continue
+            context = {"analysis": analysis, "node": analysis.node, "entry": entry}
+            if _send("review", analysis.responsible, **context):
+                sent += 1
     return sent
 
 

@@ -40,15 +40,16 @@ def notify_serious_event(incident_id: int) -> None:
     incident = Incident.objects.filter(pk=incident_id, is_serious=True, authority_notified_at__isnull=True).first()
     if incident is None:
         return
-    notifications.serious_event(incident.pk)
-    TimelineEntry.objects.create(
-        organisation_id=incident.organisation_id,
-        incident=incident,
-        at=timezone.now(),
-        actor=None,
-        kind=TimelineKind.NOTIFIED,
-        note=SERIOUS_EVENT,
-    )
+    with transaction.atomic():  # the mail enters the outbox with its timeline note, or neither does
+        notifications.serious_event(incident.pk)
+        TimelineEntry.objects.create(
+            organisation_id=incident.organisation_id,
+            incident=incident,
+            at=timezone.now(),
+            actor=None,
+            kind=TimelineKind.NOTIFIED,
+            note=SERIOUS_EVENT,
+        )
 
 
 def _start_of_day(now: datetime.datetime) -> datetime.datetime:
@@ -74,8 +75,8 @@ def _remind(queryset: QuerySet[Incident], note: str, send: Callable[[Incident], 
         for incident in batch:
             if incident.pk in done:
                 continue
-            send(incident)
-            with transaction.atomic():
+            with transaction.atomic():  # the mail enters the outbox with its timeline note, or neither does
+                send(incident)
                 TimelineEntry.objects.create(
                     organisation_id=incident.organisation_id,
                     incident=incident,

@@ -202,5 +202,5 @@ def _create(
         kind=TimelineKind.REPORTED,
         to_status=incident.status,
     )
-    transaction.on_commit(lambda: notifications.incident_reported(incident.pk))
+    notifications.incident_reported(incident.pk)  # into the outbox, in this transaction
     return incident
