@@ -366,3 +366,21 @@ def test_schedule_of_a_person_without_roles_is_empty(demo: None) -> None:
 def test_services_refuse_a_year_out_of_range(demo: None) -> None:
     with pytest.raises(ValidationError):
         services_schedule.add_all_suggestions(actor=user("samordnare"), year=1990)
+
+
+def test_year_field_shows_the_year_of_the_page_and_show_keeps_it(client_for: Callable[[str], Client]) -> None:
+    client = client_for("samordnare")
+    year = _today().year
+    first = client.get(reverse("risks:schedule"))
+    assert f'<option value="{year}" selected>' in first.content.decode()
+    # "Show" sends the form as it stands: the same year comes back.
+    shown = client.get(reverse("risks:schedule"), {"year": first.context["form"]["year"].value()})
+    assert shown.context["schedule"].year == year
+    assert f'<option value="{year}" selected>' in shown.content.decode()
+
+
+def test_chosen_year_is_kept_when_another_filter_is_wrong(client_for: Callable[[str], Client]) -> None:
+    year = _today().year + 1
+    response = client_for("samordnare").get(reverse("risks:schedule"), {"year": year, "node": "not-a-node"})
+    assert response.context["schedule"].year == year
+    assert f'<option value="{year}" selected>' in response.content.decode()

@@ -34,6 +34,8 @@ class ScheduleFilterForm(forms.Form):
         self.user = user
         self.today = today
         self._choice("year").choices = year_choices(today)
+        # The field shows the year the page shows, so that "Show" keeps it.
+        self.fields["year"].initial = today.year
         # The list offers the nodes above the units; any node of the person's scope is accepted.
         nodes = access.scope(user, Perm.VIEW_RISKS, Node.objects.exclude(kind=NodeKind.UNIT)).order_by("path")
         rows = list(nodes.values_list("pk", "name", "depth"))
@@ -55,7 +57,9 @@ class ScheduleFilterForm(forms.Form):
         return field
 
     def filters(self) -> schedule.ScheduleFilter:
-        data = self.cleaned_data if self.is_valid() else {}
+        # The fields that are valid count even when another one is not: a bad node keeps the chosen year.
+        self.is_valid()
+        data = self.cleaned_data
         node = None
         if data.get("node"):
             node = access.scope(self.user, Perm.VIEW_RISKS, Node.objects.filter(pk=data["node"])).first()
