@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from tests.incidents.samples import make_sample_incidents
+from tests.worker import run_tasks
 from varna.core.models import Node, Organisation
 from varna.core.services import StaleFormError
 from varna.incidents.models import (
@@ -145,17 +146,17 @@ def test_double_submitted_status_change_is_harmless_and_says_the_case_changed(cl
     assert TimelineEntry.objects.filter(incident=case, kind=TimelineKind.STATUS).count() == 1
 
 
-def test_closing_mails_the_reporter_that_the_case_is_closed(
-    persona, samples, django_capture_on_commit_callbacks
-) -> None:
+def test_closing_mails_the_reporter_that_the_case_is_closed(persona, samples) -> None:
+    run_tasks()
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        change_status(
-            actor=persona("chef.solrosen"),
-            incident=samples["ordinary"],
-            to_status=Status.CLOSED,
-            revision=None,
-        )
+    change_status(
+        actor=persona("chef.solrosen"),
+        incident=samples["ordinary"],
+        to_status=Status.CLOSED,
+        revision=None,
+    )
+    assert mail.outbox == []  # nothing is sent inside the service
+    run_tasks()
     closed = [m for m in mail.outbox if persona("anstalld").email in m.to]
     assert len(closed) == 1
     assert samples["ordinary"].number in closed[0].subject
@@ -219,13 +220,13 @@ def test_someone_outside_the_unit_cannot_handle_the_case(persona, samples) -> No
 # --- handler ----------------------------------------------------------------------------
 
 
-def test_manager_hands_the_case_to_a_named_handler_who_is_mailed_and_may_handle_it(
-    persona, samples, django_capture_on_commit_callbacks
-) -> None:
+def test_manager_hands_the_case_to_a_named_handler_who_is_mailed_and_may_handle_it(persona, samples) -> None:
     handler = persona("ombud.solrosen")  # the unit's security representative
+    run_tasks()
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        assign_handler(actor=persona("chef.solrosen"), incident=samples["ordinary"], handler=handler, revision=None)
+    assign_handler(actor=persona("chef.solrosen"), incident=samples["ordinary"], handler=handler, revision=None)
+    assert mail.outbox == []  # nothing is sent inside the service
+    run_tasks()
     assert _fresh(samples["ordinary"]).handler_id == handler.pk
     assert any(handler.email in m.to and samples["ordinary"].number in m.subject for m in mail.outbox)
     assert TimelineEntry.objects.filter(incident=samples["ordinary"], kind=TimelineKind.HANDLER).count() == 1
@@ -409,13 +410,12 @@ def test_double_submitted_cost_line_is_added_once(client_for, samples) -> None:
 # --- serious events and Arbetsmiljöverket ----------------------------------------------------------
 
 
-def test_a_serious_event_mails_the_unit_manager_and_the_coordinator_at_report_time(
-    persona, types, django_capture_on_commit_callbacks
-) -> None:
+def test_a_serious_event_mails_the_unit_manager_and_the_coordinator_at_report_time(persona, types) -> None:
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        incident = _report(persona, types, code="accident", injured_count=4)
+    incident = _report(persona, types, code="accident", injured_count=4)
     assert incident.is_serious
+    assert mail.outbox == []  # nothing is sent inside the service
+    run_tasks()
     serious = [m for m in mail.outbox if "Arbetsmiljöverket" in m.subject]
     recipients = {a for m in serious for a in m.to}
     assert persona("chef.solrosen").email in recipients
@@ -437,13 +437,12 @@ def _reminders(incident: Incident) -> int:
     return TimelineEntry.objects.filter(incident=incident, kind=TimelineKind.NOTIFIED, note=AUTHORITY_REMINDER).count()
 
 
-def test_reminders_remind_about_arbetsmiljoverket_once_a_day_until_it_is_recorded(
-    persona, types, django_capture_on_commit_callbacks
-) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        incident = _report(persona, types, code="accident", injured_count=3)
+def test_reminders_remind_about_arbetsmiljoverket_once_a_day_until_it_is_recorded(persona, types) -> None:
+    incident = _report(persona, types, code="accident", injured_count=3)
+    run_tasks()
     mail.outbox.clear()
     management.call_command("incident_reminders", stdout=io.StringIO())
+    run_tasks()
     reminders = [m for m in mail.outbox if incident.number in m.subject]
     assert {persona("chef.solrosen").email, persona("samordnare").email} <= {a for m in reminders for a in m.to}
     assert _reminders(incident) == 1
@@ -462,8 +461,10 @@ def test_reminders_tell_the_handler_when_the_follow_up_date_has_come(persona, sa
     case = samples["ordinary"]
     assign_handler(actor=chef, incident=case, handler=persona("ombud.solrosen"), revision=None)
     save_investigation(actor=chef, incident=case, revision=None, follow_up_on=timezone.localdate())
+    run_tasks()
     mail.outbox.clear()
     assert send_due_reminders().follow_up >= 1
+    run_tasks()
     assert [m.to for m in mail.outbox if case.number in m.subject] == [[persona("ombud.solrosen").email]]
 
 
@@ -612,6 +613,7 @@ def test_reminders_command_can_hand_the_work_to_the_task_worker(persona) -> None
     out = io.StringIO()
     management.call_command("incident_reminders", "--enqueue", stdout=out)
     assert "Enqueued task" in out.getvalue()
+    assert run_tasks() == 1
 
 
 def test_stale_duplicate_form_after_the_case_was_closed_changes_nothing(client_for, persona, samples) -> None:

@@ -1,7 +1,7 @@
 """Handling a case: the workflow, the handler, the investigation, costs, notes and Arbetsmiljöverket.
 
 Every function takes ``actor=``, checks that the actor may handle the case, locks the case row
-and writes the timeline in the same transaction. Mail goes out after the commit.
+and writes the timeline in the same transaction. Mail goes into the outbox in the same transaction.
 
 Every change takes the case's ``revision`` that the form was shown with (``core.services.check_revision``):
 a stale form changes nothing and says so; every change raises the revision (``save_revision``). ``None``
@@ -215,8 +215,7 @@ def _move(
         note=note.strip() or (locked.duplicate_of.number if locked.duplicate_of else ""),
     )
     if to_status == Status.CLOSED:
-        pk = locked.pk
-        transaction.on_commit(lambda: notifications.incident_closed(pk))
+        notifications.incident_closed(locked.pk)  # into the outbox, in this transaction
     return locked
 
 
@@ -277,8 +276,7 @@ def assign_handler(*, actor: User, incident: Incident, handler: User, revision: 
     _save(locked, actor, ["handler"])
     _timeline(locked, actor, TimelineKind.HANDLER, note=str(handler))
     if handler.pk != actor.pk:
-        pk = locked.pk
-        transaction.on_commit(lambda: notifications.handler_assigned(pk))
+        notifications.handler_assigned(locked.pk)  # into the outbox, in this transaction
     return locked
 
 
