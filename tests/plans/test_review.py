@@ -122,3 +122,20 @@ def test_facts_count_complete_actions_adoption_and_overdue(demo: None) -> None:
     assert "1 försenad aktivitet" in facts["overdue"].text
     assert facts["overdue"].suggested is False
     assert facts["analyses"].suggested is True
+
+
+def test_overview_and_checklist_show_the_same_count_of_overdue_actions(client_for: Clients) -> None:
+    this_plan = make_plan("chef.solrosen", "Solrosens förskola")
+    last_plan = make_plan("chef.solrosen", "Solrosens förskola", year=this_year() - 1)
+    overdue(make_action("chef.solrosen", this_plan, what="Sen i år"))
+    overdue(make_action("chef.solrosen", last_plan, what="Sen sedan i fjol"), days=200)
+    bun = node("Barn- och utbildningsnämnden")
+
+    facts = checklist.facts(bun, this_year())
+    overview = _rows(this_year())["Barn- och utbildningsnämnden"]
+
+    assert overview.totals.overdue == 2
+    assert "2 försenade aktiviteter" in facts["overdue"].text
+    page = client_for("samordnare").get(reverse("plans:review"), {"year": this_year()}).content.decode()
+    assert f'<tr data-node="{bun.pk}">' in page
+    assert '<span class="badge">2</span>' in page

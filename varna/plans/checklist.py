@@ -11,10 +11,12 @@ nämnd further down (the executive board does not answer for the committees' pla
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -109,6 +111,39 @@ def own_subtree(node: Node, lookup: str = "node__path") -> Q:
     return condition
 
 
+def nearest_below(node: Node, namnder: Sequence[Node]) -> list[Node]:
+    """The nämnder below ``node`` with no other nämnd between them and ``node``."""
+    below = [c for c in namnder if c.path != node.path and c.path.startswith(node.path)]
+    return [d for d in below if not any(e.path != d.path and d.path.startswith(e.path) for e in below)]
+
+
+def overdue_by_namnd(namnder: Sequence[Node], today: datetime.date | None = None) -> dict[int, int]:
+    """How many actions each nämnd answers for are overdue today, whatever the year of their plan.
+
+    The one count of overdue actions of the security group's review: the overview and the checklist's
+    facts both read it. A nämnd answers for the actions at it and below it, except those below another
+    nämnd further down. One grouped query per path length, whatever the amount of data.
+    """
+    if not namnder:
+        return {}
+    org = namnder[0].organisation_id
+    every = list(Node.objects.filter(organisation_id=org, kind__in=NAMND_KINDS).only("pk", "path"))
+    below = {n.pk: nearest_below(n, every) for n in namnder}
+    paths = {n.path for n in namnder} | {d.path for nodes in below.values() for d in nodes}
+    counts: dict[str, int] = {}
+    for length in sorted({len(p) for p in paths}):
+        rows = (
+            Action.objects.filter(overdue_condition(today), organisation_id=org)
+            .annotate(prefix=Substr("node__path", 1, length))
+            .filter(prefix__in=[p for p in paths if len(p) == length])
+            .values("prefix")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        counts.update({row["prefix"]: row["count"] for row in rows})
+    return {n.pk: counts.get(n.path, 0) - sum(counts.get(d.path, 0) for d in below[n.pk]) for n in namnder}
+
+
 @dataclass(frozen=True)
 class Fact:
     text: str
@@ -129,7 +164,7 @@ def facts(node: Node, year: int) -> dict[str, Fact]:
         complete=Count("pk", filter=complete_condition()),
         linked=Count("pk", filter=Q(measures__isnull=False), distinct=True),
     )
-    overdue = Action.objects.filter(own, overdue_condition(today), organisation_id=org).count()
+    overdue = overdue_by_namnd([node], today)[node.pk]
     plan = ActionPlan.objects.filter(organisation_id=org, node=node, year=year).first()
     decided = Measure.objects.filter(own, organisation_id=org, status=MeasureStatus.DECIDED).aggregate(
         total=Count("pk", distinct=True),

@@ -254,14 +254,13 @@ def review_overview(user: Any, year: int) -> list[OverviewRow]:
             .annotate(
                 total=Count("pk"),
                 done=Count("pk", filter=Q(status=ActionStatus.DONE)),
-                overdue=Count("pk", filter=overdue_condition(today)),
             )
             .order_by()
         )
         for arow in action_rows:
             if arow["prefix"] in paths:
                 t = totals.setdefault(arow["prefix"], Totals())
-                t.actions, t.done, t.overdue = arow["total"], arow["done"], arow["overdue"]
+                t.actions, t.done = arow["total"], arow["done"]
     own_plans = {
         p.node_id: p
         for p in ActionPlan.objects.filter(organisation_id=org, year=year, node__kind__in=NAMND_KINDS).only(
@@ -269,20 +268,16 @@ def review_overview(user: Any, year: int) -> list[OverviewRow]:
         )
     }
     reviews = {r.node_id: r for r in PlanReview.objects.filter(organisation_id=org, year=year)}
+    overdue = checklist.overdue_by_namnd(committees, today)  # the same count as the checklist's fact
     rows = []
     for c in committees:
         own = Totals()
         own.add(totals.get(c.path, Totals()))
-        for d in _nearest_below(c, committees):
+        for d in checklist.nearest_below(c, committees):
             own.add(totals.get(d.path, Totals()), sign=-1)
+        own.overdue = overdue[c.pk]
         rows.append(OverviewRow(node=c, totals=own, own_plan=own_plans.get(c.pk), review=reviews.get(c.pk)))
     return rows
-
-
-def _nearest_below(node: Node, committees: list[Node]) -> list[Node]:
-    """The nämnder below ``node`` with no other nämnd between them and ``node``."""
-    below = [c for c in committees if c.path != node.path and c.path.startswith(node.path)]
-    return [d for d in below if not any(e.path != d.path and d.path.startswith(e.path) for e in below)]
 
 
 def review_node(user: Any, pk: int) -> Node | None:
