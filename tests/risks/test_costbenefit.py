@@ -10,11 +10,11 @@ import pytest
 from django.template.loader import render_to_string
 
 from tests.risks import overview_data as data
-from varna.risks.costbenefit import DERIVED, ENTERED, MISSING, kr, rank_measures
+from varna.risks.costbenefit import DERIVED, ENTERED, MISSING, kr, rank_measures, ratio_text
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date(2025, 6, 15)  # the history window is 2020-2024
+TODAY = datetime.date(2025, 6, 15)  # the history window is 2020 up to today
 
 
 def test_amounts_are_written_the_swedish_way() -> None:
@@ -61,14 +61,14 @@ def test_derived_benefit_counts_each_linked_incident_once_per_measure(demo: None
     assert row.measure.pk == measure.pk
     assert row.basis == DERIVED
     assert row.history is not None
-    assert row.history.incidents == 3  # the shared one once; the one from this year is not a full year
-    assert row.history.cost == Decimal(40000)
-    assert row.years == 3  # from 2022, the earliest linked incident, to 2024
-    assert row.benefit == Decimal(2667)  # 40 000 kr / 3 years x 20 %, whole kronor
+    assert row.history.incidents == 4  # the shared one once, and the one from this year too
+    assert row.history.cost == Decimal(90000)
+    assert row.years == Decimal("3.5")  # from 1 January 2022 (the earliest linked incident) to 15 June 2025
+    assert row.benefit == Decimal(5143)  # 90 000 kr / 3,5 years x 20 %, whole kronor
     assert row.justified
 
 
-def test_derived_benefit_uses_five_years_when_the_history_is_longer(demo: None) -> None:
+def test_derived_benefit_uses_five_years_and_this_year_when_the_history_is_longer(demo: None) -> None:
     analysis = data.analysis("Solrosens förskola")
     risk = data.risk(analysis, current=(3, 3))
     data.link(
@@ -84,11 +84,11 @@ def test_derived_benefit_uses_five_years_when_the_history_is_longer(demo: None) 
     row = rank_measures(analysis, today=TODAY).rows[0]
 
     assert row.history is not None and row.history.incidents == 2
-    assert row.years == 5
-    assert row.benefit == Decimal(5000)  # 50 000 kr / 5 years x 50 %
-    assert row.justified  # benefit equal to the cost is enough
+    assert row.years == Decimal("5.5")  # 2020, 2021, 2022, 2023, 2024 and this year up to 15 June
+    assert row.benefit == Decimal(4545)  # 50 000 kr / 5,5 years x 50 %
+    assert row.not_justified
     assert any(
-        "2 händelser som kostade 50\u00a0000\u00a0kr under 5 år × 50 % som undviks" in s for s in row.explanation
+        "2 händelser som kostade 50\u00a0000\u00a0kr under 5,5 år × 50 % som undviks" in s for s in row.explanation
     )
 
 
@@ -142,3 +142,36 @@ def test_cost_benefit_partial_marks_the_unjustified_measure(demo: None) -> None:
     assert f'id="cost-benefit-{poor.pk}" class="not-justified"' in html
     assert 'data-justified="no"' in html
     assert "10\u00a0000\u00a0kr" in html
+
+
+def test_damage_of_this_year_counts_as_a_year_of_history(demo: None) -> None:
+    """The incident that set off the analysis happened this year: it is part of the benefit."""
+    analysis = data.analysis("Solrosens förskola")
+    risk = data.risk(analysis, current=(3, 3))
+    data.link(risk, [data.incident(datetime.date(2025, 3, 1), 30000, key="trigger")])
+    data.measure(analysis, [risk], yearly_cost=10000, effect_share=50)
+
+    row = rank_measures(analysis, today=TODAY).rows[0]
+
+    assert row.basis == DERIVED
+    assert row.years == Decimal(1)  # five and a half months, counted as one year: never multiplied up
+    assert row.benefit == Decimal(15000)
+    assert row.justified
+    assert any("1 händelse som kostade 30\u00a0000\u00a0kr under 1 år" in s for s in row.explanation)
+
+
+@pytest.mark.parametrize(
+    ("ratio", "shown"),
+    [
+        (0.0923, "0,092"),
+        (0.09, "0,09"),
+        (0.0996, "0,1"),
+        (0.5, "0,5"),
+        (1.0, "1"),
+        (1.25, "1,3"),
+        (12.4, "12"),
+        (0.0, "0"),
+    ],
+)
+def test_benefit_per_krona_has_two_significant_digits(ratio: float, shown: str) -> None:
+    assert ratio_text(ratio) == shown

@@ -4,9 +4,12 @@ For each measure:
 - annual cost = yearly cost + investment / lifetime (linear, ``Measure.annual_cost``);
 - yearly benefit = the expected reduction of damage cost when entered; otherwise derived from the
   damage history: the average yearly cost of the distinct incidents linked to the measure's risks over
-  the last five full years before ``today`` (counted from the earliest of them when that is later, at
-  least one year), times the share of the damage cost the measure avoids (``effect_share``);
-- ratio = benefit / annual cost; a measure that costs nothing but lowers damage cost ranks first.
+  the last five full years and this year so far (counted from 1 January of the year of the earliest of
+  them when that is later, in years to one decimal, at least one year), times the share of the damage
+  cost the measure avoids (``effect_share``). This year's damage counts, so the incident that set off
+  the analysis is part of the benefit;
+- ratio = benefit / annual cost (shown with two significant digits: 0,092, 1,3, 12); a measure that
+  costs nothing but lowers damage cost ranks first.
 
 A measure whose yearly benefit is below its annual cost is not justified: its marginal effect is below
 its marginal cost. The damage history of every measure of the analysis is read in one grouped query.
@@ -58,7 +61,7 @@ class CostBenefitRow:
     justified: bool | None  # None: nothing to judge
     explanation: list[str] = field(default_factory=list)
     history: History | None = None
-    years: int = 0
+    years: Decimal = Decimal(0)  # the years of history the benefit is averaged over, to one decimal
     rank: int | None = None
 
     @property
@@ -71,7 +74,7 @@ class CostBenefitRow:
             return "–"
         if math.isinf(self.ratio):
             return "∞"
-        return str(number_format(self.ratio, 1))
+        return ratio_text(self.ratio)
 
     @property
     def annual_cost_display(self) -> str:
@@ -122,9 +125,36 @@ class Ranking:
         return sum(1 for r in self.rows if r.basis == MISSING)
 
 
+def ratio_text(ratio: float) -> str:
+    """Benefit per krona with (at most) two significant digits, the Swedish way: ``0,092``, ``0,09``, ``1,3``, ``12``.
+
+    Trailing zeros are left out; from 10 upwards the whole number is shown.
+    """
+    if ratio <= 0:
+        return "0"
+    if ratio >= 10:
+        return str(number_format(round(ratio), 0, force_grouping=True))
+    value = Decimal(repr(ratio))
+    rounded = value.quantize(Decimal(1).scaleb(value.adjusted() - 1), rounding=ROUND_HALF_UP).normalize()
+    decimals = max(0, -int(rounded.as_tuple().exponent))
+    return str(number_format(rounded, decimals))
+
+
 def history_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The last ``HISTORY_YEARS`` full calendar years before ``today``."""
-    return datetime.date(today.year - HISTORY_YEARS, 1, 1), datetime.date(today.year - 1, 12, 31)
+    """The last ``HISTORY_YEARS`` full calendar years before ``today``, and this year up to ``today``."""
+    return datetime.date(today.year - HISTORY_YEARS, 1, 1), today
+
+
+def history_years(first: datetime.date, window_start: datetime.date, today: datetime.date) -> Decimal:
+    """The years the history covers: from 1 January of ``first``'s year (not before the window) up to ``today``.
+
+    To one decimal and at least one year, so that a single incident this year counts as a year's damage
+    rather than being multiplied up to a whole year.
+    """
+    start = max(window_start, datetime.date(first.year, 1, 1))
+    days = (today - start).days + 1
+    years = (Decimal(days) / Decimal("365.25")).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return max(Decimal(1), years)
 
 
 def _as_date(value: Any) -> datetime.date:
@@ -186,13 +216,15 @@ def _cost_sentence(measure: Measure, annual: Decimal) -> str:
     return _("The measure has no cost entered.")
 
 
-def _benefit(measure: Measure, history: History | None, window_end: datetime.date) -> tuple[Decimal | None, str, int]:
+def _benefit(
+    measure: Measure, history: History | None, start: datetime.date, today: datetime.date
+) -> tuple[Decimal | None, str, Decimal]:
     """(yearly benefit, basis, years of history used)."""
     if measure.expected_reduction is not None:
-        return Decimal(measure.expected_reduction), ENTERED, 0
+        return Decimal(measure.expected_reduction), ENTERED, Decimal(0)
     if measure.effect_share is None or history is None:
-        return None, MISSING, 0
-    years = max(1, min(HISTORY_YEARS, window_end.year - history.first.year + 1))
+        return None, MISSING, Decimal(0)
+    years = history_years(history.first, start, today)
     benefit = history.cost / years * Decimal(measure.effect_share) / 100
     return benefit.quantize(Decimal(1), rounding=ROUND_HALF_UP), DERIVED, years
 
@@ -208,7 +240,7 @@ def _benefit_sentence(row: CostBenefitRow, start: datetime.date, end: datetime.d
             "benefit": kr(row.benefit or 0),
             "incidents": row.history.incidents,
             "cost": kr(row.history.cost),
-            "years": row.years,
+            "years": number_format(row.years, 0 if row.years == row.years.to_integral_value() else 1),
             "share": measure.effect_share,
         }
         if row.history.incidents == 1:
@@ -267,7 +299,7 @@ def rank_measures(analysis: RiskAnalysis, *, today: datetime.date | None = None)
     for measure in measures:
         annual = measure.annual_cost
         history = histories.get(measure.pk)
-        benefit, basis, years = _benefit(measure, history, end)
+        benefit, basis, years = _benefit(measure, history, start, today)
         ratio: float | None = None
         justified: bool | None = None
         if benefit is not None:
