@@ -18,6 +18,11 @@ export VARNA_SECRET_KEY
 export VARNA_HTTPS=0  # plain HTTP on the local machine
 export VARNA_ALLOWED_HOSTS=127.0.0.1,localhost
 export DJANGO_SETTINGS_MODULE=varna.settings
+# Mail is written as files under var/mail/ (one file per mail) unless VARNA_EMAIL_BACKEND says otherwise.
+if [ -z "${VARNA_EMAIL_BACKEND:-}" ]; then
+    export VARNA_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
+    export VARNA_EMAIL_FILE_PATH="${VARNA_EMAIL_FILE_PATH:-$PWD/var/mail}"
+fi
 
 varna=.venv/bin/varna
 
@@ -30,4 +35,10 @@ $varna manage migrate --no-input
 echo "==> Demo data"
 $varna demo --if-empty
 
-exec $varna serve
+# The worker sends the outbox's mail and runs the background tasks beside the server; it stops with it.
+echo "==> Starting the task worker (mail: ${VARNA_EMAIL_FILE_PATH:-$VARNA_EMAIL_BACKEND})"
+$varna worker --queue-name='*' &
+worker_pid=$!
+trap 'kill "$worker_pid" 2>/dev/null || true; wait "$worker_pid" 2>/dev/null || true' EXIT INT TERM
+
+$varna serve

@@ -61,7 +61,8 @@ def test_employee_reports_an_incident_on_a_phone_and_finds_it_in_my_reports(new_
     with page.expect_navigation():
         page.get_by_role("button", name=SEND_BUTTON).click()
 
-    assert "/receipt/" in page.url
+    assert "/receipt/" in page.url  # the mail server is down (tests/browser/conftest.py): the report still succeeds
+    assert page.get_by_role("heading", name="Tack för din rapport").is_visible()
     number = page.locator(".case-number strong").inner_text().strip()
     assert CASE_NUMBER.fullmatch(number), number
     assert axe_violations(page) == []
