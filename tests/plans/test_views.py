@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.plans.helpers import make_action, make_measure, make_plan, node, overdue, this_year, user
+from varna.plans import services
 from varna.plans.models import Action, ActionPlan, ActionStatus
 
 Clients = Callable[[str], Client]
@@ -286,3 +287,44 @@ def test_plan_for_measure_is_the_nearest_plan_above_it(demo: None) -> None:
     unit = make_plan("samordnare", "Solrosens förskola")
     assert selectors.plan_for_measure(coordinator, measure) == unit
     assert selectors.plan_for_measure(user("chef.hemtjanst"), measure) is None
+
+
+def test_new_action_from_a_measure_defaults_who_to_the_measures_responsible(client_for: Clients) -> None:
+    from varna.risks.models import Measure
+
+    measure = make_measure("chef.solrosen", "Solrosens förskola")
+    Measure.objects.filter(pk=measure.pk).update(responsible=user("ombud.solrosen"))
+    plan = make_plan("chef.solrosen", "Solrosens förskola")
+
+    page = client_for("chef.solrosen").get(reverse("plans:action_new", args=[plan.pk]) + f"?measure={measure.pk}")
+
+    ombud = user("ombud.solrosen")
+    assert page.context["form"].initial["responsible"] == ombud.pk
+    assert f'<option value="{ombud.pk}" selected>' in page.content.decode()
+
+
+def test_new_action_without_a_measure_defaults_who_to_the_person_writing_it(client_for: Clients) -> None:
+    plan = make_plan("chef.solrosen", "Solrosens förskola")
+
+    page = client_for("chef.solrosen").get(reverse("plans:action_new", args=[plan.pk]))
+
+    assert page.context["form"].initial["responsible"] == user("chef.solrosen").pk
+
+
+def test_measure_shows_the_status_of_its_action_on_the_analysis_and_risk_pages(client_for: Clients) -> None:
+    measure = make_measure("chef.solrosen", "Solrosens förskola")
+    plan = make_plan("chef.solrosen", "Solrosens förskola", title="Handlingsplan Solrosen")
+    action = make_action(
+        "chef.solrosen", plan, what=measure.title, measures=[measure], due=datetime.date(this_year(), 11, 30)
+    )
+    services.change_action_status(
+        actor=user("chef.solrosen"), action=action, status=ActionStatus.IN_PROGRESS, revision=action.revision
+    )
+    client = client_for("chef.solrosen")
+    expected = f"Aktivitet i Handlingsplan Solrosen {this_year()}: Pågår, ska vara klar senast {this_year()}-11-30"
+
+    analysis_page = client.get(reverse("risks:analysis", args=[measure.analysis_id])).content.decode()
+    risk_page = client.get(reverse("risks:risk", args=[measure.risks.get().pk])).content.decode()
+
+    assert expected in analysis_page
+    assert expected in risk_page

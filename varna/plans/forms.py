@@ -134,12 +134,21 @@ class ActionForm(RevisionMixin):
         help_text=_("Case numbers, separated by commas, for example 2026-00012."),
     )
 
-    def __init__(self, *args: Any, plan: ActionPlan, user: Any, action: Action | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        plan: ActionPlan,
+        user: Any,
+        action: Action | None = None,
+        suggested: User | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``suggested``: a person offered besides the usual candidates (a measure's responsible person)."""
         super().__init__(*args, **kwargs)
         self.plan, self.user = plan, user
         field = self.fields["responsible"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
-        field.queryset = selectors.responsible_candidates(plan, user, action.responsible if action else None)
+        field.queryset = selectors.responsible_candidates(plan, user, action.responsible if action else suggested)
         field.empty_label = _("Choose a person")
 
     def clean(self) -> dict[str, Any]:

@@ -179,7 +179,11 @@ def link_choices(user: Any, plan: ActionPlan) -> dict[str, QuerySet[Any]]:
 def measure_for_plan(user: Any, plan: ActionPlan, pk: int) -> Measure | None:
     """A measure to start an action from (``?measure=<id>``), when the person may see it and it fits the plan."""
     return (
-        access.scope(user, Perm.VIEW_RISKS, Measure.objects.filter(node__path__startswith=plan.node.path))
+        access.scope(
+            user,
+            Perm.VIEW_RISKS,
+            Measure.objects.select_related("responsible").filter(node__path__startswith=plan.node.path),
+        )
         .filter(pk=pk)
         .first()
     )

@@ -173,6 +173,7 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
     initial: dict[str, Any] = {"responsible": user.pk}
     measure_id = request.GET.get("measure", "")
     measure = None
+    suggested = None
     if measure_id.isdigit() and len(measure_id) < 19:
         measure = selectors.measure_for_plan(user, plan, int(measure_id))
         if measure is None:
@@ -187,7 +188,11 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
                 budget=measure.investment + measure.yearly_cost or None,
                 resources_note=measure.financing,
             )
-    form = ActionForm(request.POST or None, plan=plan, user=user, initial=initial)
+            # "Who" follows the measure: its responsible person, when it has one and they are still active.
+            if measure.responsible is not None and measure.responsible.is_active:
+                suggested = measure.responsible
+                initial["responsible"] = suggested.pk
+    form = ActionForm(request.POST or None, plan=plan, user=user, initial=initial, suggested=suggested)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_action(actor=user, plan=plan, **form.values())

@@ -18,7 +18,7 @@ from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import Node, Role, RoleAssignment, SecurityArea, User
 from varna.incidents.models import Incident
-from varna.plans.models import ActionPlan
+from varna.plans.models import Action, ActionPlan
 from varna.protection.models import Facility
 from varna.risks.models import Measure, Risk, RiskAnalysis, RiskAssessment, RiskMatrix
 
@@ -114,11 +114,22 @@ def analysis_risks(analysis: RiskAnalysis) -> list[Risk]:
     return rows
 
 
+def plan_actions_prefetch() -> Prefetch[Any]:
+    """A measure's actions in action plans, with their plan, as ``plan_actions``: the measure shows how they go."""
+    actions = Action.objects.select_related("plan").only(
+        "pk", "what", "status", "due", "completed_on", "plan__id", "plan__title", "plan__year"
+    )
+    return Prefetch("actions", queryset=actions.order_by("-plan__year", "pk"), to_attr="plan_actions")
+
+
 def analysis_measures(analysis: RiskAnalysis) -> list[Measure]:
     return list(
         Measure.objects.filter(analysis=analysis)
         .select_related("responsible")
-        .prefetch_related(Prefetch("risks", queryset=Risk.objects.only("pk", "number", "title", "analysis_id")))
+        .prefetch_related(
+            Prefetch("risks", queryset=Risk.objects.only("pk", "number", "title", "analysis_id")),
+            plan_actions_prefetch(),
+        )
         .order_by("priority", "pk")
     )
 
@@ -166,7 +177,12 @@ def risk_incidents(user: Any, risk: Risk) -> tuple[list[Incident], int]:
 
 
 def risk_measures(risk: Risk) -> list[Measure]:
-    return list(Measure.objects.filter(risks=risk).select_related("responsible").order_by("priority", "pk"))
+    return list(
+        Measure.objects.filter(risks=risk)
+        .select_related("responsible")
+        .prefetch_related(plan_actions_prefetch())
+        .order_by("priority", "pk")
+    )
 
 
 @dataclass
