@@ -53,10 +53,10 @@ check-project: sync
 	$(call header,Chromium)
 	@scripts/chromium.sh
 
-# Both cores (pytest-xdist); the browser tests share one server, so they go to one worker (loadgroup).
+# Both cores (pytest-xdist); the browser tests share one server, so they go to one worker (tests/conftest.py).
 # The order is random (pytest-randomly prints its seed; `--randomly-seed=N` repeats an order, `-p no:randomly` stops it).
 # pytest exits with 5 when it collects no tests: make stops on that as on any failure.
-PYTEST := $(BIN)/pytest -n 2 --dist loadgroup --durations=10
+PYTEST := $(BIN)/pytest -n 2 --dist load --durations=10
 
 test-sqlite: sync
 	$(call header,pytest on SQLite: every test, browser tests included)

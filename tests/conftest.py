@@ -111,18 +111,34 @@ def _is_browser_test(item: pytest.Item) -> bool:
     return item.get_closest_marker("browser") is not None
 
 
-def pytest_itemcollected(item: pytest.Item) -> None:
-    """The browser tests share one gunicorn and one Chromium: xdist (--dist loadgroup) sends them to one worker."""
-    if _is_browser_test(item):
-        item.add_marker(pytest.mark.xdist_group("browser"))
+BROWSER_TESTS = "tests/browser/"
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """With xdist, the browser tests go to one worker: they share one gunicorn and one Chromium.
+
+    Every other test is scheduled on its own, to whichever worker is free. (xdist's own ``--dist loadgroup``
+    cannot do this with pytest 9, which no longer lets a plugin rename a test's node id.) The browser group is
+    the largest unit of work, so it is handed out first.
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "browser" if nodeid.startswith(BROWSER_TESTS) else nodeid
+
+    return BrowserTestsTogether(config, log)
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """After the random shuffle and pytest-django's grouping: the browser tests first, or none at all.
 
-    The browser tests are the longest group and stay on one worker, so they start first while the other worker
-    takes the rest; the order inside each group stays random. ``--database-tests-only`` keeps only the tests that
+    The browser tests share one server, started once per package: kept together (the random shuffle mixes
+    modules), they start it once, and first, while another worker takes the rest. The order inside each group
+    stays random. ``--database-tests-only`` keeps only the tests that
     use the database (the PostgreSQL pass): the rest ran in the SQLite pass already.
     """
     if config.getoption("--database-tests-only"):
