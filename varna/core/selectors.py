@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from varna.core import access
 from varna.core.access import Perm
-from varna.core.models import Body, Node, RoleAssignment, User
+from varna.core.models import Body, Node, Role, RoleAssignment, User
 
 
 def visible_nodes(user: Any) -> QuerySet[Node]:
@@ -62,6 +62,38 @@ def security_role_holders(user: Any, *, node: Node | None = None) -> QuerySet[Ro
         paths = [node.path[:i] for i in range(step, len(node.path) + 1, step)]
         rows = rows.filter(node__path__in=paths)
     return rows.order_by("node__path", "role", "user__last_name")
+
+
+# Whom a person contacts about security, in this order: their own chain, nearest first, then the others.
+CONTACT_CHAIN = (Role.UNIT_MANAGER, Role.SECURITY_REPRESENTATIVE, Role.SECURITY_OFFICER, Role.SECURITY_COORDINATOR)
+CONTACT_OTHERS = (Role.HEAD_OF_ADMINISTRATION,)
+CONTACT_LIMIT = 8
+_CONTACT_CANDIDATES = 100  # role holders on one chain of the tree: a handful of levels with a few each
+
+
+def security_contacts(user: Any, node: Node, *, limit: int = CONTACT_LIMIT) -> list[RoleAssignment]:
+    """Who the person contacts about security, for the overview: never every elected official.
+
+    First the chain: the nearest unit manager, the security representative, the security officer of the
+    förvaltning and the coordinator (for each, the holders nearest the person's unit). Then the other
+    holders of those roles higher up and the heads of administration, nearest first. The person
+    themself, elected officials, administrators and people with protected personal data are left out.
+    """
+    rows = list(
+        security_role_holders(user, node=node)
+        .filter(role__in=[*CONTACT_CHAIN, *CONTACT_OTHERS])
+        .exclude(user_id=user.pk)[:_CONTACT_CANDIDATES]
+    )
+    nearest: dict[str, int] = {
+        role: max((a.node.depth for a in rows if a.role == role), default=0) for role in CONTACT_CHAIN
+    }
+    order: list[str] = [*CONTACT_CHAIN, *CONTACT_OTHERS]
+
+    def key(a: RoleAssignment) -> tuple[int, int, int, str]:
+        in_chain = a.role in nearest and a.node.depth == nearest[a.role]
+        return (0 if in_chain else 1, order.index(a.role), -a.node.depth, a.user.last_name)
+
+    return sorted(rows, key=key)[:limit]
 
 
 def role_assignments(user: Any, *, include_ended: bool = False) -> QuerySet[RoleAssignment]:

@@ -45,7 +45,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     own_node = getattr(user, "employment_node", None)
     context: dict[str, Any] = {
         "my_roles": my_roles,
-        "contacts": selectors.security_role_holders(user, node=own_node)[:20] if own_node else [],
+        "contacts": selectors.security_contacts(user, own_node) if own_node else [],
         "own_node": own_node,
     }
     context["incident_figures"] = incident_selectors.dashboard_figures(user)
