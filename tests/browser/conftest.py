@@ -79,7 +79,8 @@ def _server_env(data_dir: Path) -> dict[str, str]:
             "VARNA_STATIC_ROOT": str(data_dir / "static"),
             # Many log-ins in a row as the same personas: the lock-out is tested elsewhere.
             "VARNA_AXES_ENABLED": "0",
-            "VARNA_EMAIL_BACKEND": "tests.mail_backends.AlwaysFailingBackend",  # mail is down: every page must still work
+            # Mail is down: every page must still work (mail waits in the outbox; no worker runs here).
+            "VARNA_EMAIL_BACKEND": "tests.mail_backends.AlwaysFailingBackend",
             "VARNA_LOG_LEVEL": "WARNING",
         }
     )
