@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
+import zlib
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -82,3 +86,58 @@ def test_workbook_names_the_consequence_dimensions_in_swedish() -> None:
     with translation.override("sv"):
         text = exports._consequences(RiskAssessment(people=3, economy=2))
     assert text == "Människor: 3, Ekonomi: 2"
+
+
+def _pdf_pages(content: bytes) -> int:
+    """The number of pages of a PDF: its page objects, in the file or in its compressed object streams."""
+    parts = [content]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, flags=re.DOTALL):
+        try:
+            parts.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    return sum(len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", part)) for part in parts)
+
+
+def _three_risk_analysis() -> RiskAnalysis:
+    from tests.risks.schedule_samples import area, user
+    from varna.risks import services
+    from varna.risks.models import MeasureType, Stage
+
+    analysis = _analysis(risk_title="Brand i köket")
+    actor = user("samordnare")
+    security_area = area(analysis.organisation_id)
+    risks = list(analysis.risks.all())
+    for title in ("Inbrott i förrådet", "Hot mot personal vid hämtning"):
+        risks.append(services.add_risk(actor=actor, analysis=analysis, security_area=security_area, title=title))
+    for number, risk in enumerate(risks, start=1):
+        for stage, likelihood in ((Stage.INHERENT, 5), (Stage.CURRENT, 4), (Stage.RESIDUAL, 2)):
+            services.assess_risk(
+                actor=actor, risk=risk, stage=stage, likelihood=likelihood, consequences={"people": 3 + number % 3}
+            )
+        services.add_measure(
+            actor=actor,
+            analysis=analysis,
+            measure_type=MeasureType.PREVENT,
+            title=f"Åtgärd för {risk.title.lower()}",
+            risks=[risk],
+            investment=Decimal(20000),
+            yearly_cost=Decimal(1000),
+            lifetime_years=10,
+            expected_reduction=Decimal(2500),
+        )
+    return analysis
+
+
+def test_pdf_of_a_three_risk_analysis_fits_on_two_or_three_pages_without_web_only_text(
+    client_for: Callable[[str], Client],
+) -> None:
+    analysis = _three_risk_analysis()
+
+    response = client_for("samordnare").get(reverse("risks:analysis_pdf", args=[analysis.pk]))
+    html = render_to_string("risks/analysis_pdf.html", {"doc": exports.analysis_document(analysis)})
+
+    assert 2 <= _pdf_pages(response.content) <= 3
+    assert "Visa siffrorna som tabell" not in html
+    assert "<summary" not in html
+    assert "break-after: avoid" in html
