@@ -13,10 +13,10 @@ from django.utils import timezone
 from tests.risks.schedule_samples import add_measure, area, clear_risk_data, make_analysis, user
 from varna.core import formats
 from varna.risks import services
-from varna.risks.models import AnalysisStatus
+from varna.risks.models import AnalysisStatus, RiskAnalysis
 
 
-def _adopted_analysis_with_an_area() -> object:
+def _adopted_analysis_with_an_area() -> RiskAnalysis:
     clear_risk_data()
     actor = user("samordnare")
     analysis = make_analysis(analysed_on=timezone.localdate() - datetime.timedelta(days=2), status="in_progress")

@@ -381,6 +381,6 @@ def test_year_field_shows_the_year_of_the_page_and_show_keeps_it(client_for: Cal
 
 def test_chosen_year_is_kept_when_another_filter_is_wrong(client_for: Callable[[str], Client]) -> None:
     year = _today().year + 1
-    response = client_for("samordnare").get(reverse("risks:schedule"), {"year": year, "node": "not-a-node"})
+    response = client_for("samordnare").get(reverse("risks:schedule"), {"year": str(year), "node": "not-a-node"})
     assert response.context["schedule"].year == year
     assert f'<option value="{year}" selected>' in response.content.decode()
