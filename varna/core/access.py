@@ -214,7 +214,7 @@ def _and(a: Q | None, b: Q | None) -> Q | None:
 _SENSITIVE_PERMS = frozenset({Perm.VIEW_INCIDENTS, Perm.HANDLE_INCIDENTS})
 
 
-def scope[M: models.Model](user: Any, perm: Perm, queryset: QuerySet[M]) -> QuerySet[M]:
+def scope[M: models.Model](user: Any, perm: Perm, queryset: QuerySet[M], *, as_owner: bool = True) -> QuerySet[M]:
     """Filter ``queryset`` in the database to what ``user`` may see with ``perm``.
 
     All rules are applied in SQL:
@@ -223,7 +223,8 @@ def scope[M: models.Model](user: Any, perm: Perm, queryset: QuerySet[M]) -> Quer
     - sensitive rows (the model's ``ACCESS_SENSITIVE_FIELD``: threats and violence) also need
       ``VIEW_CONFIDENTIAL`` for their node;
     - a case's named handler (``ACCESS_HANDLER_FIELD``) may view and handle it, and its reporter
-      (``ACCESS_OWNER_FIELD``) may view it, whatever their roles.
+      (``ACCESS_OWNER_FIELD``) may view it, whatever their roles (``as_owner=False``: not as its owner, e.g. a
+      case's history, which shows its handling, is not for its reporter as such).
     """
     model = queryset.model
     if not grants(user):
@@ -238,7 +239,8 @@ def scope[M: models.Model](user: Any, perm: Perm, queryset: QuerySet[M]) -> Quer
             condition = _and(condition, Q(**{sensitive: False}) | confidential)
     if perm in _SENSITIVE_PERMS and (handler := getattr(model, "ACCESS_HANDLER_FIELD", None)) and condition is not None:
         condition |= Q(**{handler: user.pk})
-    if perm == Perm.VIEW_INCIDENTS and (owner := getattr(model, "ACCESS_OWNER_FIELD", None)) and condition is not None:
+    owner = getattr(model, "ACCESS_OWNER_FIELD", None) if as_owner else None
+    if perm == Perm.VIEW_INCIDENTS and owner and condition is not None:
         condition |= Q(**{owner: user.pk})
     queryset = queryset.filter(**{_organisation_filter(model): user.organisation_id})
     return queryset if condition is None else queryset.filter(condition)
@@ -252,9 +254,9 @@ def get_object_or_404[M: models.Model](user: Any, perm: Perm, queryset: QuerySet
         raise Http404 from exc
 
 
-def can(user: Any, perm: Perm, obj: models.Model) -> bool:
+def can(user: Any, perm: Perm, obj: models.Model, *, as_owner: bool = True) -> bool:
     """Whether ``user`` may act on ``obj`` with ``perm``; the same rule as :func:`scope`."""
-    return scope(user, perm, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+    return scope(user, perm, type(obj)._default_manager.filter(pk=obj.pk), as_owner=as_owner).exists()
 
 
 def is_owner(user: Any, obj: models.Model) -> bool:

@@ -56,11 +56,13 @@ class Entry:
 class Children:
     """Records whose history belongs in a parent's: ``Children(Risk, {"analysis_id": analysis.pk})``.
 
-    ``lookup`` filters the child's history table, so deleted children are listed too.
+    ``lookup`` filters the child's history table, so deleted children are listed too. ``hidden`` names fields
+    whose changes the reader may not see (an action's linked risks, for someone who may not see risks).
     """
 
     model: type[models.Model]
     lookup: dict[str, Any]
+    hidden: tuple[str, ...] = ()
 
 
 def _person(user: Any) -> str:
@@ -136,7 +138,9 @@ def _m2m_change(model: type[models.Model], name: str, old: Any, new: Any, names:
     return Change(_capitalised(f.verbose_name), "", "", added=added, removed=removed)
 
 
-def _entries_for(records: Sequence[Any], model: type[models.Model], subject: str, names: _Names) -> list[Entry]:
+def _entries_for(
+    records: Sequence[Any], model: type[models.Model], subject: str, names: _Names, hidden: tuple[str, ...] = ()
+) -> list[Entry]:
     result = []
     previous = None
     m2m = {f.name for f in model._meta.many_to_many}
@@ -146,7 +150,7 @@ def _entries_for(records: Sequence[Any], model: type[models.Model], subject: str
             delta = record.diff_against(previous)
             for c in delta.changes:
                 f = _labelled(model, c.field)
-                if f is None:
+                if f is None or c.field in hidden:
                     continue
                 if c.field in m2m:
                     change = _m2m_change(model, c.field, c.old, c.new, names)
@@ -212,6 +216,7 @@ def entries(obj: models.Model, *, children: Iterable[Children] = ()) -> list[Ent
         for record in child_records:
             by_child.setdefault(getattr(record, child.model._meta.pk.attname), []).append(record)
         for rows in by_child.values():
-            result.extend(_entries_for(rows, child.model, _child_subject(child.model, rows[-1]), names))
+            subject = _child_subject(child.model, rows[-1])
+            result.extend(_entries_for(rows, child.model, subject, names, child.hidden))
     result.sort(key=lambda e: e.when, reverse=True)
     return result[:MAX_ENTRIES]

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from varna.core import formats
 from varna.core.models import Dimension, Node, Organisation, SecurityArea
 from varna.protection.models import Facility
 
@@ -329,7 +330,7 @@ class CostLine(models.Model):
         ordering: ClassVar = ["pk"]
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.accounting_code}"
+        return f"{formats.money(self.amount, 2)} {self.accounting_code}"
 
 
 class Attachment(models.Model):
@@ -343,6 +344,7 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(get_user=lambda instance, **kwargs: instance.uploaded_by)  # who added the file
 
     ACCESS_NODE_FIELD: ClassVar[str | None] = "incident__incident_node"
 

@@ -349,6 +349,7 @@ def update_action(
     cleaned = _clean_action_fields(locked.plan, fields)
     for name, value in cleaned.items():
         setattr(locked, name, value)
+    stamp(locked, actor)  # the history of changed links names who changed them
     _set_links(actor, locked.plan, locked, measures, risks, incidents)
     save_revision(locked, actor, list(cleaned))
     return locked

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from varna.plans import views, views_review
+from varna.plans import views, views_history, views_review
 
 app_name = "plans"
 urlpatterns: list[URLPattern] = [
@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/edit/", views.plan_edit, name="edit"),
     path("<int:pk>/adopt/", views.plan_adopt, name="adopt"),
+    path("<int:pk>/history/", views_history.plan_history, name="history"),
     path("<int:pk>/actions/new/", views.action_new, name="action_new"),
     path("<int:pk>/pdf/", views_review.plan_pdf, name="pdf"),
     path("<int:pk>/xlsx/", views_review.plan_xlsx, name="xlsx"),
