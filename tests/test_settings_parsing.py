@@ -191,3 +191,21 @@ def test_varna_command_works_after_make_run_with_no_variables_set(clean_env: dic
     assert token.returncode == 0, token.stderr
     assert len(token.stdout.strip()) >= 32, token.stdout
     assert (tmp_path / "varna.sqlite3").is_file()
+
+
+def test_file_mail_backend_without_a_folder_stops_with_a_clear_error(production_env: dict[str, str]) -> None:
+    env = {**production_env, "VARNA_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend"}
+    assert_improperly_configured(load_settings(env), mentioning="set VARNA_EMAIL_FILE_PATH to a folder")
+    blank = load_settings({**env, "VARNA_EMAIL_FILE_PATH": "  "})
+    assert_improperly_configured(blank, mentioning="VARNA_EMAIL_FILE_PATH")
+
+
+def test_file_mail_backend_writes_to_the_folder_given(production_env: dict[str, str], tmp_path: Path) -> None:
+    env = {
+        **production_env,
+        "VARNA_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "VARNA_EMAIL_FILE_PATH": str(tmp_path / "mail"),
+    }
+    result = load_settings(env, show="s.MAILERS['default']['OPTIONS']['file_path']")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str((tmp_path / "mail").resolve())
