@@ -631,3 +631,14 @@ def test_stale_duplicate_form_after_the_case_was_closed_changes_nothing(client_f
     )
     assert sv(STALE) in response.content.decode()
     assert _fresh(case).status == Status.CLOSED and _fresh(case).duplicate_of_id is None
+
+
+def test_case_page_shows_costs_in_swedish_form_with_kronor(client_for, persona, samples) -> None:
+    case = samples["ordinary"]
+    chef = persona("chef.solrosen")
+    add_cost_line(actor=chef, incident=case, revision=None, amount=Decimal("4500"), accounting_code=VALID_CODE)
+    add_cost_line(actor=chef, incident=case, revision=None, amount=Decimal("1200.50"), accounting_code=VALID_CODE)
+    page = client_for("chef.solrosen").get(reverse("incidents:detail", args=[case.pk])).content.decode()
+    assert "4\u00a0500,00" in page and "1\u00a0200,50" in page  # grouped by thousands with a comma, not 4500.00
+    assert "Totalt: 5\u00a0700,50 kr" in page
+    assert "5700.50" not in page and "5700,50" not in page
