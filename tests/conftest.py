@@ -12,6 +12,7 @@ starts from the same state:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -114,20 +115,32 @@ def _is_browser_test(item: pytest.Item) -> bool:
 BROWSER_TESTS = "tests/browser/"
 
 
-def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """With xdist, the browser tests go to one worker: they share one gunicorn and one Chromium.
 
-    Every other test is scheduled on its own, to whichever worker is free. (xdist's own ``--dist loadgroup``
-    cannot do this with pytest 9, which no longer lets a plugin rename a test's node id.) The browser group is
-    the largest unit of work, so it is handed out first.
+    xdist's own load scheduling, except that the first worker to ask gets every browser test in one go (they
+    come first in the collection) and no other worker ever gets one; every other test goes, by its index, to
+    whichever worker is free. (``--dist loadgroup`` cannot do this with pytest 9, which no longer lets a plugin
+    rename a test's node id; and grouping by node id would merge the schemathesis tests, which share one.)
     """
     if config.getvalue("dist") != "load":
         return None
-    from xdist.scheduler import LoadScopeScheduling
+    from xdist.scheduler import LoadScheduling
 
-    class BrowserTestsTogether(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            return "browser" if nodeid.startswith(BROWSER_TESTS) else nodeid
+    class BrowserTestsTogether(LoadScheduling):
+        browser_sent = False
+
+        def _send_tests(self, node: Any, num: int) -> None:
+            if not self.browser_sent:
+                self.browser_sent = True
+                browser = [i for i in self.pending if self.collection[i].startswith(BROWSER_TESTS)]
+                if browser:
+                    chosen = set(browser)
+                    self.pending[:] = [i for i in self.pending if i not in chosen]
+                    self.node2pending[node].extend(browser)
+                    node.send_runtest_some(browser)
+                    return
+            super()._send_tests(node, num)
 
     return BrowserTestsTogether(config, log)
 
