@@ -144,6 +144,31 @@ def test_a_closed_case_posted_to_gives_a_swedish_message(client_for, persona, sa
     assert not TimelineEntry.objects.filter(incident=case, kind=TimelineKind.NOTE).exists()
 
 
+def test_a_closed_case_takes_no_new_files_until_reopened(client_for, persona, samples) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from varna.incidents.models import Attachment
+    from varna.incidents.services import add_attachments
+
+    case = samples["ordinary"]
+    change_status(actor=persona("chef.solrosen"), incident=case, to_status=Status.CLOSED, revision=None)
+    photo = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 200
+    with pytest.raises(CaseClosedError):
+        add_attachments(
+            actor=persona("chef.solrosen"), incident=case, uploads=[SimpleUploadedFile("bild.jpg", photo, "image/jpeg")]
+        )
+    client = client_for("anstalld")  # the reporter, who may otherwise add files
+    page = client.get(reverse("incidents:detail", args=[case.pk])).content.decode()
+    assert reverse("incidents:attachment_add", args=[case.pk]) not in page  # no upload form on a closed case
+    response = client.post(
+        reverse("incidents:attachment_add", args=[case.pk]),
+        {"attachments": SimpleUploadedFile("bild.jpg", photo, "image/jpeg")},
+        follow=True,
+    )
+    assert sv("The case is closed and cannot be changed. Reopen it first, and write why.") in response.content.decode()
+    assert not Attachment.objects.filter(incident=case).exists()
+
+
 def test_reopening_needs_a_reason_which_goes_on_the_timeline(client_for, persona, samples) -> None:
     case = samples["ordinary"]
     change_status(actor=persona("chef.solrosen"), incident=case, to_status=Status.CLOSED, revision=None)

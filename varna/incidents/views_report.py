@@ -186,7 +186,8 @@ def mine(request: HttpRequest) -> HttpResponse:
 def incident_context(request: HttpRequest, incident: Incident, **extra: Any) -> dict[str, Any]:
     """What the case page shows; ``extra`` lets another view show it again with a form of its own."""
     user = access.actor(request)
-    may_add = attachments.may_add_attachments(user, incident)
+    # A closed case is read-only: no new files until it has been reopened.
+    may_add = attachments.may_add_attachments(user, incident) and not services.is_closed(incident)
     files = list(incident.attachments.select_related("uploaded_by"))
     consequences = [
         {

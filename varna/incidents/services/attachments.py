@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from varna.core import access
 from varna.core.models import User
 from varna.incidents.models import Attachment, Incident, TimelineEntry, TimelineKind
+from varna.incidents.services.handling import CaseClosedError, is_closed
 from varna.incidents.services.reporting import report_incident
 
 MAX_ATTACHMENTS = 10  # per incident
@@ -145,7 +146,9 @@ def add_attachments(*, actor: User, incident: Incident, uploads: Sequence[Upload
     """Attach photos or PDF files to an incident: all of them, or none if one is refused."""
     if not may_add_attachments(actor, incident):
         raise PermissionDenied
-    Incident.objects.select_for_update().filter(pk=incident.pk).exists()  # one upload at a time per case
+    locked = Incident.objects.select_for_update().get(pk=incident.pk)  # one upload at a time per case
+    if is_closed(locked):
+        raise CaseClosedError
     kinds = check_uploads(uploads, existing=incident.attachments.count())
     saved: list[Attachment] = []
     try:
