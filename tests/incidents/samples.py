@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from varna.core.models import Node, Organisation, User
 from varna.incidents.models import Incident, IncidentType
@@ -73,3 +73,14 @@ def make_sample_incidents() -> dict[str, Incident]:
             "samordnare.grannby", grannby["water-damage"], grannby_node, "Vattenläcka i källaren.", hours_ago=2
         ),
     }
+
+
+def sv(message: str) -> str:
+    """A message as a Swedish user sees it (the msgid until the catalogue has it)."""
+    with translation.override("sv"):
+        return translation.gettext(message)
+
+
+def fresh(incident: Incident) -> Incident:
+    """The case as the database holds it now."""
+    return Incident.objects.get(pk=incident.pk)

@@ -10,19 +10,13 @@ from typing import Any
 import pytest
 from django.db.models import Count
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from tests.incidents.samples import make_sample_incidents
+from tests.incidents.samples import sv
 from varna.core.models import Node, User
 from varna.core.tokens import issue_token
 from varna.incidents.models import ConfidentialRead, Incident, IncidentType, Status, TimelineEntry, TimelineKind
 from varna.incidents.services import report_incident
-
-
-def sv(message: str) -> str:
-    """A message as the API gives it: in Swedish (the msgid until the catalogue has it)."""
-    with translation.override("sv"):
-        return translation.gettext(message)
 
 
 class Api:
@@ -49,11 +43,6 @@ class Api:
 @pytest.fixture
 def api(persona: Callable[[str], User]) -> Callable[[str], Api]:
     return lambda username: Api(persona(username))
-
-
-@pytest.fixture
-def samples(persona: Callable[[str], User]) -> dict[str, Incident]:
-    return make_sample_incidents()
 
 
 def _rev(incident: Incident) -> int:

@@ -13,7 +13,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from tests.incidents.samples import make_sample_incidents
 from varna.core import formats
 from varna.core.models import User
 from varna.incidents.models import ConfidentialRead, CostLine, Incident
@@ -33,11 +32,6 @@ def media_root(settings, tmp_path: Path) -> Path:
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": root}},
     }
     return root
-
-
-@pytest.fixture
-def samples(persona: Callable[[str], User]) -> dict[str, Incident]:
-    return make_sample_incidents()
 
 
 def _history(client: Client, incident: Incident) -> str:

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
-from tests.incidents.samples import make_sample_incidents
 from varna.core.models import Node, Organisation
 from varna.incidents import selectors
 from varna.incidents.models import ConfidentialRead, Incident, Status
@@ -18,11 +17,6 @@ from varna.incidents.services import ensure_defaults, report_incident
 
 MAY_READ = ["chef.solrosen", "handlaggare.bou", "samordnare"]
 COLLEAGUES = ["ombud.solrosen"]
-
-
-@pytest.fixture
-def samples(persona) -> dict[str, Incident]:
-    return make_sample_incidents()
 
 
 @pytest.fixture

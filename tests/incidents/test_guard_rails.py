@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from tests.incidents.samples import make_sample_incidents
+from tests.incidents.samples import fresh, sv
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import Node, Organisation
@@ -30,20 +30,6 @@ from varna.incidents.services import (
     report_incident,
     save_investigation,
 )
-
-
-def sv(message: str) -> str:
-    with translation.override("sv"):
-        return translation.gettext(message)
-
-
-@pytest.fixture
-def samples(persona) -> dict[str, Incident]:
-    return make_sample_incidents()
-
-
-def _fresh(incident: Incident) -> Incident:
-    return Incident.objects.get(pk=incident.pk)
 
 
 def _accident(persona, **extra: Any) -> Incident:
@@ -91,7 +77,7 @@ def test_the_service_refuses_a_handler_who_may_not_handle_the_case(persona, samp
     case = samples["ordinary"]
     with pytest.raises(ValidationError):
         assign_handler(actor=persona("chef.solrosen"), incident=case, handler=persona(username), revision=None)
-    assert _fresh(case).handler_id is None
+    assert fresh(case).handler_id is None
 
 
 def test_choosing_an_elected_official_by_user_name_gives_a_swedish_message(client_for, persona, samples) -> None:
@@ -107,7 +93,7 @@ def test_choosing_an_elected_official_by_user_name_gives_a_swedish_message(clien
         "security officer or coordinator for the unit."
     ) % {"name": politician.get_full_name() or politician.username, "unit": case.incident_node.name}
     assert expected in response.content.decode()
-    assert _fresh(case).handler_id is None
+    assert fresh(case).handler_id is None
 
 
 # --- a closed case is read-only -------------------------------------------------------------------
@@ -125,7 +111,7 @@ def test_a_closed_case_refuses_changes_and_shows_no_handling_forms(client_for, p
         assign_handler(actor=chef, incident=case, handler=persona("ombud.solrosen"), revision=None)
     with pytest.raises(CaseClosedError):
         change_status(actor=chef, incident=case, to_status=Status.INVESTIGATING, revision=None)
-    assert _fresh(case).causes == "" and _fresh(case).status == Status.CLOSED
+    assert fresh(case).causes == "" and fresh(case).status == Status.CLOSED
     html = client_for("chef.solrosen").get(reverse("incidents:detail", args=[case.pk])).content.decode()
     for name in ("incidents:investigation", "incidents:note", "incidents:assign", "incidents:cost_add"):
         assert reverse(name, args=[case.pk]) not in html
@@ -137,7 +123,7 @@ def test_a_closed_case_posted_to_gives_a_swedish_message(client_for, persona, sa
     change_status(actor=persona("chef.solrosen"), incident=case, to_status=Status.CLOSED, revision=None)
     response = client_for("chef.solrosen").post(
         reverse("incidents:note", args=[case.pk]),
-        {"note-revision": _fresh(case).revision, "note-text": "Efter stängning."},
+        {"note-revision": fresh(case).revision, "note-text": "Efter stängning."},
         follow=True,
     )
     assert sv("The case is closed and cannot be changed. Reopen it first, and write why.") in response.content.decode()
@@ -174,10 +160,10 @@ def test_reopening_needs_a_reason_which_goes_on_the_timeline(client_for, persona
     change_status(actor=persona("chef.solrosen"), incident=case, to_status=Status.CLOSED, revision=None)
     client = client_for("chef.solrosen")
     url = reverse("incidents:reopen", args=[case.pk])
-    empty = client.post(url, {"reopen-revision": _fresh(case).revision, "reopen-reason": ""})
-    assert empty.status_code == 400 and _fresh(case).status == Status.CLOSED
-    client.post(url, {"reopen-revision": _fresh(case).revision, "reopen-reason": "Fler skador upptäcktes."})
-    assert _fresh(case).status == Status.INVESTIGATING
+    empty = client.post(url, {"reopen-revision": fresh(case).revision, "reopen-reason": ""})
+    assert empty.status_code == 400 and fresh(case).status == Status.CLOSED
+    client.post(url, {"reopen-revision": fresh(case).revision, "reopen-reason": "Fler skador upptäcktes."})
+    assert fresh(case).status == Status.INVESTIGATING
     entry = TimelineEntry.objects.filter(incident=case, kind=TimelineKind.STATUS).latest("at", "pk")
     assert (entry.from_status, entry.to_status, entry.note) == (
         Status.CLOSED,
@@ -193,7 +179,7 @@ def test_only_someone_whose_role_handles_the_unit_may_reopen(persona, samples) -
         reopen_case(actor=persona("chef.hemtjanst"), incident=case, revision=None, reason="Vill ändra.")
     with pytest.raises(PermissionDenied):
         reopen_case(actor=persona("politiker"), incident=case, revision=None, reason="Vill ändra.")
-    assert _fresh(case).status == Status.CLOSED
+    assert fresh(case).status == Status.CLOSED
 
 
 def test_a_closed_case_is_reopened_through_the_api_only_with_a_reason(persona, samples) -> None:
@@ -205,7 +191,7 @@ def test_a_closed_case_is_reopened_through_the_api_only_with_a_reason(persona, s
         r = client.patch(f"/api/v1/incidents/{case.pk}", json.dumps(body), content_type="application/json")
         return r.status_code, r.json()
 
-    rev = _fresh(case).revision
+    rev = fresh(case).revision
     assert patch({"revision": rev, "causes": "Sent."})[0] == 422
     assert patch({"revision": rev, "status": "investigating"})[0] == 422
     status, body = patch({"revision": rev, "status": "investigating", "reason": "Ny information.", "causes": "Is."})
@@ -236,10 +222,10 @@ def test_a_case_with_people_injured_cannot_be_closed_without_causes_and_measures
             "under Investigation, or write there why there are none."
         )
     ]
-    assert _fresh(case).status == Status.REPORTED
+    assert fresh(case).status == Status.REPORTED
     save_investigation(actor=chef, incident=case, revision=None, decided_measures="Halkskydd i hallen.")
     change_status(actor=chef, incident=case, to_status=Status.CLOSED, revision=None)
-    assert _fresh(case).status == Status.CLOSED
+    assert fresh(case).status == Status.CLOSED
 
 
 def test_a_written_reason_why_none_lets_a_harmed_case_close(persona) -> None:
@@ -249,7 +235,7 @@ def test_a_written_reason_why_none_lets_a_harmed_case_close(persona) -> None:
         actor=chef, incident=case, revision=None, no_investigation_reason="Olyckan skedde utanför verksamheten."
     )
     change_status(actor=chef, incident=case, to_status=Status.CLOSED, revision=None)
-    assert _fresh(case).status == Status.CLOSED
+    assert fresh(case).status == Status.CLOSED
 
 
 def test_a_threat_case_needs_causes_and_measures_as_well_as_the_police_details(client_for, persona, samples) -> None:
@@ -258,7 +244,7 @@ def test_a_threat_case_needs_causes_and_measures_as_well_as_the_police_details(c
     save_investigation(actor=chef, incident=threat, revision=None, police_report_number="5000-K1-26")
     response = client_for("chef.solrosen").post(
         reverse("incidents:transition", args=[threat.pk]),
-        {"transition-revision": _fresh(threat).revision, "transition-to_status": Status.CLOSED},
+        {"transition-revision": fresh(threat).revision, "transition-to_status": Status.CLOSED},
         follow=True,
     )
     assert (
@@ -268,9 +254,9 @@ def test_a_threat_case_needs_causes_and_measures_as_well_as_the_police_details(c
         )
         in response.content.decode()
     )
-    assert _fresh(threat).status == Status.REPORTED
+    assert fresh(threat).status == Status.REPORTED
 
 
 def test_a_case_without_people_harmed_closes_without_an_investigation(persona, samples) -> None:
     change_status(actor=persona("chef.solrosen"), incident=samples["ordinary"], to_status=Status.CLOSED, revision=None)
-    assert _fresh(samples["ordinary"]).status == Status.CLOSED
+    assert fresh(samples["ordinary"]).status == Status.CLOSED

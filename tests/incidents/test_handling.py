@@ -13,10 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 
-from tests.incidents.samples import make_sample_incidents
+from tests.incidents.samples import fresh, sv
 from tests.worker import run_tasks
 from varna.core.models import Node, Organisation
 from varna.core.services import StaleFormError
@@ -53,17 +52,6 @@ VALID_CODE = "2100-407-6420"
 STALE = "Someone else has changed this meanwhile. Reload the page and try again."
 
 
-def sv(message: str) -> str:
-    """The message as a Swedish user sees it (the msgid until the catalogue has it)."""
-    with translation.override("sv"):
-        return gettext(message)
-
-
-@pytest.fixture
-def samples(persona) -> dict[str, Incident]:
-    return make_sample_incidents()
-
-
 @pytest.fixture
 def types(persona) -> dict[str, IncidentType]:
     return {t.code: t for t in ensure_defaults(organisation=Organisation.objects.get(slug="exempelkommun"))}
@@ -81,10 +69,6 @@ def _report(persona, types, *, by: str = "anstalld", code: str = "vandalism", **
     return incident
 
 
-def _fresh(incident: Incident) -> Incident:
-    return Incident.objects.get(pk=incident.pk)
-
-
 # --- workflow ---------------------------------------------------------------------------
 
 
@@ -94,7 +78,7 @@ def test_manager_takes_a_case_from_reported_to_closed_and_the_timeline_records_w
     change_status(actor=chef, incident=case, to_status=Status.INVESTIGATING, revision=None)
     change_status(actor=chef, incident=case, to_status=Status.MEASURES_DECIDED, revision=None)
     change_status(actor=chef, incident=case, to_status=Status.CLOSED, revision=None)
-    case = _fresh(case)
+    case = fresh(case)
     assert case.status == Status.CLOSED and case.closed_at is not None
     steps = list(TimelineEntry.objects.filter(incident=case, kind=TimelineKind.STATUS).order_by("at", "pk"))
     assert [(s.from_status, s.to_status) for s in steps] == [
@@ -111,25 +95,25 @@ def test_a_step_outside_the_workflow_is_refused(persona, samples) -> None:
     change_status(actor=chef, incident=case, to_status=Status.REJECTED, revision=None)
     with pytest.raises(ValidationError):
         change_status(actor=chef, incident=case, to_status=Status.CLOSED, revision=None)
-    assert _fresh(case).status == Status.REJECTED
+    assert fresh(case).status == Status.REJECTED
 
 
 def test_reopening_a_closed_case_clears_the_closing_time(persona, samples) -> None:
     chef = persona("chef.solrosen")
     case = samples["ordinary"]
     change_status(actor=chef, incident=case, to_status=Status.CLOSED, revision=None)
-    reopen_case(actor=chef, incident=case, revision=_fresh(case).revision, reason="Nya uppgifter.")
-    assert _fresh(case).closed_at is None and _fresh(case).status == Status.INVESTIGATING
+    reopen_case(actor=chef, incident=case, revision=fresh(case).revision, reason="Nya uppgifter.")
+    assert fresh(case).closed_at is None and fresh(case).status == Status.INVESTIGATING
 
 
 def test_stale_status_form_changes_nothing(persona, samples) -> None:
     case = samples["ordinary"]
     seen = case.revision
     change_status(actor=persona("chef.solrosen"), incident=case, to_status=Status.INVESTIGATING, revision=seen)
-    assert _fresh(case).revision == seen + 1
+    assert fresh(case).revision == seen + 1
     with pytest.raises(StaleFormError):
         change_status(actor=persona("ombud.solrosen"), incident=case, to_status=Status.REJECTED, revision=seen)
-    assert _fresh(case).status == Status.INVESTIGATING and _fresh(case).revision == seen + 1
+    assert fresh(case).status == Status.INVESTIGATING and fresh(case).revision == seen + 1
     assert TimelineEntry.objects.filter(incident=case, kind=TimelineKind.STATUS).count() == 1
 
 
@@ -142,7 +126,7 @@ def test_double_submitted_status_change_is_harmless_and_says_the_case_changed(cl
     second = client.post(url, data, follow=True)
     assert first.status_code == 302
     assert sv(STALE) in second.content.decode()
-    assert _fresh(case).status == Status.INVESTIGATING
+    assert fresh(case).status == Status.INVESTIGATING
     assert TimelineEntry.objects.filter(incident=case, kind=TimelineKind.STATUS).count() == 1
 
 
@@ -172,10 +156,10 @@ def test_a_duplicate_points_at_its_original(persona, samples, types) -> None:
         revision=None,
         duplicate_of=samples["ordinary"],
     )
-    assert _fresh(again).duplicate_of_id == samples["ordinary"].pk
+    assert fresh(again).duplicate_of_id == samples["ordinary"].pk
     # Reopened, back to reported: the pointer goes.
     reopen_case(actor=chef, incident=again, revision=None, reason="Inte samma händelse.")
-    assert _fresh(again).duplicate_of_id is None
+    assert fresh(again).duplicate_of_id is None
 
 
 def test_a_duplicate_cannot_point_at_another_organisation_an_invisible_case_or_itself(persona, samples) -> None:
@@ -190,7 +174,7 @@ def test_a_duplicate_cannot_point_at_another_organisation_an_invisible_case_or_i
                 revision=None,
                 duplicate_of=original,
             )
-    assert _fresh(case).status == Status.REPORTED
+    assert fresh(case).status == Status.REPORTED
 
 
 def test_duplicate_form_finds_the_original_by_case_number(client_for, samples, persona, types) -> None:
@@ -204,7 +188,7 @@ def test_duplicate_form_finds_the_original_by_case_number(client_for, samples, p
         },
     )
     assert response.status_code == 302
-    assert _fresh(again).duplicate_of_id == samples["ordinary"].pk
+    assert fresh(again).duplicate_of_id == samples["ordinary"].pk
 
 
 def test_someone_outside_the_unit_cannot_handle_the_case(persona, samples) -> None:
@@ -227,7 +211,7 @@ def test_manager_hands_the_case_to_a_named_handler_who_is_mailed_and_may_handle_
     assign_handler(actor=persona("chef.solrosen"), incident=samples["ordinary"], handler=handler, revision=None)
     assert mail.outbox == []  # nothing is sent inside the service
     run_tasks()
-    assert _fresh(samples["ordinary"]).handler_id == handler.pk
+    assert fresh(samples["ordinary"]).handler_id == handler.pk
     assert any(handler.email in m.to and samples["ordinary"].number in m.subject for m in mail.outbox)
     assert TimelineEntry.objects.filter(incident=samples["ordinary"], kind=TimelineKind.HANDLER).count() == 1
     change_status(actor=handler, incident=samples["ordinary"], to_status=Status.INVESTIGATING, revision=None)
@@ -241,7 +225,7 @@ def test_a_threat_case_cannot_be_handed_to_someone_who_may_not_read_threats(pers
     assign_handler(
         actor=persona("chef.solrosen"), incident=samples["threat"], handler=persona("handlaggare.bou"), revision=None
     )
-    assert _fresh(samples["threat"]).handler_id == persona("handlaggare.bou").pk
+    assert fresh(samples["threat"]).handler_id == persona("handlaggare.bou").pk
 
 
 def test_handler_can_be_chosen_by_user_name_in_the_form(client_for, samples, persona) -> None:
@@ -250,7 +234,7 @@ def test_handler_can_be_chosen_by_user_name_in_the_form(client_for, samples, per
         {"assign-other": "ombud.solrosen", "assign-revision": samples["ordinary"].revision},
     )
     assert response.status_code == 302
-    assert _fresh(samples["ordinary"]).handler_id == persona("ombud.solrosen").pk
+    assert fresh(samples["ordinary"]).handler_id == persona("ombud.solrosen").pk
 
 
 def test_handler_candidates_never_list_a_person_with_protected_identity(client_for, samples, persona) -> None:
@@ -271,7 +255,7 @@ def test_a_threat_case_cannot_be_closed_without_police_report_number_or_reason(p
     with pytest.raises(ValidationError) as caught:
         change_status(actor=chef, incident=threat, to_status=Status.CLOSED, revision=None)
     assert "police" in caught.value.messages[0].lower() or "polis" in caught.value.messages[0].lower()
-    assert _fresh(threat).status == Status.REPORTED
+    assert fresh(threat).status == Status.REPORTED
     save_investigation(
         actor=chef,
         incident=threat,
@@ -281,7 +265,7 @@ def test_a_threat_case_cannot_be_closed_without_police_report_number_or_reason(p
         decided_measures="Två i personalen vid hämtningen.",
     )
     change_status(actor=chef, incident=threat, to_status=Status.CLOSED, revision=None)
-    assert _fresh(threat).status == Status.CLOSED
+    assert fresh(threat).status == Status.CLOSED
 
 
 def test_closing_a_threat_case_in_the_ui_shows_the_police_message(client_for, samples) -> None:
@@ -295,7 +279,7 @@ def test_closing_a_threat_case_in_the_ui_shows_the_police_message(client_for, sa
         "why the police were not contacted, has been recorded under Investigation."
     )
     assert expected in response.content.decode()
-    assert _fresh(samples["threat"]).status == Status.REPORTED
+    assert fresh(samples["threat"]).status == Status.REPORTED
 
 
 # --- investigation -----------------------------------------------------------------------
@@ -316,7 +300,7 @@ def test_investigation_records_causes_measures_and_follow_up_date(client_for, sa
         },
     )
     assert response.status_code == 302
-    case = _fresh(samples["ordinary"])
+    case = fresh(samples["ordinary"])
     assert case.causes == "Dålig belysning vid gaveln."
     assert case.decided_measures.startswith("Sätt upp")
     assert case.follow_up_on == follow_up
@@ -367,10 +351,10 @@ def test_cost_lines_keep_the_total_cost_equal_to_their_sum(persona, samples) -> 
         actor=chef, incident=case, revision=None, amount=Decimal("1200.50"), accounting_code=VALID_CODE
     )
     add_cost_line(actor=chef, incident=case, revision=None, amount=Decimal("800"), accounting_code="1100-900-7690")
-    assert _fresh(case).total_cost == Decimal("2000.50")
+    assert fresh(case).total_cost == Decimal("2000.50")
     assert delete_cost_line(actor=chef, incident=case, line_id=first.pk, revision=None)
     assert not delete_cost_line(actor=chef, incident=case, line_id=first.pk, revision=None)  # a second click
-    assert _fresh(case).total_cost == Decimal("800.00")
+    assert fresh(case).total_cost == Decimal("800.00")
     assert TimelineEntry.objects.filter(incident=case, kind=TimelineKind.COST).count() == 3
 
 
@@ -393,7 +377,7 @@ def test_cost_form_accepts_swedish_amounts_and_shows_the_bad_segment(client_for,
         {"cost-revision": samples["ordinary"].revision, "cost-amount": "1 200,50", "cost-accounting_code": VALID_CODE},
     )
     assert good.status_code == 302
-    assert _fresh(samples["ordinary"]).total_cost == Decimal("1200.50")
+    assert fresh(samples["ordinary"]).total_cost == Decimal("1200.50")
 
 
 def test_double_submitted_cost_line_is_added_once(client_for, samples) -> None:
@@ -404,7 +388,7 @@ def test_double_submitted_cost_line_is_added_once(client_for, samples) -> None:
     second = client.post(url, data, follow=True)
     assert CostLine.objects.filter(incident=samples["ordinary"]).count() == 1
     assert sv(STALE) in second.content.decode()
-    assert _fresh(samples["ordinary"]).total_cost == Decimal("500.00")
+    assert fresh(samples["ordinary"]).total_cost == Decimal("500.00")
 
 
 # --- serious events and Arbetsmiljöverket ----------------------------------------------------------
@@ -429,7 +413,7 @@ def test_recording_that_arbetsmiljoverket_was_notified_shows_on_the_timeline_onc
     at = timezone.now() - datetime.timedelta(minutes=30)
     record_authority_notified(actor=chef, incident=incident, revision=None, at=at)
     record_authority_notified(actor=chef, incident=incident, revision=None)  # a second click keeps the first time
-    assert _fresh(incident).authority_notified_at == at
+    assert fresh(incident).authority_notified_at == at
     assert TimelineEntry.objects.filter(incident=incident, kind=TimelineKind.AUTHORITY).count() == 1
 
 
@@ -630,7 +614,7 @@ def test_stale_duplicate_form_after_the_case_was_closed_changes_nothing(client_f
         follow=True,
     )
     assert sv(STALE) in response.content.decode()
-    assert _fresh(case).status == Status.CLOSED and _fresh(case).duplicate_of_id is None
+    assert fresh(case).status == Status.CLOSED and fresh(case).duplicate_of_id is None
 
 
 def test_case_page_shows_costs_in_swedish_form_with_kronor(client_for, persona, samples) -> None:

@@ -9,29 +9,15 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from tests.incidents.samples import make_sample_incidents
+from tests.incidents.samples import fresh, sv
 from varna.core.models import User
 from varna.core.tokens import issue_token
 from varna.incidents.models import CostLine, Incident, Status, TimelineEntry, TimelineKind
 
 STALE = "Someone else has changed this meanwhile. Reload the page and try again."
 VALID_CODE = "2100-407-6420"
-
-
-def sv(message: str) -> str:
-    with translation.override("sv"):
-        return translation.gettext(message)
-
-
-@pytest.fixture
-def samples(persona) -> dict[str, Incident]:
-    return make_sample_incidents()
-
-
-def _fresh(incident: Incident) -> Incident:
-    return Incident.objects.get(pk=incident.pk)
 
 
 def _patch(user: User, incident: Incident, body: Any) -> tuple[int, Any]:
@@ -58,7 +44,7 @@ FORMS: dict[str, tuple[str, dict[str, Any]]] = {
 
 
 def _snapshot(case: Incident) -> tuple[Any, ...]:
-    case = _fresh(case)
+    case = fresh(case)
     return (
         case.status,
         case.handler_id,
@@ -80,7 +66,7 @@ def test_every_handling_form_shown_before_someone_else_changed_the_case_is_refus
         reverse("incidents:investigation", args=[case.pk]),
         {"investigation-revision": shown, "investigation-causes": "Ny orsak från en kollega."},
     )
-    assert _fresh(case).revision == shown + 1
+    assert fresh(case).revision == shown + 1
     before = _snapshot(case)
     name, data = FORMS[form]
     prefix = next(iter(data)).split("-")[0]
@@ -109,7 +95,7 @@ def test_removing_a_cost_from_a_stale_page_is_refused(client_for, persona, sampl
         {"cost-revision": case.revision, "cost-amount": "500", "cost-accounting_code": VALID_CODE},
     )
     line = CostLine.objects.get(incident=case)
-    stale = _fresh(case).revision
+    stale = fresh(case).revision
     client.post(
         reverse("incidents:cost_add", args=[case.pk]),
         {"cost-revision": stale, "cost-amount": "300", "cost-accounting_code": VALID_CODE},
@@ -119,7 +105,7 @@ def test_removing_a_cost_from_a_stale_page_is_refused(client_for, persona, sampl
     )
     assert sv(STALE) in response.content.decode()
     assert CostLine.objects.filter(pk=line.pk).exists()
-    assert _fresh(case).total_cost == 800
+    assert fresh(case).total_cost == 800
 
 
 def test_a_double_submitted_note_is_kept_once_without_an_error(client_for, samples) -> None:
@@ -137,7 +123,7 @@ def test_every_change_raises_the_revision_and_history_does_not_list_it(persona, 
 
     case = samples["ordinary"]
     saved = save_investigation(actor=persona("chef.solrosen"), incident=case, revision=case.revision, causes="Ny.")
-    assert saved.revision == case.revision + 1 == _fresh(case).revision
+    assert saved.revision == case.revision + 1 == fresh(case).revision
     assert not hasattr(case.history.model, "revision")
 
 
@@ -149,7 +135,7 @@ def test_patch_without_the_revision_is_409_in_swedish_and_changes_nothing(person
     status, body = _patch(persona("chef.solrosen"), case, {"causes": "Utan revision."})
     assert status == 409
     assert body["detail"] == sv("Send the case's revision as you last read it (revision).")
-    assert _fresh(case).causes == ""
+    assert fresh(case).causes == ""
 
 
 def test_patch_with_an_old_revision_is_409_in_swedish_and_changes_nothing(persona, samples) -> None:
@@ -159,8 +145,8 @@ def test_patch_with_an_old_revision_is_409_in_swedish_and_changes_nothing(person
     assert status == 200 and body["revision"] == case.revision + 1
     status, body = _patch(chef, case, {"causes": "Andra.", "status": "rejected", "revision": case.revision})
     assert status == 409 and body["detail"] == sv(STALE)
-    fresh = _fresh(case)
-    assert fresh.causes == "Första." and fresh.status == Status.REPORTED and fresh.revision == case.revision + 1
+    stored = fresh(case)
+    assert stored.causes == "Första." and stored.status == Status.REPORTED and stored.revision == case.revision + 1
 
 
 def test_the_api_returns_the_revision_to_send_back(persona, samples) -> None:
@@ -234,4 +220,4 @@ def test_malformed_patches_are_422_naming_the_field(persona, samples, change, fi
     status, body = _patch(persona("chef.solrosen"), case, {"revision": case.revision, **change})
     assert status == 422, body
     assert field in json.dumps(body)
-    assert _fresh(case).revision == case.revision
+    assert fresh(case).revision == case.revision
