@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from tests.incidents.statistics_data import add_incidents, clear_incidents, incident_types
-from varna.incidents.exports import neutralise
+from varna.core.exports import neutralise
 from varna.protection.models import Facility
 
 EXPORT = "/incidents/statistics/export/"

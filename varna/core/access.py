@@ -284,8 +284,7 @@ def holders(perm: Perm, node: Node) -> QuerySet[User]:
         organisation_id=node.organisation_id, node__organisation_id=node.organisation_id, role__in=roles
     )
     if perm not in ORGANISATION_WIDE:
-        step = Node.steplen
-        assignments = assignments.filter(node__path__in=[node.path[:i] for i in range(step, len(node.path) + 1, step)])
+        assignments = assignments.filter(node__path__in=node.ancestor_paths())
     return User.objects.filter(
         organisation_id=node.organisation_id, is_active=True, pk__in=assignments.values("user_id")
     )

@@ -66,6 +66,15 @@ class Node(MP_Node):
     def __str__(self) -> str:
         return self.name
 
+    def ancestor_paths(self, *, include_self: bool = True) -> list[str]:
+        """The paths of the node's ancestors, root first, and its own path unless ``include_self`` is False.
+
+        ``node__path__in=node.ancestor_paths()`` finds what is held at the node or above it, in one query.
+        """
+        step = self.steplen
+        end = len(self.path) + 1 if include_self else len(self.path)
+        return [self.path[:i] for i in range(step, end, step)]
+
 
 class Role(models.TextChoices):
     SECURITY_COORDINATOR = "security_coordinator", _("Security coordinator")

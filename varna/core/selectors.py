@@ -26,8 +26,7 @@ def subtree(node: Node) -> QuerySet[Node]:
 
 def ancestors(node: Node) -> list[Node]:
     """The node's ancestors, root first (one query)."""
-    step = Node.steplen
-    paths = [node.path[:i] for i in range(step, len(node.path), step)]
+    paths = node.ancestor_paths(include_self=False)
     return list(Node.objects.filter(organisation_id=node.organisation_id, path__in=paths).order_by("depth"))
 
 
@@ -58,9 +57,7 @@ def security_role_holders(user: Any, *, node: Node | None = None) -> QuerySet[Ro
         RoleAssignment.objects.active().exclude(role__in=["employee"]).select_related("user", "node"),
     ).filter(user__protected_identity=False)
     if node is not None:
-        step = Node.steplen
-        paths = [node.path[:i] for i in range(step, len(node.path) + 1, step)]
-        rows = rows.filter(node__path__in=paths)
+        rows = rows.filter(node__path__in=node.ancestor_paths())
     return rows.order_by("node__path", "role", "user__last_name")
 
 
@@ -144,3 +141,19 @@ def selected_node(form: Any) -> int | None:
 def node_in_scope(user: Any, perm: Perm, pk: int) -> Node | None:
     """The node ``pk`` if it lies where the person holds ``perm``."""
     return access.scope(user, perm, Node.objects.all()).filter(pk=pk).first()
+
+
+def find_person(organisation_id: int, text: str, *, among: QuerySet[User] | None = None) -> User | None:
+    """An active person of the organisation by user name, e-mail or employee number.
+
+    ``among`` narrows the search (for example to a node's staff); it must already be of the organisation.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    people = among if among is not None else User.objects.filter(organisation_id=organisation_id, is_active=True)
+    return (
+        people.filter(Q(username__iexact=text) | Q(email__iexact=text) | Q(employee_number__iexact=text))
+        .order_by("pk")
+        .first()
+    )

@@ -22,6 +22,7 @@ from ninja import Status as Reply
 from ninja.pagination import paginate
 
 from varna.core import access
+from varna.core import api as api_helpers
 from varna.core.access import Perm
 from varna.core.api import ERRORS, MAX_LIMIT, ObjectId, Pagination
 from varna.core.models import Node, User
@@ -30,7 +31,6 @@ from varna.core.services import StaleFormError, check_revision
 from varna.incidents import selectors, services, statistics
 from varna.incidents.models import Incident, IncidentType, Status
 from varna.incidents.schemas import (
-    MAX_TEXT,
     IncidentDetailOut,
     IncidentFilters,
     IncidentIn,
@@ -85,18 +85,6 @@ STATISTICS_YEARS = 5  # the default period: this year and the four before
 OptionalBody = Body(None)  # an empty PATCH changes nothing (and reaches the access check, not a 422)
 
 
-def _invalid(message: str) -> Reply[dict[str, str]]:
-    return Reply(422, {"detail": message})
-
-
-def _messages(exc: ValidationError) -> str:
-    return " ".join(exc.messages)[:MAX_TEXT]
-
-
-def _organisation_id(user: User) -> int:
-    return user.organisation_id or 0  # a token only authenticates people of an organisation
-
-
 def _case(pk: int) -> Incident:
     """A case with what the detail shows, once access has been checked (no second read log)."""
     return Incident.objects.select_related(*selectors.LIST_RELATED, "employment_node", "victim").get(pk=pk)
@@ -118,7 +106,7 @@ def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]) -> Que
     type_id: int | None = None
     if filters.type is not None:
         type_id = (
-            IncidentType.objects.filter(organisation_id=_organisation_id(user), code=filters.type)
+            IncidentType.objects.filter(organisation_id=api_helpers.organisation_id(user), code=filters.type)
             .values_list("pk", flat=True)
             .first()
         )
@@ -126,7 +114,7 @@ def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]) -> Que
             return Incident.objects.none()
     node = None
     if filters.node is not None:
-        node = Node.objects.filter(organisation_id=_organisation_id(user), pk=filters.node).first()
+        node = Node.objects.filter(organisation_id=api_helpers.organisation_id(user), pk=filters.node).first()
         if node is None:
             return Incident.objects.none()
     return handler_list(
@@ -168,23 +156,23 @@ def report(
 ) -> Reply[Any]:
     """Report an incident. The reporter gets a receipt by mail and the unit's handlers are told."""
     user = access.actor(request)
-    org_id = _organisation_id(user)
+    org_id = api_helpers.organisation_id(user)
     incident_type = IncidentType.objects.filter(organisation_id=org_id, code=payload.incident_type).first()
     if incident_type is None:
-        return _invalid(_("Unknown type of event: %(code)s.") % {"code": payload.incident_type})
+        return api_helpers.invalid(_("Unknown type of event: %(code)s.") % {"code": payload.incident_type})
     node = Node.objects.filter(organisation_id=org_id, pk=payload.incident_node).first()
     if node is None:
-        return _invalid(_("There is no unit with that id in your organisation."))
+        return api_helpers.invalid(_("There is no unit with that id in your organisation."))
     facility = None
     if payload.facility is not None:
         facility = Facility.objects.filter(organisation_id=org_id, pk=payload.facility).first()
         if facility is None:
-            return _invalid(_("There is no facility with that id in your organisation."))
+            return api_helpers.invalid(_("There is no facility with that id in your organisation."))
     victim = None
     if payload.victim is not None:
         victim = User.objects.filter(organisation_id=org_id, pk=payload.victim, is_active=True).first()
         if victim is None:
-            return _invalid(_("There is no person with that id in your organisation."))
+            return api_helpers.invalid(_("There is no person with that id in your organisation."))
     try:
         incident, created = services.report_incident(
             actor=user,
@@ -207,7 +195,7 @@ def report(
             idempotency_key=idempotency_key,
         )
     except ValidationError as exc:
-        return _invalid(_messages(exc))
+        return api_helpers.invalid(api_helpers.messages(exc))
     # A new report already holds what the answer shows; an earlier one is read again with it.
     return Reply(201, incident) if created else Reply(200, _case(incident.pk))
 
@@ -237,9 +225,9 @@ def handle(request: HttpRequest, id: int = ObjectId, payload: IncidentPatch | No
         with transaction.atomic():
             _apply(user, incident, revision, changes)
     except StaleFormError as exc:
-        return Reply(409, {"detail": _messages(exc)})
+        return Reply(409, {"detail": api_helpers.messages(exc)})
     except ValidationError as exc:
-        return _invalid(_messages(exc))
+        return api_helpers.invalid(api_helpers.messages(exc))
     return Reply(200, _case(incident.pk))
 
 
@@ -324,7 +312,7 @@ def incident_statistics(request: HttpRequest, filters: Query[StatisticsFilters])
     type_id = None
     if filters.type is not None:
         type_id = (
-            IncidentType.objects.filter(organisation_id=_organisation_id(user), code=filters.type)
+            IncidentType.objects.filter(organisation_id=api_helpers.organisation_id(user), code=filters.type)
             .values_list("pk", flat=True)
             .first()
         )
@@ -332,7 +320,7 @@ def incident_statistics(request: HttpRequest, filters: Query[StatisticsFilters])
             return empty
     node = None
     if filters.node is not None:
-        node = Node.objects.filter(organisation_id=_organisation_id(user), pk=filters.node).first()
+        node = Node.objects.filter(organisation_id=api_helpers.organisation_id(user), pk=filters.node).first()
         if node is None:
             return empty
     if date_to < date_from:

@@ -13,7 +13,6 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Q
 from django.forms.utils import flatatt
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -319,11 +318,7 @@ class ReportForm(UploadProblemsMixin, forms.Form):
         unknown = _("No one in your organisation has that user name or employee number. Check it, or leave it empty.")
         if self.user.organisation_id is None:
             raise ValidationError(unknown)
-        person = (
-            User.objects.filter(organisation_id=self.user.organisation_id, is_active=True)
-            .filter(Q(username__iexact=value) | Q(employee_number=value))
-            .first()
-        )
+        person = core_selectors.find_person(self.user.organisation_id, value)
         if person is None:
             raise ValidationError(unknown)
         return person

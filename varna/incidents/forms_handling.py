@@ -165,7 +165,7 @@ class AssignForm(forms.Form):
         data = super().clean() or {}
         other = data.get("other", "")
         if other:
-            person = selectors_handling.find_person(self.incident.organisation_id, other)
+            person = core_selectors.find_person(self.incident.organisation_id, other)
             if person is None:
                 self.add_error(
                     "other", _("No active person in the organisation has that user name, e-mail or employee number.")

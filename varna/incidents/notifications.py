@@ -18,8 +18,7 @@ NOTIFIED_ROLES = (Role.UNIT_MANAGER, Role.SECURITY_REPRESENTATIVE)
 
 def responsible_for(node: Node, roles: tuple[str, ...] = NOTIFIED_ROLES) -> list[User]:
     """For each role, the holders at the node itself, or else at the nearest ancestor that has one."""
-    step = Node.steplen
-    paths = [node.path[:i] for i in range(step, len(node.path) + 1, step)]
+    paths = node.ancestor_paths()
     rows = (
         RoleAssignment.objects.active()
         .filter(organisation_id=node.organisation_id, node__path__in=paths, role__in=roles, user__is_active=True)

@@ -100,19 +100,6 @@ def handler_candidates(incident: Incident) -> QuerySet[User]:
     )
 
 
-def find_person(organisation_id: int, text: str) -> User | None:
-    """An active person of the organisation by user name, e-mail or employee number."""
-    text = text.strip()
-    if not text:
-        return None
-    return (
-        User.objects.filter(organisation_id=organisation_id, is_active=True)
-        .filter(Q(username__iexact=text) | Q(email__iexact=text) | Q(employee_number__iexact=text))
-        .order_by("pk")
-        .first()
-    )
-
-
 def find_case(user: Any, number: str) -> Incident | None:
     """A case the person may see, by its number."""
     number = number.strip()

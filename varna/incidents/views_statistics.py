@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from varna.core import access
+from varna.core import exports as table_exports
 from varna.core.access import Perm
 from varna.incidents import charts, exports, statistics
 from varna.incidents.forms_statistics import AnalysisDueForm, StatisticsFilterForm
@@ -89,7 +90,7 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
     tables = exports.page_tables(page)
     name = f"skadestatistik-{filters.year_from}-{filters.year_to}"
     if fmt == "csv":
-        response = HttpResponse(exports.to_csv(tables), content_type=exports.CSV_TYPE)
+        response = HttpResponse(table_exports.to_csv(tables), content_type=table_exports.CSV_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     about = [
@@ -97,8 +98,8 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
         (_("Cost"), str(COST_RULE)),
         (_("Which incidents"), str(statistics.WHAT_COUNTS)),
     ]
-    content = exports.to_xlsx(tables, title=_("Damage statistics"), about=about)
-    response = HttpResponse(content, content_type=exports.XLSX_TYPE)
+    content = table_exports.to_xlsx(tables, title=_("Damage statistics"), about=about)
+    response = HttpResponse(content, content_type=table_exports.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
 

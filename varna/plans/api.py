@@ -18,6 +18,7 @@ from ninja import Status as Reply
 from ninja.pagination import paginate
 
 from varna.core import access
+from varna.core import api as api_helpers
 from varna.core.access import Perm
 from varna.core.api import ERRORS, ObjectId, Pagination
 from varna.core.models import Node, User
@@ -32,16 +33,7 @@ from varna.risks.models import Measure, Risk
 router = Router(tags=["plans"])
 
 WRITE_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}
-MAX_MESSAGE = 2000
 OptionalBody = Body(None)  # an empty body reaches the access check (a 404 or 403), then a 422
-
-
-def _invalid(message: str) -> Reply[dict[str, str]]:
-    return Reply(422, {"detail": message[:MAX_MESSAGE]})
-
-
-def _messages(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 def _action(pk: int) -> Action:
@@ -113,14 +105,14 @@ def add_action(request: HttpRequest, id: int = ObjectId) -> Reply[Any]:
     plan = selectors.plan_for(user, id, Perm.MANAGE_PLANS)
     payload = _payload(request)
     if isinstance(payload, str):
-        return _invalid(payload)
+        return api_helpers.invalid(payload)
     org = user.organisation_id or 0
     responsible = User.objects.filter(organisation_id=org, pk=payload.responsible).first()
     measures = _linked(Measure, org, payload.measures)
     risks = _linked(Risk, org, payload.risks)
     incidents = _linked(Incident, org, payload.incidents)
     if measures is None or risks is None or incidents is None:
-        return _invalid(_("A linked measure, risk or incident does not exist in your organisation."))
+        return api_helpers.invalid(_("A linked measure, risk or incident does not exist in your organisation."))
     try:
         action = services.add_action(
             actor=user,
@@ -137,7 +129,7 @@ def add_action(request: HttpRequest, id: int = ObjectId) -> Reply[Any]:
             incidents=incidents,
         )
     except ValidationError as exc:
-        return _invalid(_messages(exc))
+        return api_helpers.invalid(api_helpers.messages(exc))
     return Reply(201, _action(action.pk))
 
 
@@ -149,13 +141,13 @@ def change_status(request: HttpRequest, id: int = ObjectId, payload: ActionPatch
     user = access.actor(request)
     action = selectors.action_for(user, id)
     if payload is None:
-        return _invalid(_("Send the new status and the revision as JSON."))
+        return api_helpers.invalid(_("Send the new status and the revision as JSON."))
     try:
         services.change_action_status(
             actor=user, action=action, status=payload.status, revision=payload.revision, reason=payload.reason
         )
     except StaleFormError as exc:
-        return Reply(409, {"detail": _messages(exc)})
+        return Reply(409, {"detail": api_helpers.messages(exc)})
     except ValidationError as exc:
-        return _invalid(_messages(exc))
+        return api_helpers.invalid(api_helpers.messages(exc))
     return Reply(200, _action(action.pk))

@@ -155,7 +155,7 @@ class ActionForm(RevisionMixin):
         data = super().clean() or {}
         other = data.get("other_person", "")
         if other:
-            person = selectors.find_person(self.plan.organisation_id, other)
+            person = core_selectors.find_person(self.plan.organisation_id, other)
             if person is None:
                 self.add_error(
                     "other_person",

@@ -154,19 +154,6 @@ def responsible_candidates(plan: ActionPlan, actor: User, current: User | None =
     return base.filter(Q(pk__in=ids) | always).order_by("last_name", "first_name", "pk")
 
 
-def find_person(organisation_id: int, text: str) -> User | None:
-    """An active person of the organisation by user name, e-mail or employee number."""
-    text = text.strip()
-    if not text:
-        return None
-    return (
-        User.objects.filter(organisation_id=organisation_id, is_active=True)
-        .filter(Q(username__iexact=text) | Q(email__iexact=text) | Q(employee_number__iexact=text))
-        .order_by("pk")
-        .first()
-    )
-
-
 def link_choices(user: Any, plan: ActionPlan) -> dict[str, QuerySet[Any]]:
     """Measures and risks that may be linked to an action of ``plan``: visible, and in its subtree."""
     under = Q(node__path__startswith=plan.node.path)
@@ -318,9 +305,7 @@ def plan_for_measure(user: Any, measure: Measure, year: int | None = None) -> Ac
 
     The risk pages link a measure to ``plans:action_new`` of this plan with ``?measure=<id>``.
     """
-    step = Node.steplen
-    path = measure.node.path
-    ancestors = [path[:i] for i in range(step, len(path) + 1, step)]
+    ancestors = measure.node.ancestor_paths()
     return (
         visible_plans(user, Perm.MANAGE_PLANS)
         .filter(year=year or timezone.localdate().year, node__path__in=ancestors)

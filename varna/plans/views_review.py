@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from varna.core import access
 from varna.core.access import Perm
+from varna.core.exports import XLSX_TYPE, Column, Table, TableRow, to_xlsx
 from varna.core.pdf import pdf_response
-from varna.incidents.exports import XLSX_TYPE, Column, Table, TableRow, to_xlsx
 from varna.plans import checklist, selectors, services
 from varna.plans.forms import ReviewForm
 from varna.plans.models import ActionPlan

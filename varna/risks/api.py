@@ -21,6 +21,7 @@ from ninja import Status as Reply
 from ninja.pagination import paginate
 
 from varna.core import access
+from varna.core import api as api_helpers
 from varna.core.access import Perm
 from varna.core.api import ERRORS, ObjectId, Pagination
 from varna.core.models import Node, SecurityArea, User
@@ -85,22 +86,10 @@ def _risk_in(request: HttpRequest) -> RiskIn | str:
         return "; ".join(problems)[:MAX_TEXT]
 
 
-def _invalid(message: str) -> Reply[dict[str, str]]:
-    return Reply(422, {"detail": message})
-
-
-def _messages(exc: ValidationError) -> str:
-    return " ".join(exc.messages)[:MAX_TEXT]
-
-
-def _organisation_id(user: User) -> int:
-    return user.organisation_id or 0  # a token only authenticates people of an organisation
-
-
 def _node(user: User, pk: int | None) -> Node | None:
     if pk is None:
         return None
-    return Node.objects.filter(organisation_id=_organisation_id(user), pk=pk).first()
+    return Node.objects.filter(organisation_id=api_helpers.organisation_id(user), pk=pk).first()
 
 
 def _analyses(user: User) -> QuerySet[RiskAnalysis]:
@@ -213,17 +202,17 @@ def add_risk(request: HttpRequest) -> Reply[Any]:
     user = access.actor(request)
     payload = _risk_in(request)
     if isinstance(payload, str):
-        return _invalid(payload)
+        return api_helpers.invalid(payload)
     analysis = access.get_object_or_404(user, Perm.MANAGE_RISKS, RiskAnalysis.objects.all(), pk=payload.analysis)
-    org_id = _organisation_id(user)
+    org_id = api_helpers.organisation_id(user)
     area = SecurityArea.objects.filter(organisation_id=org_id, pk=payload.security_area).first()
     if area is None:
-        return _invalid(_("There is no security area with that id in your organisation."))
+        return api_helpers.invalid(_("There is no security area with that id in your organisation."))
     owner = None
     if payload.owner is not None:
         owner = User.objects.filter(organisation_id=org_id, pk=payload.owner, is_active=True).first()
         if owner is None:
-            return _invalid(_("There is no person with that id in your organisation."))
+            return api_helpers.invalid(_("There is no person with that id in your organisation."))
     try:
         with transaction.atomic():
             risk = services.add_risk(
@@ -247,7 +236,7 @@ def add_risk(request: HttpRequest) -> Reply[Any]:
                     rationale=payload.current.rationale,
                 )
     except ValidationError as exc:
-        return _invalid(_messages(exc))
+        return api_helpers.invalid(api_helpers.messages(exc))
     return Reply(201, _risk_detail(user, risk.pk))
 
 

@@ -1,7 +1,7 @@
 """An analysis as a printable document (PDF) and as a workbook (Excel): what it holds, read once.
 
 Both are built from :func:`analysis_document`, so they show the same risks and measures. The
-workbook goes through :func:`varna.incidents.exports.to_xlsx`, which neutralises text that a
+workbook goes through :func:`varna.core.exports.to_xlsx`, which neutralises text that a
 spreadsheet could take for a formula.
 """
 
@@ -17,8 +17,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from varna.core.exports import Column, Table, TableRow
 from varna.core.models import Dimension, User
-from varna.incidents.exports import Column, Table, TableRow
 from varna.risks.models import DIMENSIONS, Measure, Risk, RiskAnalysis, RiskAssessment, Stage
 
 

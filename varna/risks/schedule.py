@@ -347,8 +347,7 @@ def responsible_candidates(node: Node) -> QuerySet[User]:
 
     People with protected personal data are never listed by name.
     """
-    step = Node.steplen
-    paths = [node.path[:i] for i in range(step, len(node.path) + 1, step)]
+    paths = node.ancestor_paths()
     holders = (
         RoleAssignment.objects.active()
         .filter(organisation_id=node.organisation_id, node__path__in=paths)

@@ -15,6 +15,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from varna.core import access
+from varna.core import selectors as core_selectors
 from varna.core.access import Perm
 from varna.core.models import Node, Role, RoleAssignment, SecurityArea, User
 from varna.incidents.models import Incident
@@ -137,8 +138,7 @@ def analysis_measures(analysis: RiskAnalysis) -> list[Measure]:
 def plans_for(user: Any, analysis: RiskAnalysis, limit: int = 3) -> list[ActionPlan]:
     """Action plans the person may add to that cover the analysed node (its own or an ancestor's), newest first."""
     node = analysis.node
-    step = Node.steplen
-    paths = [node.path[:i] for i in range(step, len(node.path) + 1, step)]
+    paths = node.ancestor_paths()
     plans = ActionPlan.objects.filter(organisation_id=analysis.organisation_id, node__path__in=paths)
     return list(
         access.scope(user, Perm.MANAGE_PLANS, plans).select_related("node").order_by("-year", "-node__depth")[:limit]
@@ -293,14 +293,7 @@ def staff_to_list(node: Node, selected: list[int]) -> list[User]:
 
 def find_staff(node: Node, text: str) -> User | None:
     """A person of the subtree by user name, e-mail or employee number."""
-    text = text.strip()
-    if not text:
-        return None
-    return (
-        staff_of(node)
-        .filter(Q(username__iexact=text) | Q(email__iexact=text) | Q(employee_number__iexact=text))
-        .first()
-    )
+    return core_selectors.find_person(node.organisation_id, text, among=staff_of(node))
 
 
 def facilities_for(user: Any) -> QuerySet[Facility]:

@@ -105,7 +105,7 @@ def overview(user: User, *, node_id: str | None = None) -> Overview:
     matrix = services.ensure_matrix(organisation=user.organisation)
     node = _anchor(user, node_id, roots)
 
-    ancestor_paths = [node.path[:i] for i in range(STEP, len(node.path), STEP)]
+    ancestor_paths = node.ancestor_paths(include_self=False)
     family = list(
         Node.objects.filter(organisation_id=node.organisation_id)
         .filter(path__in=ancestor_paths)

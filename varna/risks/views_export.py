@@ -9,8 +9,8 @@ from django.utils.text import slugify
 
 from varna.core import access
 from varna.core.access import Perm
+from varna.core.exports import XLSX_TYPE, to_xlsx
 from varna.core.pdf import pdf_response
-from varna.incidents.exports import XLSX_TYPE, to_xlsx
 from varna.risks import exports
 from varna.risks.models import RiskAnalysis
 
