@@ -22,7 +22,8 @@ from tests.core.test_imports import make_csv, make_xlsx
 from tests.worker import run_tasks
 from varna.core.imports import ImportReport, import_file, import_nodes, import_people
 from varna.core.models import CaseCounter, Node, Organisation, OutboxMail, User
-from varna.incidents.imports import import_incidents, next_case_numbers, parse_amount, parse_moment
+from varna.core.services import next_case_numbers
+from varna.incidents.imports import import_incidents, parse_amount, parse_moment
 from varna.incidents.models import CostLine, Incident, IncidentType, Status, TimelineEntry
 from varna.incidents.services import ensure_defaults
 from varna.protection.models import Facility

@@ -8,10 +8,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Model, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from varna.core import access
+from varna.core import access, registry
 from varna.core.access import Perm
 from varna.core.models import CaseCounter, Node, Organisation, Role, RoleAssignment, SecurityArea, User
 
@@ -75,12 +76,22 @@ def next_case_number(*, organisation_id: int, series: str, year: int) -> str:
 
     Call inside the transaction that creates the case, so a rolled-back case gives its number back.
     """
+    return next_case_numbers(organisation_id=organisation_id, series=series, year=year, count=1)[0]
+
+
+def next_case_numbers(*, organisation_id: int, series: str, year: int, count: int, after: int = 0) -> list[str]:
+    """``count`` case numbers in a row from the locked counter (an import numbers many cases at once).
+
+    ``after`` moves the counter at least that far first (numbers already used by imported cases).
+    Call inside the transaction that creates the cases.
+    """
     counter, _created = CaseCounter.objects.select_for_update().get_or_create(
         organisation_id=organisation_id, series=series, year=year
     )
-    counter.last += 1
+    start = max(counter.last, after)
+    counter.last = start + count
     counter.save(update_fields=["last"])
-    return f"{year}-{counter.last:05d}"
+    return [f"{year}-{seq:05d}" for seq in range(start + 1, start + count + 1)]
 
 
 DEFAULT_SECURITY_AREAS = [
@@ -114,6 +125,27 @@ def ensure_security_areas(*, organisation: Organisation) -> list[SecurityArea]:
     return list(SecurityArea.objects.filter(organisation=organisation))
 
 
+@transaction.atomic
+def set_up_organisation(organisation: Organisation) -> None:
+    """Give an organisation what every app needs before anyone uses it (security areas, event types,
+    the risk matrix …): each app's set-up hook from :mod:`varna.core.registry`, in app order.
+
+    Runs when an organisation is created and, after ``migrate``, for every organisation (so an app
+    added later sets up the organisations that exist). Every hook only adds what is missing, so running
+    it again changes nothing. Pages and selectors never set anything up: they read.
+    """
+    for _name, hook in registry.set_up_hooks():
+        hook(organisation)
+
+
+def set_up_all_organisations() -> int:
+    """:func:`set_up_organisation` for every organisation; the number of organisations."""
+    organisations = list(Organisation.objects.order_by("pk"))
+    for organisation in organisations:
+        set_up_organisation(organisation)
+    return len(organisations)
+
+
 # --- shared by every service that edits a record shown in a form ---------------------------
 
 
@@ -127,6 +159,28 @@ class StaleFormError(ValidationError):
 def stamp(obj: Any, actor: User) -> None:
     """Name ``actor`` as the author of the history row that saving ``obj`` writes."""
     obj._history_user = actor
+
+
+# A second identical create by the same person within this window is a double submit, not a new record.
+DUPLICATE_WINDOW = datetime.timedelta(minutes=2)
+
+
+def lock_actor(actor: User) -> None:
+    """Serialise this person's creates, so that two copies of one submit cannot both pass :func:`recent_duplicate`.
+
+    Call inside the transaction that creates the record.
+    """
+    list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True))
+
+
+def recent_duplicate[M: Model](
+    queryset: QuerySet[M], *, actor_field: str = "created_by", at_field: str = "created_at", actor: User
+) -> M | None:
+    """The double-submit guard every create uses: the newest record of ``queryset`` (already filtered on
+    what makes two records the same) that ``actor`` created within :data:`DUPLICATE_WINDOW`, or ``None``.
+    """
+    since = timezone.now() - DUPLICATE_WINDOW
+    return queryset.filter(**{actor_field: actor, f"{at_field}__gte": since}).order_by("-pk").first()
 
 
 def check_revision(obj: Any, revision: int | None) -> None:

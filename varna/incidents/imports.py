@@ -9,7 +9,7 @@ Writing is built for volume (10,000 rows in seconds): no call of ``report_incide
 (it would mail receipts and notify handlers about events that ended years ago), but
 ``bulk_create`` of the incidents with their history rows, one timeline entry each and, where
 the file gives a cost, one cost line. Case numbers are handed out in one step per year from
-the locked ``CaseCounter`` row (:func:`next_case_numbers`); an old number from the previous
+the locked ``CaseCounter`` row (:func:`varna.core.services.next_case_numbers`); an old number from the previous
 system is kept when it is free, and a kept number of Värna's own form (``2021-00042``) moves
 the counter past it, so that new reports never collide with it.
 """
@@ -29,7 +29,8 @@ from simple_history.utils import bulk_create_with_history
 
 from varna.core.imports.base import BATCH, ImportKind, ImportReport, reason_for, run_all_or_nothing
 from varna.core.imports.files import Column, FileProblem, Table, norm, read_table, too_long_message
-from varna.core.models import CaseCounter, Node, Organisation, User
+from varna.core.models import Node, Organisation, User
+from varna.core.services import next_case_numbers
 from varna.incidents.models import (
     CostLine,
     Incident,
@@ -478,21 +479,6 @@ class _Checker:
 
 
 # --- writing --------------------------------------------------------------------------------
-
-
-def next_case_numbers(*, organisation_id: int, series: str, year: int, count: int, after: int = 0) -> list[str]:
-    """``count`` case numbers in a row from the locked counter: the batch twin of ``next_case_number``.
-
-    ``after`` moves the counter at least that far first (numbers already used by imported cases).
-    Call inside the transaction that creates the cases.
-    """
-    counter, _created = CaseCounter.objects.select_for_update().get_or_create(
-        organisation_id=organisation_id, series=series, year=year
-    )
-    start = max(counter.last, after)
-    counter.last = start + count
-    counter.save(update_fields=["last"])
-    return [f"{year}-{seq:05d}" for seq in range(start + 1, start + count + 1)]
 
 
 def _numbers(organisation: Organisation, rows: list[_Row]) -> None:

@@ -1,0 +1,96 @@
+"""What the domain apps add to core's pages and services, so that core never imports them.
+
+Each app registers its parts in its ``AppConfig.ready``:
+
+- a **set-up hook** (:func:`register_set_up`): what a new organisation needs from the app (default
+  event types, the risk matrix …). :func:`varna.core.services.set_up_organisation` runs every hook.
+- a **panel** (:func:`register_panel`) on a page of another app: the dashboard's sections, or the
+  risk and plan work that builds on an incident shown on its case page. The page asks
+  :func:`panels` for what to show and includes each panel's template with ``data`` set to its context.
+- an **importer** (:func:`register_importer`) on the import page and for ``varna manage import_data``.
+
+The order of registration is the order of ``INSTALLED_APPS``; ``order`` sorts panels and importers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from varna.core.imports.base import ImportReport
+    from varna.core.models import Organisation, User
+
+SetUpHook = Callable[["Organisation"], object]
+PanelContext = Callable[["User", Any], "dict[str, Any] | None"]
+
+
+class ImportRun(Protocol):
+    def __call__(
+        self, *, organisation: Organisation, actor: User | None, file_name: str, data: bytes, dry_run: bool = False
+    ) -> ImportReport: ...
+
+
+@dataclass(frozen=True)
+class Panel:
+    slot: str  # the page: "dashboard" or "incident"
+    key: str
+    template: str
+    context: PanelContext  # (person, the page's object or None) → the template's ``data``; None: nothing to show
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ShownPanel:
+    key: str
+    template: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Importer:
+    kind: str  # an ``ImportKind`` value
+    run: ImportRun
+    order: int = 100
+
+
+_set_up: list[tuple[str, SetUpHook]] = []
+_panels: dict[tuple[str, str], Panel] = {}
+_importers: dict[str, Importer] = {}
+
+
+def register_set_up(name: str, hook: SetUpHook) -> None:
+    """Add ``hook`` to what setting up an organisation runs (registering a name twice replaces it)."""
+    _set_up[:] = [(n, h) for n, h in _set_up if n != name]
+    _set_up.append((name, hook))
+
+
+def set_up_hooks() -> list[tuple[str, SetUpHook]]:
+    return list(_set_up)
+
+
+def register_panel(panel: Panel) -> None:
+    _panels[(panel.slot, panel.key)] = panel
+
+
+def panels(slot: str, user: User, obj: Any = None) -> list[ShownPanel]:
+    """The panels registered for ``slot`` that have something to show this person, in order."""
+    shown = []
+    for panel in sorted((p for (s, _k), p in _panels.items() if s == slot), key=lambda p: (p.order, p.key)):
+        data = panel.context(user, obj)
+        if data is not None:
+            shown.append(ShownPanel(panel.key, panel.template, data))
+    return shown
+
+
+def register_importer(importer: Importer) -> None:
+    _importers[importer.kind] = importer
+
+
+def importer(kind: str) -> Importer | None:
+    return _importers.get(kind)
+
+
+def importers() -> list[Importer]:
+    return sorted(_importers.values(), key=lambda i: (i.order, i.kind))
