@@ -25,11 +25,13 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from varna.core import registry
+        from varna.core.imports import register_core_importers
         from varna.core.models import Organisation
         from varna.core.services import ensure_security_areas
         from varna.core.widgets import use_translated_empty_choice
 
         use_translated_empty_choice()
+        register_core_importers()
         registry.register_set_up("core.security_areas", lambda org: ensure_security_areas(organisation=org))
         # An organisation is set up when it is created, wherever that happens (the demo, the shell, the admin) …
         post_save.connect(_set_up_new_organisation, sender=Organisation, dispatch_uid="varna.set_up_organisation")

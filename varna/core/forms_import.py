@@ -1,4 +1,4 @@
-"""The upload form for imports of the node tree and the staff list."""
+"""The upload form for imports: the node tree, the staff list and what the apps register."""
 
 from __future__ import annotations
 
@@ -7,11 +7,15 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from varna.core.imports import ImportKind
+from varna.core import registry
+
+
+def _kinds() -> list[tuple[str, str]]:
+    return [(i.kind, i.label) for i in registry.importers()]
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What does the file hold?"), choices=ImportKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(label=_("What does the file hold?"), choices=_kinds, widget=forms.RadioSelect)
     file = forms.FileField(
         label=_("File"),
         help_text=_("A CSV file (separated by semicolons, commas or tabs) or an Excel workbook (.xlsx)."),

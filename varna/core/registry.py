@@ -50,7 +50,8 @@ class ShownPanel:
 
 @dataclass(frozen=True)
 class Importer:
-    kind: str  # an ``ImportKind`` value
+    kind: str  # what the file holds, as a short code: "nodes", "people", "incidents" …
+    label: Any  # for the import page's choice, e.g. gettext_lazy("Historic incidents from a previous system")
     run: ImportRun
     order: int = 100
 
@@ -90,6 +91,11 @@ def register_importer(importer: Importer) -> None:
 
 def importer(kind: str) -> Importer | None:
     return _importers.get(kind)
+
+
+def importer_label(kind: str) -> str:
+    found = _importers.get(kind)
+    return str(found.label) if found else kind
 
 
 def importers() -> list[Importer]:

@@ -16,12 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from varna.core import access, history, selectors, selectors_outbox, services
+from varna.core import access, history, registry, selectors, selectors_outbox, services
 from varna.core.access import Perm
 from varna.core.forms import EndRoleForm, PeopleSearchForm, RoleAssignmentForm, RoleFilterForm
 from varna.core.models import Body, Node, RoleAssignment, User
-from varna.incidents import selectors as incident_selectors
-from varna.plans import selectors as plan_selectors
 
 PAGE_SIZE = 50
 
@@ -48,8 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "contacts": selectors.security_contacts(user, own_node) if own_node else [],
         "own_node": own_node,
     }
-    context["incident_figures"] = incident_selectors.dashboard_figures(user)
-    context["plan_figures"] = plan_selectors.dashboard_figures(user)
+    context["panels"] = registry.panels("dashboard", user)
     context["failed_mail_count"] = selectors_outbox.failed_mail_count(user)
     if access.has_perm(user, Perm.VIEW_PEOPLE):
         context["people_count"] = selectors.visible_people(user).count()

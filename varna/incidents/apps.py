@@ -6,3 +6,20 @@ class IncidentsConfig(AppConfig):
     name = "varna.incidents"
     label = "incidents"
     verbose_name = _("Incidents and damage")
+
+    def ready(self) -> None:
+        from varna.core import registry
+        from varna.incidents import imports, selectors
+
+        registry.register_panel(
+            registry.Panel(
+                "dashboard",
+                "incidents",
+                "incidents/_dashboard.html",
+                lambda user, _obj: selectors.dashboard_figures(user) or None,
+                order=10,
+            )
+        )
+        registry.register_importer(
+            registry.Importer(imports.KIND, imports.KIND_LABEL, imports.import_incidents, order=30)
+        )

@@ -25,9 +25,10 @@ from typing import Any
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from varna.core.imports.base import BATCH, ImportKind, ImportReport, reason_for, run_all_or_nothing
+from varna.core.imports.base import BATCH, ImportReport, reason_for, run_all_or_nothing
 from varna.core.imports.files import Column, FileProblem, Table, norm, read_table, too_long_message
 from varna.core.models import Node, Organisation, User
 from varna.core.services import next_case_numbers
@@ -42,6 +43,8 @@ from varna.incidents.models import (
 from varna.incidents.services.reporting import DEFAULT_TYPES, ensure_defaults, is_serious_event
 from varna.protection.models import Facility
 
+KIND = "incidents"  # the import kind, registered with core in IncidentsConfig.ready
+KIND_LABEL = gettext_lazy("Historic incidents from a previous system")
 SERIES = "incident"  # the case-number series of incidents (as in the reporting service)
 MAX_DESCRIPTION = 10_000
 MAX_INJURED = 10_000
@@ -131,7 +134,7 @@ def import_incidents(
 
     Nobody is mailed. Rows without ``rapportör`` are recorded as reported by ``actor``.
     """
-    report = ImportReport(ImportKind.INCIDENTS, file_name, dry_run)
+    report = ImportReport(KIND, file_name, dry_run)
     try:
         table = read_table(data, INCIDENT_COLUMNS)
     except FileProblem as problem:

@@ -13,11 +13,13 @@ transaction, with history records naming the acting user. With
 The web flow keeps a validated upload under ``MEDIA_ROOT/imports/`` until the
 user confirms it (:mod:`varna.core.imports.uploads`). The parts: ``files`` reads
 CSV and .xlsx, ``nodes`` and ``people`` validate and write, ``base`` holds the report.
-Historic incidents are imported by :mod:`varna.incidents.imports` with the same parts.
+Other apps register their importers with :func:`varna.core.registry.register_importer` (historic
+incidents: ``varna.incidents.imports``), built from the same parts.
 """
 
 from __future__ import annotations
 
+from varna.core import registry
 from varna.core.imports.base import ImportKind, ImportReport, RowError
 from varna.core.imports.files import FileProblem, read_table
 from varna.core.imports.nodes import NODE_COLUMNS, import_nodes
@@ -35,15 +37,20 @@ __all__ = [
     "import_nodes",
     "import_people",
     "read_table",
+    "register_core_importers",
 ]
 
 
 def import_file(
     *, kind: str, organisation: Organisation, actor: User | None, file_name: str, data: bytes, dry_run: bool = False
 ) -> ImportReport:
-    if kind == ImportKind.INCIDENTS:
-        from varna.incidents.imports import import_incidents  # the incidents app builds on core, not the reverse
+    """Run the importer registered for ``kind`` (core's nodes and people, and what the apps register)."""
+    found = registry.importer(kind)
+    if found is None:
+        raise ValueError(f"No importer for {kind!r}")
+    return found.run(organisation=organisation, actor=actor, file_name=file_name, data=data, dry_run=dry_run)
 
-        return import_incidents(organisation=organisation, actor=actor, file_name=file_name, data=data, dry_run=dry_run)
-    importer = import_nodes if kind == ImportKind.NODES else import_people
-    return importer(organisation=organisation, actor=actor, file_name=file_name, data=data, dry_run=dry_run)
+
+def register_core_importers() -> None:
+    registry.register_importer(registry.Importer(ImportKind.NODES, ImportKind.NODES.label, import_nodes, order=10))
+    registry.register_importer(registry.Importer(ImportKind.PEOPLE, ImportKind.PEOPLE.label, import_people, order=20))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from treebeard.exceptions import InvalidMoveToDescendant, PathOverflow
 
+from varna.core import registry
 from varna.core.models import Organisation, User
 
 logger = logging.getLogger(__name__)
@@ -21,9 +22,10 @@ BATCH = 500
 
 
 class ImportKind(models.TextChoices):
+    """Core's own imports. The apps register theirs (:func:`varna.core.registry.register_importer`)."""
+
     NODES = "nodes", gettext_lazy("The organisation (node tree)")
     PEOPLE = "people", gettext_lazy("Staff with units and roles")
-    INCIDENTS = "incidents", gettext_lazy("Historic incidents from a previous system")
 
 
 # --- reports -----------------------------------------------------------------------
@@ -53,7 +55,7 @@ class ImportReport:
 
     @property
     def kind_label(self) -> str:
-        return str(ImportKind(self.kind).label)
+        return registry.importer_label(self.kind)
 
     @property
     def ok(self) -> bool:

@@ -20,8 +20,9 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from varna.core import registry
 from varna.core.imports import import_file
-from varna.core.imports.base import ImportKind, ImportReport
+from varna.core.imports.base import ImportReport
 from varna.core.models import Organisation, User
 
 PENDING, RUNNING, DONE = "pending", "running", "done"
@@ -38,7 +39,7 @@ class StoredUpload:
 
     @property
     def kind_label(self) -> str:
-        return str(ImportKind(self.kind).label)
+        return registry.importer_label(self.kind)
 
 
 def _folder() -> Path:

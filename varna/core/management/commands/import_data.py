@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from varna.core import registry
 from varna.core.imports import ImportKind, ImportReport, import_file
 from varna.core.models import Organisation, User
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=[k.value for k in ImportKind], help="What the file holds.")
+        parser.add_argument("kind", choices=[i.kind for i in registry.importers()], help="What the file holds.")
         parser.add_argument("file", type=Path, help="A CSV or Excel (.xlsx) file.")
         parser.add_argument(
             "--organisation", help="The organisation's short name (slug); needed when there is more than one."
