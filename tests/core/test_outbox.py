@@ -24,7 +24,7 @@ from varna.core import outbox
 from varna.core.models import MailStatus, Node, Organisation, OutboxMail, User
 from varna.incidents.models import Incident, IncidentType, Status
 from varna.incidents.services import assign_handler, change_status, ensure_defaults
-from varna.risks import services_schedule
+from varna.risks.services import schedule as services_schedule
 
 FAILING = "tests.mail_backends.AlwaysFailingBackend"
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"

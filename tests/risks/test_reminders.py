@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from tests.risks.schedule_samples import clear_risk_data, make_analysis, node, user
 from tests.worker import run_tasks
-from varna.risks import reminders, services_schedule, tasks
+from varna.risks import reminders, tasks
 from varna.risks.models import AnalysisStatus, PlannedAnalysis
+from varna.risks.services import schedule as services_schedule
 
 pytestmark = pytest.mark.django_db
 

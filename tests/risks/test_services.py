@@ -11,7 +11,7 @@ from django.utils import timezone
 from tests.incidents.samples import make_sample_incidents
 from tests.risks.analysis_samples import area, make_analysis
 from varna.core.models import CaseCounter, Node, User
-from varna.risks import services, services_extra
+from varna.risks import services
 from varna.risks.models import AnalysisStatus, MeasureType, RiskAssessment, Stage
 
 
@@ -86,7 +86,7 @@ def test_adopted_analysis_refuses_edits(persona: Callable[[str], User]) -> None:
     with pytest.raises(ValidationError):
         services.update_measure(actor=chef, measure=sample.measure, revision=None, title="Ändrad")
     with pytest.raises(ValidationError):
-        services_extra.clear_assessment(actor=chef, risk=sample.risk, stage=Stage.CURRENT)
+        services.clear_assessment(actor=chef, risk=sample.risk, stage=Stage.CURRENT)
 
 
 def test_measure_needs_a_risk_of_the_same_analysis(persona: Callable[[str], User]) -> None:
@@ -127,10 +127,10 @@ def test_numbering_uses_the_counter_and_never_reuses_a_number(persona: Callable[
 def test_a_repeated_create_gives_back_the_first_analysis(persona: Callable[[str], User]) -> None:
     chef = persona("chef.solrosen")
     fields = {"node": _solrosen(), "title": "Dubbel", "analysed_on": timezone.localdate()}
-    first, created = services_extra.create_analysis_once(actor=chef, **fields)
-    second, created_again = services_extra.create_analysis_once(actor=chef, **fields)
-    assert created and not created_again
-    assert first.pk == second.pk
+    first = services.create_analysis(actor=chef, once=True, **fields)
+    with pytest.raises(services.AlreadySaved) as again:
+        services.create_analysis(actor=chef, once=True, **fields)
+    assert again.value.record.pk == first.pk
 
 
 def test_relinking_incidents_keeps_links_the_editor_cannot_see(persona: Callable[[str], User]) -> None:
@@ -139,7 +139,7 @@ def test_relinking_incidents_keeps_links_the_editor_cannot_see(persona: Callable
     chef = persona("chef.solrosen")
     services.link_incidents(actor=chef, risk=sample.risk, incidents=[incidents["threat"], incidents["ordinary"]])
     # the security representative may not read threats and violence
-    services_extra.link_visible_incidents(actor=persona("ombud.solrosen"), risk=sample.risk, incidents=[])
+    services.link_incidents(actor=persona("ombud.solrosen"), risk=sample.risk, incidents=[])
     assert set(sample.risk.incidents.values_list("pk", flat=True)) == {incidents["threat"].pk}
 
 
@@ -147,10 +147,10 @@ def test_a_risk_with_a_wrong_judgement_is_not_saved_at_all(persona: Callable[[st
     sample = make_analysis("chef.solrosen", _solrosen())
     before = sample.analysis.risks.count()
     with pytest.raises(ValidationError):
-        services_extra.add_risk_with_judgements(
+        services.add_risk(
             actor=persona("chef.solrosen"),
             analysis=sample.analysis,
-            judgements={Stage.CURRENT: services_extra.Judgement(likelihood=9, consequences={"people": 1})},
+            judgements={Stage.CURRENT: services.Judgement(likelihood=9, consequences={"people": 1})},
             security_area=area("exempelkommun"),
             title="Halvfärdig",
         )

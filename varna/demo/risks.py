@@ -43,7 +43,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from varna.core.models import CaseCounter, NodeKind, Role, User
-from varna.core.services import ensure_security_areas
+from varna.core.services import ensure_security_areas, stamp
 from varna.demo.bulk import insert, insert_links
 from varna.demo.context import NodeSpec, OrgContext
 from varna.demo.incident_profiles import SETTING_OF_PROFILE
@@ -362,7 +362,7 @@ class _Builder:
             status=draft.status,
             created_by=responsible,
         )
-        analysis._history_user = responsible  # type: ignore[attr-defined]
+        stamp(analysis, responsible)
         analysis._history_date = self.at(draft.analysed_on, 9)  # type: ignore[attr-defined]
         if draft.status != AnalysisStatus.DRAFT:
             days = rng.randint(0, 10) if draft.status == AnalysisStatus.IN_PROGRESS else rng.randint(7, 45)
@@ -396,7 +396,7 @@ class _Builder:
             owner_id=owner.pk if owner is not None else None,
             created_by_id=analysis.created_by_id,
         )
-        risk._history_user = analysis.created_by  # type: ignore[attr-defined]
+        stamp(risk, analysis.created_by)
         risk._history_date = self.at(draft.analysed_on, 11)  # type: ignore[attr-defined]
         likelihood = rng.randint(*idea.likelihood)
         consequences = {dim: rng.randint(lo, hi) for dim, (lo, hi) in idea.consequences.items()}
@@ -433,7 +433,7 @@ class _Builder:
             assessed_by_id=assessor.pk,
             **values,
         )
-        assessment._history_user = assessor  # type: ignore[attr-defined]
+        stamp(assessment, assessor)
         assessment._history_date = assessment.assessed_at  # type: ignore[attr-defined]
         return assessment
 
@@ -503,7 +503,7 @@ class _Builder:
             status=self._measure_status(draft),
             created_by_id=analysis.created_by_id,
         )
-        measure._history_user = analysis.created_by  # type: ignore[attr-defined]
+        stamp(measure, analysis.created_by)
         measure._history_date = self.at(draft.analysed_on, 13)  # type: ignore[attr-defined]
         return measure
 
@@ -733,7 +733,7 @@ def _schedule(ctx: OrgContext, builder: _Builder, sites: list[_Site], drafts: li
             analysis=this_year.get(node_id),
             created_by=creator,
         )
-        entry._history_user = creator  # type: ignore[attr-defined]
+        stamp(entry, creator)
         entry._history_date = builder.at(datetime.date(year, 1, 10))  # type: ignore[attr-defined]
         planned.append(entry)
     ctx.save(PlannedAnalysis, planned)

@@ -8,4 +8,12 @@ class RisksConfig(AppConfig):
     verbose_name = _("Risk management")
 
     def ready(self) -> None:
-        from varna.core import registry  # noqa: F401  (the risk app's set-up hook and panels are registered here)
+        from varna.core import registry
+        from varna.risks import selectors
+        from varna.risks.services import ensure_matrix
+
+        # A new organisation gets the 5x5 MSB matrix (its security areas come from core's hook).
+        registry.register_set_up("risks.matrix", lambda org: ensure_matrix(organisation=org))
+        registry.register_panel(
+            registry.Panel("incident", "risks", "risks/_incident_panel.html", selectors.incident_risks, order=10)
+        )

@@ -36,7 +36,7 @@ from varna.risks.models import (
     Stage,
     Timeframe,
 )
-from varna.risks.services_extra import Judgement
+from varna.risks.services import Judgement
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DEFAULT_METHOD = _("Coarse analysis with a risk matrix")

@@ -13,7 +13,7 @@ from varna.core.access import Perm
 from varna.core.models import Node, NodeKind, User
 from varna.risks import schedule
 from varna.risks.models import AnalysisTrigger, PlannedAnalysis
-from varna.risks.services_schedule import EARLIEST_YEAR, LATEST_YEAR, MAX_NOTE
+from varna.risks.services.schedule import EARLIEST_YEAR, LATEST_YEAR, MAX_NOTE
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_ID = 2**63 - 1

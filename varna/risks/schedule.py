@@ -1,6 +1,6 @@
 """The yearly schedule of risk analyses (G3, G4, K6): where an analysis is due, and the plan of analyses.
 
-The read side only; the plan is written by :mod:`varna.risks.services_schedule`. One schedule is built
+The read side only; the plan is written by :mod:`varna.risks.services.schedule`. One schedule is built
 with a fixed number of queries whatever the data size:
 
 1. the nodes in the person's scope (units, nodes with analyses and planned nodes), each annotated in

@@ -7,6 +7,7 @@ same number of queries whatever its size (the matrix versions of a page are fetc
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -14,12 +15,11 @@ from urllib.parse import quote
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from varna.core import access
+from varna.core import access, registry
 from varna.core import selectors as core_selectors
 from varna.core.access import Perm
 from varna.core.models import Node, Role, RoleAssignment, SecurityArea, User
 from varna.incidents.models import Incident
-from varna.plans.models import Action, ActionPlan
 from varna.protection.models import Facility
 from varna.risks.models import Measure, Risk, RiskAnalysis, RiskAssessment, RiskMatrix
 
@@ -115,12 +115,49 @@ def analysis_risks(analysis: RiskAnalysis) -> list[Risk]:
     return rows
 
 
-def plan_actions_prefetch() -> Prefetch[Any]:
-    """A measure's actions in action plans, with their plan, as ``plan_actions``: the measure shows how they go."""
-    actions = Action.objects.select_related("plan").only(
-        "pk", "what", "status", "due", "completed_on", "plan__id", "plan__title", "plan__year"
-    )
-    return Prefetch("actions", queryset=actions.order_by("-plan__year", "pk"), to_attr="plan_actions")
+# --- how the work on measures goes on in a later app (the action plans), asked through a hook ---
+
+
+@dataclass(frozen=True)
+class MeasureFollowUp:
+    """What a later app shows beside the measures, registered for :data:`MEASURE_FOLLOW_UP` (risks never imports it).
+
+    ``prefetch()`` is fetched with every list of measures (one query for the page, whatever its size), and
+    ``status_template`` is included after each measure's status with ``m`` set to the measure. On an analysis
+    page ``context(person, analysis)`` gives the ``data`` of ``offer_template`` (in each measure's last column,
+    with ``m``) and of ``footer_template`` (after the table of measures).
+    """
+
+    prefetch: Callable[[], Prefetch[Any]]
+    status_template: str
+    offer_template: str
+    footer_template: str
+    context: Callable[[User, RiskAnalysis], dict[str, Any]]
+
+
+MEASURE_FOLLOW_UP: registry.Hook[MeasureFollowUp] = registry.Hook("risks.measure_follow_up")
+
+
+@dataclass(frozen=True)
+class ShownFollowUp:
+    status_template: str
+    offer_template: str
+    footer_template: str
+    data: dict[str, Any]
+
+
+def _follow_up_prefetch() -> list[Prefetch[Any]]:
+    follow_up = registry.hook(MEASURE_FOLLOW_UP)
+    return [follow_up.prefetch()] if follow_up is not None else []
+
+
+def measure_follow_up(user: User, analysis: RiskAnalysis | None = None) -> ShownFollowUp | None:
+    """What the page shows beside its measures of their follow-up (``analysis``: with what to offer there)."""
+    follow_up = registry.hook(MEASURE_FOLLOW_UP)
+    if follow_up is None:
+        return None
+    data = follow_up.context(user, analysis) if analysis is not None else {}
+    return ShownFollowUp(follow_up.status_template, follow_up.offer_template, follow_up.footer_template, data)
 
 
 def analysis_measures(analysis: RiskAnalysis) -> list[Measure]:
@@ -129,19 +166,9 @@ def analysis_measures(analysis: RiskAnalysis) -> list[Measure]:
         .select_related("responsible")
         .prefetch_related(
             Prefetch("risks", queryset=Risk.objects.only("pk", "number", "title", "analysis_id")),
-            plan_actions_prefetch(),
+            *_follow_up_prefetch(),
         )
         .order_by("priority", "pk")
-    )
-
-
-def plans_for(user: Any, analysis: RiskAnalysis, limit: int = 3) -> list[ActionPlan]:
-    """Action plans the person may add to that cover the analysed node (its own or an ancestor's), newest first."""
-    node = analysis.node
-    paths = node.ancestor_paths()
-    plans = ActionPlan.objects.filter(organisation_id=analysis.organisation_id, node__path__in=paths)
-    return list(
-        access.scope(user, Perm.MANAGE_PLANS, plans).select_related("node").order_by("-year", "-node__depth")[:limit]
     )
 
 
@@ -180,7 +207,7 @@ def risk_measures(risk: Risk) -> list[Measure]:
     return list(
         Measure.objects.filter(risks=risk)
         .select_related("responsible")
-        .prefetch_related(plan_actions_prefetch())
+        .prefetch_related(*_follow_up_prefetch())
         .order_by("priority", "pk")
     )
 
@@ -242,9 +269,26 @@ def attach_levels(rows: list[Risk]) -> list[Risk]:
     return rows
 
 
-def level_choices(user: Any) -> list[tuple[int, str]]:
+def active_matrix(organisation_id: int | None) -> RiskMatrix | None:
+    """The organisation's matrix in use (every organisation gets one when it is set up), or ``None``."""
+    if organisation_id is None:
+        return None
+    return RiskMatrix.objects.filter(organisation_id=organisation_id, is_active=True).first()
+
+
+def matrix_versions(organisation_id: int | None) -> list[RiskMatrix]:
+    """Every version of the organisation's matrix, newest first, with how many analyses use each."""
+    return list(
+        RiskMatrix.objects.filter(organisation_id=organisation_id)
+        .annotate(analysis_count=Count("analyses"))
+        .select_related("created_by")
+        .order_by("-version")
+    )
+
+
+def level_choices(user: User) -> list[tuple[int, str]]:
     """The levels of the organisation's matrix in use, for the filter (index, label)."""
-    matrix = RiskMatrix.objects.filter(organisation_id=user.organisation_id, is_active=True).first()
+    matrix = active_matrix(user.organisation_id)
     if matrix is None:
         return []
     return [(i, str(band["label"])) for i, band in enumerate(matrix.risk_levels)]
@@ -313,3 +357,14 @@ def incidents_for_linking(user: Any, node: Node, include: list[int] | None = Non
         condition |= Q(pk__in=include)
     rows = Incident.objects.filter(condition, organisation_id=node.organisation_id)
     return access.scope(user, Perm.VIEW_INCIDENTS, rows).select_related("incident_type").order_by("-occurred_on", "-pk")
+
+
+def incident_risks(user: User, incident: Incident) -> dict[str, Any] | None:
+    """The risks that cite ``incident`` in their damage history, for its case page (registered in
+    ``RisksConfig.ready``); ``None``: none that the person may see, and nothing is queried without ``VIEW_RISKS``.
+    """
+    if not access.has_perm(user, Perm.VIEW_RISKS):
+        return None
+    linked = Risk.objects.filter(incidents=incident)
+    risks = list(access.scope(user, Perm.VIEW_RISKS, linked).select_related("analysis").order_by("pk")[:20])
+    return {"risks": risks} if risks else None

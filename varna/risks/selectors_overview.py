@@ -9,7 +9,6 @@ maps after measures and without controls, and one grouped count of today's judge
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, F
 from django.db.models.functions import Substr
@@ -18,14 +17,14 @@ from django.http import Http404
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import Node, User
-from varna.risks import services
 from varna.risks.heatmap import HeatMap, grouped_counts, heat_maps
 from varna.risks.models import Risk, RiskMatrix, RiskStatus, Stage
+from varna.risks.selectors import active_matrix
 
 STEP = Node.steplen
 
 
-def scope_roots(user: Any) -> list[str] | None:
+def scope_roots(user: User) -> list[str] | None:
     """The top paths of the person's ``VIEW_RISKS`` scope; ``None`` for the whole organisation."""
     paths = sorted({g.node_path for g in access.grants(user) if Perm.VIEW_RISKS in g.perms}, key=len)
     kept: list[str] = []
@@ -101,8 +100,9 @@ def overview(user: User, *, node_id: str | None = None) -> Overview:
     roots = scope_roots(user)
     if roots == []:
         raise Http404
-    assert user.organisation is not None  # noqa: S101 - access.require let a member of an organisation through
-    matrix = services.ensure_matrix(organisation=user.organisation)
+    matrix = active_matrix(user.organisation_id)
+    if matrix is None:  # every organisation gets one when it is set up
+        raise Http404
     node = _anchor(user, node_id, roots)
 
     ancestor_paths = node.ancestor_paths(include_self=False)

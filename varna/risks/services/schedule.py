@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import Node, User
-from varna.core.services import StaleFormError
+from varna.core.services import StaleFormError, stamp
 from varna.risks import schedule
 from varna.risks.models import AnalysisTrigger, PlannedAnalysis, RiskAnalysis
 
@@ -112,7 +112,7 @@ def add_to_plan(
         analysis=_analysis_of(node, year),
         created_by=actor,
     )
-    entry._history_user = actor  # type: ignore[attr-defined]
+    stamp(entry, actor)
     try:
         with transaction.atomic():
             entry.save()
@@ -145,7 +145,7 @@ def update_plan_entry(
     locked.reason = reason
     locked.responsible = responsible
     locked.note = note
-    locked._history_user = actor  # type: ignore[attr-defined]
+    stamp(locked, actor)
     locked.save(update_fields=["planned_for", "reason", "responsible", "note"])
     return locked
 
@@ -159,7 +159,7 @@ def remove_from_plan(*, actor: User, entry: PlannedAnalysis, version_seen: str |
         return  # already removed: a second click changes nothing
     if version_seen is not None and version_seen != version(locked):
         raise StaleFormError
-    locked._history_user = actor  # type: ignore[attr-defined]
+    stamp(locked, actor)
     locked.delete()
 
 

@@ -25,13 +25,12 @@ from varna.core.services import StaleFormError
 from varna.risks import selectors, services
 from varna.risks.forms import ConfirmDeleteForm, JudgementForm, RiskFilterForm, RiskForm, judgement_forms
 from varna.risks.models import Risk, RiskAnalysis, RiskAssessment, Stage
-from varna.risks.services_extra import Judgement, add_risk_with_judgements, update_risk_with_judgements
-from varna.risks.views_analysis import adopted_page, form_error, is_adopted, show_errors
+from varna.risks.views.analysis import adopted_page, form_error, is_adopted, show_errors
 
 PAGE_SIZE = 50
 
 
-def _judgements(forms: dict[str, JudgementForm]) -> dict[str, Judgement | None]:
+def _judgements(forms: dict[str, JudgementForm]) -> dict[str, services.Judgement | None]:
     return {stage: form.judgement() for stage, form in forms.items()}
 
 
@@ -69,31 +68,36 @@ def risk_new(request: HttpRequest, pk: int) -> HttpResponse:
     analysis = selectors.analysis_for(user, pk, Perm.MANAGE_RISKS)
     if is_adopted(analysis):
         return adopted_page(request, analysis, _("Add a risk"))
-    services.ensure_defaults(organisation=analysis.organisation)
     data = request.POST if request.method == "POST" else None
     can_link = access.has_perm(user, Perm.VIEW_INCIDENTS)
     form = RiskForm(data, user=user, analysis=analysis, can_link=can_link)
     judgements = judgement_forms(data, analysis.matrix)
     if data is not None and _valid(form, judgements):
         try:
-            risk, created = add_risk_with_judgements(
+            risk = services.add_risk(
                 actor=user,
                 analysis=analysis,
                 judgements=_judgements(judgements),
                 incidents=form.cleaned_data.get("incidents") or [],
+                once=True,
                 **form.values(),
             )
+        except services.AlreadySaved:
+            messages.info(request, _("The risk had already been saved."))
+            return _after_save(request, analysis)
         except ValidationError as exc:
             form_error(form, exc)
         else:
-            if created:
-                messages.success(request, _("Risk %(number)s has been added.") % {"number": risk.number})
-            else:
-                messages.info(request, _("The risk had already been saved."))
-            if "add_another" in request.POST:
-                return redirect("risks:risk_new", analysis.pk)
-            return redirect(reverse("risks:analysis", args=[analysis.pk]) + "#risks")
+            messages.success(request, _("Risk %(number)s has been added.") % {"number": risk.number})
+            return _after_save(request, analysis)
     return _form_page(request, analysis, form, judgements, None)
+
+
+def _after_save(request: HttpRequest, analysis: RiskAnalysis) -> HttpResponse:
+    """Back to the analysis's risks, or to a new risk form ("save and add another")."""
+    if "add_another" in request.POST:
+        return redirect("risks:risk_new", analysis.pk)
+    return redirect(reverse("risks:analysis", args=[analysis.pk]) + "#risks")
 
 
 @access.require(Perm.VIEW_RISKS, model=Risk)
@@ -136,6 +140,7 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "hidden_incidents": hidden_incidents,
         "incident_total": sum(i.total_cost for i in incidents),
         "measures": selectors.risk_measures(risk),
+        "follow_up": selectors.measure_follow_up(user),
         "can_edit": can_manage and not is_adopted(risk.analysis),
         "is_adopted": is_adopted(risk.analysis),
         "can_view_history": access.has_perm(user, Perm.VIEW_HISTORY, risk.node),
@@ -162,7 +167,7 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
     judgements = judgement_forms(data, analysis.matrix, selectors.risk_assessments(risk))
     if data is not None and _valid(form, judgements):
         try:
-            update_risk_with_judgements(
+            services.update_risk(
                 actor=user,
                 risk=risk,
                 revision=form.cleaned_data["revision"],

@@ -20,11 +20,11 @@ from django.views.decorators.http import require_POST
 from varna.core import access, history
 from varna.core import selectors as core_selectors
 from varna.core.access import Perm
+from varna.core.models import User
 from varna.core.services import StaleFormError
 from varna.risks import costbenefit, heatmap, selectors, services
 from varna.risks.forms import AnalysisFilterForm, AnalysisForm, StatusForm
 from varna.risks.models import ANALYSIS_TRANSITIONS, AnalysisStatus, Measure, Risk, RiskAnalysis, RiskAssessment
-from varna.risks.services_extra import create_analysis_once
 
 PAGE_SIZE = 50
 
@@ -88,22 +88,20 @@ def analysis_list(request: HttpRequest) -> HttpResponse:
 @access.require(Perm.MANAGE_RISKS, methods=("GET", "POST"))
 def analysis_new(request: HttpRequest) -> HttpResponse:
     user = access.actor(request)
-    if user.organisation is not None:
-        services.ensure_defaults(organisation=user.organisation)
     form = AnalysisForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():
         values = form.values()
         try:
-            analysis, created = create_analysis_once(actor=user, **values)
+            analysis = services.create_analysis(actor=user, once=True, **values)
+        except services.AlreadySaved as exc:
+            messages.info(request, _("The analysis had already been saved."))
+            return redirect("risks:analysis", exc.record.pk)
         except PermissionDenied:
             form.add_error("node", _("Choose a unit where you may make risk analyses."))
         except ValidationError as exc:
             form_error(form, exc)
         else:
-            if created:
-                messages.success(request, _("Risk analysis %(number)s has been created.") % {"number": analysis.number})
-            else:
-                messages.info(request, _("The analysis had already been saved."))
+            messages.success(request, _("Risk analysis %(number)s has been created.") % {"number": analysis.number})
             return redirect("risks:analysis", analysis.pk)
     return render(
         request, "risks/analysis_form.html", {"form": form, "analysis": None}, status=400 if form.errors else 200
@@ -147,7 +145,7 @@ def analysis_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the analysis page ---------------------------------------------------------------------
 
 
-def _transitions(user: Any, analysis: RiskAnalysis) -> list[dict[str, str]]:
+def _transitions(user: User, analysis: RiskAnalysis) -> list[dict[str, str]]:
     """The status changes the person may make, as buttons."""
     if not access.has_perm(user, Perm.MANAGE_RISKS, analysis.node):
         return []
@@ -174,12 +172,6 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
     analysis = selectors.analysis_for(user, pk)
     can_manage = access.has_perm(user, Perm.MANAGE_RISKS, analysis.node)
     measures = selectors.analysis_measures(analysis)
-    plans = selectors.plans_for(user, analysis) if measures and access.has_perm(user, Perm.MANAGE_PLANS) else []
-    for measure in measures:  # "Add to an action plan": one link per plan that covers the unit
-        measure.plan_links = [  # type: ignore[attr-defined]
-            {"plan": plan, "url": reverse("plans:action_new", args=[plan.pk]) + f"?measure={measure.pk}"}
-            for plan in plans
-        ]
     context: dict[str, Any] = {
         "analysis": analysis,
         "matrix": analysis.matrix,
@@ -196,8 +188,7 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "pdf_url": reverse("risks:analysis_pdf", args=[analysis.pk]),
         "xlsx_url": reverse("risks:analysis_xlsx", args=[analysis.pk]),
         "can_view_history": access.has_perm(user, Perm.VIEW_HISTORY, analysis.node),
-        "plans": plans,
-        "new_plan_url": reverse("plans:new") if access.has_perm(user, Perm.MANAGE_PLANS, analysis.node) else "",
+        "follow_up": selectors.measure_follow_up(user, analysis) if measures else None,
     }
     return render(request, "risks/analysis_detail.html", context)
 
@@ -228,7 +219,7 @@ def analysis_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access.require(Perm.VIEW_HISTORY, model=RiskAnalysis)
 def analysis_history(request: HttpRequest, pk: int) -> HttpResponse:
-    analysis = access.get_object_or_404(request.user, Perm.VIEW_HISTORY, RiskAnalysis.objects.all(), pk=pk)
+    analysis = access.get_object_or_404(access.actor(request), Perm.VIEW_HISTORY, RiskAnalysis.objects.all(), pk=pk)
     return render(
         request,
         "core/history.html",

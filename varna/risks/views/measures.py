@@ -16,8 +16,7 @@ from varna.core.services import StaleFormError
 from varna.risks import selectors, services
 from varna.risks.forms import ConfirmDeleteForm, MeasureForm
 from varna.risks.models import Measure, RiskAnalysis
-from varna.risks.services_extra import add_measure_once
-from varna.risks.views_analysis import adopted_page, form_error, is_adopted, show_errors
+from varna.risks.views.analysis import adopted_page, form_error, is_adopted, show_errors
 
 
 def _measures_url(analysis: RiskAnalysis) -> str:
@@ -57,18 +56,23 @@ def measure_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeasureForm(request.POST if request.method == "POST" else None, analysis=analysis, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            measure, created = add_measure_once(actor=user, analysis=analysis, **form.values())
+            measure = services.add_measure(actor=user, analysis=analysis, once=True, **form.values())
+        except services.AlreadySaved:
+            messages.info(request, _("The measure had already been saved."))
+            return _after_save(request, analysis)
         except ValidationError as exc:
             form_error(form, exc)
         else:
-            if created:
-                messages.success(request, _("Measure %(number)s has been added.") % {"number": measure.number})
-            else:
-                messages.info(request, _("The measure had already been saved."))
-            if "add_another" in request.POST:
-                return redirect("risks:measure_new", analysis.pk)
-            return redirect(_measures_url(analysis))
+            messages.success(request, _("Measure %(number)s has been added.") % {"number": measure.number})
+            return _after_save(request, analysis)
     return _form_page(request, analysis, form, None)
+
+
+def _after_save(request: HttpRequest, analysis: RiskAnalysis) -> HttpResponse:
+    """Back to the analysis's measures, or to a new measure form ("save and add another")."""
+    if "add_another" in request.POST:
+        return redirect("risks:measure_new", analysis.pk)
+    return redirect(_measures_url(analysis))
 
 
 @access.require(Perm.MANAGE_RISKS, model=Measure, methods=("GET", "POST"))

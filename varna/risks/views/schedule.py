@@ -1,7 +1,7 @@
 """Pages of the schedule of analyses (G3, G4, K6): the schedule, and the coordinator's plan.
 
 The schedule is read with :func:`varna.risks.schedule.schedule`; every change of the plan goes
-through :mod:`varna.risks.services_schedule` and answers with a redirect back to the schedule.
+through :mod:`varna.risks.services.schedule` and answers with a redirect back to the schedule.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import Node
-from varna.risks import schedule, services_schedule
+from varna.risks import schedule, services
 from varna.risks.forms_schedule import (
     MAX_ID,
     AddAllForm,
@@ -84,7 +84,7 @@ def plan_add(request: HttpRequest) -> HttpResponse:
         if form.is_valid() and node is not None:
             data = form.cleaned_data
             try:
-                entry = services_schedule.add_to_plan(
+                entry = services.add_to_plan(
                     actor=user,
                     node=node,
                     year=data["year"],
@@ -108,7 +108,7 @@ def plan_add(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {"year": int(year) if year.isdigit() and len(year) == 4 else today.year}
     if node is not None:
         initial["node"] = node.pk
-        manager = services_schedule.default_responsible(node)
+        manager = services.default_responsible(node)
         initial["responsible"] = manager.pk if manager else None
         row = next(iter(schedule.schedule(user, schedule.ScheduleFilter(year=initial["year"], node=node)).rows), None)
         if row is not None and row.node_id == node.pk:
@@ -149,7 +149,7 @@ def plan_change(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services_schedule.update_plan_entry(
+                services.update_plan_entry(
                     actor=user,
                     entry=entry,
                     version_seen=data["version"],
@@ -167,13 +167,13 @@ def plan_change(request: HttpRequest) -> HttpResponse:
             request, "risks/schedule_entry.html", {"form": form, "entry": entry, "node": entry.node}, status=400
         )
     form = ChangePlanEntryForm(
-        initial={**initial_for(entry), "entry": entry.pk, "version": services_schedule.version(entry)}, node=entry.node
+        initial={**initial_for(entry), "entry": entry.pk, "version": services.version(entry)}, node=entry.node
     )
     context = {
         "form": form,
         "entry": entry,
         "node": entry.node,
-        "remove_form": RemovePlanEntryForm(initial={"entry": entry.pk, "version": services_schedule.version(entry)}),
+        "remove_form": RemovePlanEntryForm(initial={"entry": entry.pk, "version": services.version(entry)}),
     }
     return render(request, "risks/schedule_entry.html", context)
 
@@ -192,7 +192,7 @@ def plan_remove(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("The entry is no longer in the plan."))
         return redirect(_schedule_url())
     try:
-        services_schedule.remove_from_plan(actor=user, entry=entry, version_seen=form.cleaned_data["version"] or None)
+        services.remove_from_plan(actor=user, entry=entry, version_seen=form.cleaned_data["version"] or None)
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -214,7 +214,7 @@ def plan_add_all(request: HttpRequest) -> HttpResponse:
         return redirect(_schedule_url())
     year = form.cleaned_data["year"]
     try:
-        created = services_schedule.add_all_suggestions(actor=user, year=year, expected=form.cleaned_data["expected"])
+        created = services.add_all_suggestions(actor=user, year=year, expected=form.cleaned_data["expected"])
     except ValidationError as exc:
         _errors(request, exc)
     else:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from varna.core import access
 from varna.core.access import Perm
-from varna.core.models import Dimension
-from varna.risks import matrices, services
+from varna.core.models import Dimension, User
+from varna.risks import matrices, selectors, services
 from varna.risks.forms_matrix import MatrixForm, TemplateForm, same_as, template_content
 from varna.risks.heatmap import matrix_svg
 from varna.risks.models import DIMENSIONS, RiskMatrix
@@ -36,16 +35,18 @@ def heat_map(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _active_matrix(user: User) -> RiskMatrix:
+    """The organisation's matrix in use; 404 when it has none (it gets one when it is set up)."""
+    active = selectors.active_matrix(user.organisation_id)
+    if active is None:
+        raise Http404
+    return active
+
+
 def _matrix_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
     user = access.actor(request)
-    assert user.organisation is not None  # noqa: S101 - access.require let a member of an organisation through
-    active = services.ensure_matrix(organisation=user.organisation)
-    versions = list(
-        RiskMatrix.objects.filter(organisation=user.organisation)
-        .annotate(analysis_count=Count("analyses"))
-        .select_related("created_by")
-        .order_by("-version")
-    )
+    active = _active_matrix(user)
+    versions = selectors.matrix_versions(user.organisation_id)
     dimension_labels = {d.value: str(d.label) for d in Dimension}
     consequences = [
         {
@@ -87,8 +88,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose one of the matrices that come with Värna."))
         return _matrix_page(request, status=400)
     code = form.cleaned_data["template"]
-    assert user.organisation is not None  # noqa: S101 - access.require let a member of an organisation through
-    if same_as(services.ensure_matrix(organisation=user.organisation), template_content(code)):
+    if same_as(selectors.active_matrix(user.organisation_id), template_content(code)):
         messages.info(request, _("That matrix is already in use. Nothing was changed."))
         return redirect("risks:matrix")
     try:
@@ -109,8 +109,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
 def matrix_edit(request: HttpRequest) -> HttpResponse:
     """A new version of the matrix, written as lines; analyses already made keep their version."""
     user = access.actor(request)
-    assert user.organisation is not None  # noqa: S101 - access.require let a member of an organisation through
-    active = services.ensure_matrix(organisation=user.organisation)
+    active = _active_matrix(user)
     if request.method != "POST":
         form = MatrixForm(initial=MatrixForm.initial_from(active))
         return render(request, "risks/matrix_form.html", {"form": form, "matrix": active})
