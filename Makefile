@@ -16,7 +16,7 @@ header = @printf '\n==> %s\n' "$(1)"
 help:
 	@echo "make run          set up, load the demo municipality and serve on http://127.0.0.1:\$${PORT:-8000}/"
 	@echo "make test         everything CI runs: lint, types, migrations, translations, tests on SQLite and PostgreSQL"
-	@echo "make lint         ruff check, ruff format --check, mypy"
+	@echo "make lint         ruff check, ruff format --check, mypy, import-linter"
 	@echo "make fmt          format the code and apply ruff's safe fixes"
 	@echo "make test-sqlite  only the tests on SQLite"
 	@echo "make pg-test      only the database tests on PostgreSQL (a temporary cluster unless DATABASE_URL is set)"
@@ -35,6 +35,8 @@ lint: sync
 	$(BIN)/ruff format --check .
 	$(call header,mypy)
 	$(BIN)/mypy varna tests
+	$(call header,import-linter: the rules of docs/architecture.md)
+	$(BIN)/lint-imports --no-cache
 
 fmt: sync
 	$(BIN)/ruff format .
