@@ -7,6 +7,7 @@ test and the incident tests create these through the real reporting service.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.utils import timezone, translation
 
@@ -73,6 +74,21 @@ def make_sample_incidents() -> dict[str, Incident]:
             "samordnare.grannby", grannby["water-damage"], grannby_node, "Vattenläcka i källaren.", hours_ago=2
         ),
     }
+
+
+def report_at_solrosen(
+    types: dict[str, IncidentType], *, by: str = "anstalld", code: str = "vandalism", **extra: Any
+) -> Incident:
+    """A report at Solrosens förskola by ``by`` (a persona's user name), three hours ago."""
+    incident, _created = report_incident(
+        actor=User.objects.get(username=by),
+        incident_type=types[code],
+        occurred_at=timezone.now() - datetime.timedelta(hours=3),
+        incident_node=Node.objects.get(name="Solrosens förskola"),
+        description="Klotter på gaveln.",
+        **extra,
+    )
+    return incident
 
 
 def sv(message: str) -> str:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext, override
 from tests.incidents.samples import make_sample_incidents
 from varna.core.models import Node
 from varna.incidents.models import Attachment, Incident, IncidentType, TimelineKind
-from varna.incidents.services import add_attachment, ensure_defaults
+from varna.incidents.services import add_attachment
 from varna.incidents.services.attachments import MAX_ATTACHMENTS, check_upload, sniff
 from varna.protection.models import Facility
 
@@ -50,11 +50,6 @@ def media_root(settings, tmp_path: Path) -> Path:
 
 def _stored_files(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
-
-
-@pytest.fixture
-def types(persona) -> dict[str, IncidentType]:
-    return {t.code: t for t in ensure_defaults(organisation=persona("anstalld").organisation)}
 
 
 def _form(client: Client, types: dict[str, IncidentType], files: list[Any], **overrides: Any) -> dict[str, Any]:

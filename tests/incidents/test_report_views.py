@@ -16,15 +16,9 @@ from tests.incidents.samples import make_sample_incidents
 from tests.worker import run_tasks
 from varna.core.models import Node, NodeKind, Organisation, Role, RoleAssignment, User
 from varna.incidents.models import ConfidentialRead, Incident, IncidentType
-from varna.incidents.services import ensure_defaults
 from varna.protection.models import Facility
 
 REPORT_URL = "/incidents/report/"
-
-
-@pytest.fixture
-def types(persona) -> dict[str, IncidentType]:
-    return {t.code: t for t in ensure_defaults(organisation=persona("anstalld").organisation)}
 
 
 def _key(client: Client) -> str:

@@ -12,14 +12,8 @@ from django.utils import timezone
 
 from tests.worker import run_tasks
 from varna.core.models import Node
-from varna.incidents.models import Incident, IncidentType
-from varna.incidents.services import ensure_defaults, report_incident
-
-
-@pytest.fixture
-def types(persona) -> dict[str, IncidentType]:
-    ensure_defaults(organisation=persona("anstalld").organisation)
-    return {t.code: t for t in IncidentType.objects.filter(organisation__slug="exempelkommun")}
+from varna.incidents.models import Incident
+from varna.incidents.services import report_incident
 
 
 def _report(persona, types, *, code: str = "vandalism", key: str = "", **extra: Any) -> tuple[Incident, bool]:

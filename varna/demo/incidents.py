@@ -15,7 +15,7 @@ What makes the data look real:
   burglary in the summer and autumn holidays, week 44 most of all; threats follow the
   school terms) and its hours (burglary at night and at weekends, threats in working hours);
 - costs: lognormal per type; the costs of the last year as cost lines with an accounting
-  code string (kodsträng, the organisation's default segments), older ones as ``total_cost`` alone;
+  code string (kodsträng, the sample chart of accounts :data:`DEFAULT_SEGMENTS`), older ones as ``total_cost`` alone;
 - status: cases older than half a year are nearly all closed; the last month is mostly open.
 
 Speed: incidents are written with ``bulk_create`` in batches of :data:`CHUNK` with their case
@@ -40,9 +40,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 
-from varna.core.models import CaseCounter, NodeKind, Role, User
+from varna.core.models import CaseCounter, NodeKind, Organisation, Role, User
 from varna.demo.context import NodeSpec, OrgContext
 from varna.demo.incident_profiles import (
     ACCOUNT,
@@ -69,6 +69,7 @@ from varna.demo.incident_profiles import (
     WEEKDAYS,
 )
 from varna.incidents.models import (
+    AccountingSegment,
     AccountingValue,
     CostLine,
     Incident,
@@ -77,7 +78,7 @@ from varna.incidents.models import (
     TimelineEntry,
     TimelineKind,
 )
-from varna.incidents.services import ensure_accounting_defaults, ensure_defaults
+from varna.incidents.services import ensure_defaults
 from varna.protection.models import Facility
 
 INCIDENTS_PER_SCALE = 2900  # Exempelkommun, over the five years
@@ -90,6 +91,77 @@ SERIOUS_SHARE = 0.01  # of incidents that can hurt people: a few serious events 
 COST_LINE_DAYS = 365  # costs of the last year are cost lines with a code string; older ones only a total
 ADMINISTRATION_KINDS = (NodeKind.ADMINISTRATION, NodeKind.COMPANY, NodeKind.FEDERATION)
 SAMPLE_UNITS = ("Solrosens förskola", "Hemtjänst Centrum")  # used by the access-matrix test and the tour
+
+# The sample chart of accounts of one municipality: (code, Swedish name, required, [(value, name)]),
+# the segments of the code string (kodsträng) in order. Organisations outside the demo set up their own.
+DEFAULT_SEGMENTS: list[tuple[str, str, bool, list[tuple[str, str]]]] = [
+    (
+        "ansvar",
+        "Ansvar",
+        True,
+        [
+            ("1100", "Kommunledningsförvaltningen"),
+            ("2100", "Barn- och utbildningsförvaltningen"),
+            ("3100", "Vård- och omsorgsförvaltningen"),
+            ("4100", "Samhällsbyggnadsförvaltningen"),
+            ("5100", "Kultur- och fritidsförvaltningen"),
+        ],
+    ),
+    (
+        "verksamhet",
+        "Verksamhet",
+        True,
+        [
+            ("100", "Politisk verksamhet"),
+            ("407", "Förskola"),
+            ("425", "Grundskola"),
+            ("510", "Vård och omsorg om äldre"),
+            ("530", "Hemtjänst"),
+            ("900", "Gemensam verksamhet"),
+        ],
+    ),
+    (
+        "konto",
+        "Konto",
+        True,
+        [
+            ("6420", "Reparation och underhåll av lokaler"),
+            ("6460", "Reparation och underhåll av inventarier"),
+            ("6950", "Självrisker"),
+            ("7690", "Övriga kostnader"),
+        ],
+    ),
+    ("projekt", "Projekt", False, []),
+]
+
+
+@transaction.atomic
+def ensure_accounting_defaults(*, organisation: Organisation) -> list[AccountingSegment]:
+    """Give an organisation without any segments the sample set: ansvar, verksamhet, konto and projekt.
+
+    Only the demo calls this (for each municipality it builds); an organisation in use configures its own
+    segments on the accounting settings page.
+    """
+    if AccountingSegment.objects.filter(organisation=organisation).exists():
+        return list(AccountingSegment.objects.filter(organisation=organisation))
+    AccountingSegment.objects.bulk_create(
+        [
+            AccountingSegment(organisation=organisation, code=code, name=name, position=i + 1, required=required)
+            for i, (code, name, required, _values) in enumerate(DEFAULT_SEGMENTS)
+        ],
+        ignore_conflicts=True,
+    )
+    segments = {s.code: s for s in AccountingSegment.objects.filter(organisation=organisation)}
+    AccountingValue.objects.bulk_create(
+        [
+            AccountingValue(organisation=organisation, segment=segments[code], value=value, name=name)
+            for code, _name, _required, values in DEFAULT_SEGMENTS
+            for value, name in values
+            if code in segments
+        ],
+        ignore_conflicts=True,
+    )
+    return list(AccountingSegment.objects.filter(organisation=organisation))
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,9 @@ def get_incident(request: HttpRequest, id: int = ObjectId) -> Incident:
 
     Every read of a confidential case (threats and violence) is logged.
     """
-    incident = selectors.incident_for(request.user, id, what="api")
+    user = access.actor(request)
+    incident = selectors.incident_for(user, id)
+    services.log_confidential_read(actor=user, incident=incident, what="api")
     return _case(incident.pk)
 
 
@@ -216,7 +218,8 @@ def handle(request: HttpRequest, id: int = ObjectId, payload: IncidentPatch | No
     once the causes and decided measures, or why there are none, have been recorded.
     """
     user = access.actor(request)
-    incident = selectors.incident_for(user, id, perm=Perm.HANDLE_INCIDENTS, what="api:patch")
+    incident = selectors.incident_for(user, id, perm=Perm.HANDLE_INCIDENTS)
+    services.log_confidential_read(actor=user, incident=incident, what="api:patch")
     changes = payload.model_dump(exclude_unset=True) if payload is not None else {}
     revision = changes.pop("revision", None)
     if revision is None:

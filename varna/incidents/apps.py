@@ -23,3 +23,7 @@ class IncidentsConfig(AppConfig):
         registry.register_importer(
             registry.Importer(imports.KIND, imports.KIND_LABEL, imports.import_incidents, order=30)
         )
+        # A new organisation gets the default event types (and security areas); pages only read them.
+        from varna.incidents.services import ensure_defaults
+
+        registry.register_set_up("incidents.types", lambda org: ensure_defaults(organisation=org))

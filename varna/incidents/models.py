@@ -244,6 +244,13 @@ class TimelineKind(models.TextChoices):
     ATTACHMENT = "attachment", _("Attachment added")
 
 
+# The notes of ``TimelineKind.NOTIFIED`` entries the reminders write; the timeline shows them as sentences.
+SERIOUS_EVENT = "reminder:serious-event"
+AUTHORITY_REMINDER = "reminder:authority"
+FOLLOW_UP_REMINDER = "reminder:follow-up"
+REMINDER_NOTES = (SERIOUS_EVENT, AUTHORITY_REMINDER, FOLLOW_UP_REMINDER)
+
+
 class TimelineEntry(models.Model):
     """One event in a case's timeline: who did what, when."""
 

@@ -2,66 +2,71 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
 
 from django.db.models import QuerySet
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce
 
 from varna.core import access
 from varna.core.access import Perm
+from varna.core.models import User
 from varna.incidents.models import ConfidentialRead, Incident, IncidentType
 from varna.protection.models import Facility
 
 LIST_RELATED = ("incident_type", "incident_node", "reporter", "handler", "facility")
 
 
-def visible_incidents(user: Any, perm: Perm = Perm.VIEW_INCIDENTS) -> QuerySet[Incident]:
+def visible_incidents(user: User, perm: Perm = Perm.VIEW_INCIDENTS) -> QuerySet[Incident]:
     """Incidents the person may see in lists: confidential ones only where they may read them."""
     return access.scope(user, perm, Incident.objects.select_related(*LIST_RELATED))
 
 
-def hidden_confidential_count(user: Any, queryset: QuerySet[Incident]) -> int:
+def hidden_confidential_count(user: User, queryset: QuerySet[Incident]) -> int:
     """How many confidential incidents under the person's nodes are left out of ``queryset``: shown as a count."""
     everything = access.scope(user, Perm.VIEW_STATISTICS, Incident.objects.filter(is_confidential=True))
     return everything.count() - queryset.filter(is_confidential=True).count()
 
 
-def my_reports(user: Any) -> QuerySet[Incident]:
+def my_reports(user: User) -> QuerySet[Incident]:
+    if user.organisation_id is None:
+        return Incident.objects.none()
     return Incident.objects.filter(reporter_id=user.pk, organisation_id=user.organisation_id).select_related(
         *LIST_RELATED
     )
 
 
-def incident_for(user: Any, pk: int, *, perm: Perm = Perm.VIEW_INCIDENTS, what: str = "page") -> Incident:
-    """One incident, checked; a read of a confidential report is logged (G8, K11)."""
-    incident = access.get_object_or_404(user, perm, Incident.objects.select_related(*LIST_RELATED), pk=pk)
-    if incident.is_confidential:
-        ConfidentialRead.objects.create(
-            organisation_id=incident.organisation_id, incident=incident, user_id=user.pk, what=what[:40]
-        )
-    return incident
+def incident_for(user: User, pk: int, *, perm: Perm = Perm.VIEW_INCIDENTS) -> Incident:
+    """One incident, checked (404 for one the person may not see). Only reads: a view that shows a
+    confidential report logs the reading itself (``services.log_confidential_read``, G8, K11)."""
+    return access.get_object_or_404(user, perm, Incident.objects.select_related(*LIST_RELATED), pk=pk)
 
 
-def confidential_reads(user: Any) -> QuerySet[ConfidentialRead]:
+def confidential_reads(user: User) -> QuerySet[ConfidentialRead]:
     """The log of reads of confidential reports, for the coordinator."""
-    if not access.has_perm(user, Perm.VIEW_CONFIDENTIAL_LOG):
+    if user.organisation_id is None or not access.has_perm(user, Perm.VIEW_CONFIDENTIAL_LOG):
         return ConfidentialRead.objects.none()
     return ConfidentialRead.objects.filter(organisation_id=user.organisation_id).select_related(
         "incident", "user", "incident__incident_type"
     )
 
 
-def active_types(user: Any) -> QuerySet[IncidentType]:
+def active_types(user: User) -> QuerySet[IncidentType]:
+    if user.organisation_id is None:
+        return IncidentType.objects.none()
     return IncidentType.objects.filter(organisation_id=user.organisation_id, active=True).select_related(
         "security_area"
     )
 
 
-def facilities_for_reporting(user: Any) -> QuerySet[Facility]:
+def facilities_for_reporting(user: User) -> QuerySet[Facility]:
     """Every facility of the organisation can be chosen as the place of an event."""
+    if user.organisation_id is None:
+        return Facility.objects.none()
     return Facility.objects.filter(organisation_id=user.organisation_id).order_by("name")
 
 
-def dashboard_figures(user: Any) -> dict[str, int]:
+def dashboard_figures(user: User) -> dict[str, int]:
     """Figures for the overview page: one aggregate query per group, scoped like the lists."""
     from django.db.models import Count, Q
     from django.utils import timezone
@@ -83,20 +88,30 @@ def dashboard_figures(user: Any) -> dict[str, int]:
     return figures
 
 
-def risk_work(user: Any, incident: Incident) -> dict[str, Any]:
-    """The risks that cite the incident in their damage history and the plan actions that answer it.
+def damage_at_node(*, node: Combinable, after: Combinable, until: datetime.date) -> tuple[Coalesce, Coalesce]:
+    """The damage at a node, counted as the damage statistics count it, for annotating a query of nodes.
 
-    Only what the person may see of risk analyses and action plans; nothing is queried for those who
-    may see neither.
+    ``node`` and ``after`` are expressions of the outer query (e.g. ``OuterRef("pk")`` and the date of the
+    node's last analysis): the incidents at the node that happened after ``after`` and by ``until``, not
+    rejected or duplicates, and neither near misses nor false alarms (they are not damage). Gives two
+    correlated subqueries, (how many, what they cost: the cost lines, else the estimate), that run
+    inside the outer query.
     """
-    risks: list[Any] = []
-    actions: list[Any] = []
-    if access.has_perm(user, Perm.VIEW_RISKS):
-        risks = list(
-            access.scope(user, Perm.VIEW_RISKS, incident.risks.all()).select_related("analysis").order_by("pk")[:20]
+    from django.db.models import Count, IntegerField, Subquery, Sum, Value
+
+    from varna.incidents.models import IncidentCategory
+    from varna.incidents.statistics import COUNTED_STATUSES, MONEY, ZERO, cost_expression
+
+    incidents = (
+        Incident.objects.filter(
+            incident_node=node, status__in=COUNTED_STATUSES, occurred_on__lte=until, occurred_on__gt=after
         )
-    if access.has_perm(user, Perm.VIEW_PLANS):
-        actions = list(
-            access.scope(user, Perm.VIEW_PLANS, incident.actions.all()).select_related("plan").order_by("due")[:20]
-        )
-    return {"linked_risks": risks, "linked_actions": actions}
+        .exclude(incident_type__category__in=(IncidentCategory.NEAR_MISS, IncidentCategory.FALSE_ALARM))
+        .order_by()
+        .values("incident_node")
+    )
+    count = Coalesce(Subquery(incidents.annotate(n=Count("pk")).values("n")[:1]), Value(0), output_field=IntegerField())
+    cost = Coalesce(
+        Subquery(incidents.annotate(c=Sum(cost_expression())).values("c")[:1]), Value(ZERO), output_field=MONEY
+    )
+    return count, cost

@@ -1,18 +1,33 @@
-"""Reads for handling cases, scoped by the access policy: the handler's list, candidates, the timeline."""
+"""Reads for handling cases, scoped by the access policy: the handler's list, candidates, the timeline,
+the workflow's rules and what the handling panel on the case page shows."""
 
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from varna.core import access
+from varna.core import access, formats
 from varna.core.access import Perm
 from varna.core.models import Node, User
-from varna.incidents.models import OPEN_STATUSES, Incident, Status, TimelineEntry
+from varna.incidents.models import (
+    AUTHORITY_REMINDER,
+    FINAL_STATUSES,
+    FOLLOW_UP_REMINDER,
+    OPEN_STATUSES,
+    SERIOUS_EVENT,
+    TRANSITIONS,
+    AccountingSegment,
+    CostLine,
+    Incident,
+    Status,
+    TimelineEntry,
+    TimelineKind,
+)
 from varna.incidents.selectors import visible_incidents
 
 # Attention filters of the list.
@@ -39,7 +54,7 @@ def authority_condition() -> Q:
     return Q(is_serious=True, authority_notified_at__isnull=True) & ~Q(status__in=(Status.REJECTED, Status.DUPLICATE))
 
 
-def handler_list(user: Any, filters: ListFilter) -> QuerySet[Incident]:
+def handler_list(user: User, filters: ListFilter) -> QuerySet[Incident]:
     """The cases the person may see, filtered, newest first."""
     rows = visible_incidents(user, Perm.VIEW_INCIDENTS)
     if filters.status == "open":
@@ -66,7 +81,7 @@ def handler_list(user: Any, filters: ListFilter) -> QuerySet[Incident]:
     ).order_by("-occurred_on", "-occurred_at", "-pk")  # occurred_on first: the (organisation, date) index
 
 
-def attention_counts(user: Any) -> dict[str, int]:
+def attention_counts(user: User) -> dict[str, int]:
     """How many visible cases need attention: two bounded count queries."""
     rows = access.scope(user, Perm.VIEW_INCIDENTS, Incident.objects.all())
     return {
@@ -75,7 +90,7 @@ def attention_counts(user: Any) -> dict[str, int]:
     }
 
 
-def filter_node(user: Any, pk: int) -> Node | None:
+def filter_node(user: User, pk: int) -> Node | None:
     return access.scope(user, Perm.VIEW_INCIDENTS, Node.objects.all()).filter(pk=pk).first()
 
 
@@ -100,7 +115,7 @@ def handler_candidates(incident: Incident) -> QuerySet[User]:
     )
 
 
-def find_case(user: Any, number: str) -> Incident | None:
+def find_case(user: User, number: str) -> Incident | None:
     """A case the person may see, by its number."""
     number = number.strip()
     if not number:
@@ -110,3 +125,139 @@ def find_case(user: Any, number: str) -> Incident | None:
 
 def timeline(incident: Incident) -> QuerySet[TimelineEntry]:
     return TimelineEntry.objects.filter(incident=incident).select_related("actor").order_by("at", "pk")
+
+
+# --- the workflow's rules ---------------------------------------------------------------
+
+
+def is_closed(incident: Incident) -> bool:
+    """Closed, rejected or a duplicate: read-only until reopened."""
+    return incident.status in FINAL_STATUSES
+
+
+def allowed_transitions(incident: Incident) -> tuple[str, ...]:
+    """The statuses that may follow; none for a closed case, which is reopened instead."""
+    return () if is_closed(incident) else TRANSITIONS.get(incident.status, ())
+
+
+def reopen_status(incident: Incident) -> str | None:
+    """The status a closed case goes back to when it is reopened (``None``: it is not closed)."""
+    if not is_closed(incident):
+        return None
+    return TRANSITIONS[incident.status][0]
+
+
+def may_reopen(user: User, incident: Incident) -> bool:
+    """Who may reopen a closed case: someone whose role lets them handle incidents at its unit
+    (not only its named handler), and who may see the case."""
+    return access.has_perm(user, Perm.HANDLE_INCIDENTS, incident.incident_node) and access.can(
+        user, Perm.HANDLE_INCIDENTS, incident
+    )
+
+
+# --- the accounting code string ---------------------------------------------------------
+
+
+def segments_for(organisation_id: int) -> list[AccountingSegment]:
+    """The organisation's segments in order, each with its valid values prefetched (two queries)."""
+    return list(
+        AccountingSegment.objects.filter(organisation_id=organisation_id)
+        .order_by("position", "pk")
+        .prefetch_related("values")
+    )
+
+
+def code_format(segments: list[AccountingSegment]) -> str:
+    """How a code string is written, for help texts: ``Ansvar-Verksamhet-Konto[-Projekt]``."""
+    parts = [s.name if s.required else f"[{s.name}]" for s in segments]
+    return "-".join(parts)
+
+
+# --- the handling panel on the case page -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    at: datetime.datetime
+    who: str
+    what: str
+    text: str
+
+
+# The services write a cost line on the timeline as ``+4500.00 <kodsträng>`` (or ``-`` when removed).
+COST_NOTE = re.compile(r"^([+-])(\d+(?:\.\d+)?) (.*)$")
+
+
+def _status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else value
+
+
+def describe(entry: TimelineEntry) -> tuple[str, str]:
+    """(what happened, extra text) for one timeline entry, in the reader's language."""
+    if entry.kind == TimelineKind.STATUS:
+        what = _("Status changed from %(old)s to %(new)s") % {
+            "old": _status_label(entry.from_status),
+            "new": _status_label(entry.to_status),
+        }
+        return what, entry.note
+    if entry.kind == TimelineKind.HANDLER:
+        return _("Case handler: %(name)s") % {"name": entry.note}, ""
+    if entry.kind == TimelineKind.NOTIFIED:
+        reminders = {
+            SERIOUS_EVENT: _("The unit manager and the coordinator were told to notify Arbetsmiljöverket today"),
+            AUTHORITY_REMINDER: _("Reminder sent: Arbetsmiljöverket has not been recorded as notified"),
+            FOLLOW_UP_REMINDER: _("Reminder sent: the follow-up date has been reached"),
+        }
+        if entry.note in reminders:
+            return reminders[entry.note], ""
+    if entry.kind == TimelineKind.COST and (cost := COST_NOTE.match(entry.note)):
+        sign, amount, code = cost.groups()
+        what = _("Cost added") if sign == "+" else _("Cost removed")
+        return what, _("%(amount)s, accounting code %(code)s") % {"amount": formats.money(amount, 2), "code": code}
+    return str(TimelineKind(entry.kind).label) if entry.kind in TimelineKind.values else entry.kind, entry.note
+
+
+def timeline_rows(incident: Incident) -> list[TimelineRow]:
+    rows = []
+    for entry in timeline(incident):
+        what, text = describe(entry)
+        who = str(entry.actor) if entry.actor is not None else _("Värna (automatic)")
+        rows.append(TimelineRow(at=entry.at, who=who, what=what, text=text))
+    return rows
+
+
+@dataclass(frozen=True)
+class HandlingPanel:
+    """What the handling panel shows a person who may handle the case. The case page's view makes
+    the forms from it (``views.handling.handling_forms``)."""
+
+    closed: bool  # read-only until reopened
+    may_reopen: bool
+    transitions: tuple[str, ...]  # the statuses that may follow
+    authority_due: bool  # a serious event, Arbetsmiljöverket's notification not recorded
+    code_format: str  # how the accounting code string is written ("" when no segments are configured)
+    cost_lines: list[CostLine]
+    timeline: list[TimelineRow]
+    original_number: str  # the original case of a duplicate
+    follow_up_overdue: bool
+
+
+def handling_panel(user: User, incident: Incident, *, today: datetime.date | None = None) -> HandlingPanel | None:
+    """The handling panel for ``user``, or ``None`` when they may not handle the case. Only reads."""
+    if not access.can(user, Perm.HANDLE_INCIDENTS, incident):
+        return None
+    today = today or timezone.localdate()
+    closed = is_closed(incident)
+    return HandlingPanel(
+        closed=closed,
+        may_reopen=closed and may_reopen(user, incident),
+        transitions=allowed_transitions(incident),
+        authority_due=incident.is_serious and incident.authority_notified_at is None,
+        code_format="" if closed else code_format(segments_for(incident.organisation_id)),
+        cost_lines=list(incident.cost_lines.all()),
+        timeline=timeline_rows(incident),
+        original_number=incident.duplicate_of.number if incident.duplicate_of is not None else "",
+        follow_up_overdue=bool(
+            incident.follow_up_on and incident.follow_up_on < today and incident.status in OPEN_STATUSES
+        ),
+    )

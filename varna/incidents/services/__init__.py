@@ -5,10 +5,10 @@ from varna.incidents.services.accounting import (
     add_accounting_value,
     delete_accounting_segment,
     delete_accounting_value,
-    ensure_accounting_defaults,
     validate_accounting_code,
 )
 from varna.incidents.services.attachments import add_attachment, add_attachments, report_incident_with_attachments
+from varna.incidents.services.confidential import log_confidential_read
 from varna.incidents.services.handling import (
     CaseClosedError,
     add_cost_line,
@@ -37,9 +37,9 @@ __all__ = [
     "delete_accounting_segment",
     "delete_accounting_value",
     "delete_cost_line",
-    "ensure_accounting_defaults",
     "ensure_defaults",
     "is_closed",
+    "log_confidential_read",
     "record_authority_notified",
     "reopen_case",
     "report_incident",

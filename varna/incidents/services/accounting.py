@@ -1,4 +1,9 @@
-"""The accounting code string (kodsträng): its segments and valid values per organisation, and validation."""
+"""The accounting code string (kodsträng): its segments and valid values per organisation, and validation.
+
+An organisation's administrator sets the segments up on the accounting settings page; the demo gives its
+municipalities a sample chart of accounts (``varna.demo.incidents``). Until an organisation has segments,
+a cost cannot be added: the form says to ask the administrator to set them up.
+"""
 
 from __future__ import annotations
 
@@ -10,93 +15,23 @@ from django.utils.translation import gettext as _
 
 from varna.core import access
 from varna.core.access import Perm
-from varna.core.models import Organisation, User
+from varna.core.models import User
 from varna.incidents.models import AccountingSegment, AccountingValue
+from varna.incidents.selectors_handling import code_format, segments_for
+
+__all__ = [
+    "add_accounting_segment",
+    "add_accounting_value",
+    "code_format",
+    "delete_accounting_segment",
+    "delete_accounting_value",
+    "segments_for",
+    "validate_accounting_code",
+]
 
 # The parts of a code string are separated by hyphens or spaces: "1100-407-6420" or "1100 407 6420 P01".
 SEPARATORS = re.compile(r"[\s\-]+")
 VALUE_PATTERN = re.compile(r"^[0-9A-Za-z]{1,20}$")
-
-# (code, Swedish name, required, [(value, name)]): the default segments, in order.
-DEFAULT_SEGMENTS: list[tuple[str, str, bool, list[tuple[str, str]]]] = [
-    (
-        "ansvar",
-        "Ansvar",
-        True,
-        [
-            ("1100", "Kommunledningsförvaltningen"),
-            ("2100", "Barn- och utbildningsförvaltningen"),
-            ("3100", "Vård- och omsorgsförvaltningen"),
-            ("4100", "Samhällsbyggnadsförvaltningen"),
-            ("5100", "Kultur- och fritidsförvaltningen"),
-        ],
-    ),
-    (
-        "verksamhet",
-        "Verksamhet",
-        True,
-        [
-            ("100", "Politisk verksamhet"),
-            ("407", "Förskola"),
-            ("425", "Grundskola"),
-            ("510", "Vård och omsorg om äldre"),
-            ("530", "Hemtjänst"),
-            ("900", "Gemensam verksamhet"),
-        ],
-    ),
-    (
-        "konto",
-        "Konto",
-        True,
-        [
-            ("6420", "Reparation och underhåll av lokaler"),
-            ("6460", "Reparation och underhåll av inventarier"),
-            ("6950", "Självrisker"),
-            ("7690", "Övriga kostnader"),
-        ],
-    ),
-    ("projekt", "Projekt", False, []),
-]
-
-
-@transaction.atomic
-def ensure_accounting_defaults(*, organisation: Organisation) -> list[AccountingSegment]:
-    """Give an organisation without any segments the default set: ansvar, verksamhet, konto and projekt."""
-    if AccountingSegment.objects.filter(organisation=organisation).exists():
-        return list(AccountingSegment.objects.filter(organisation=organisation))
-    AccountingSegment.objects.bulk_create(
-        [
-            AccountingSegment(organisation=organisation, code=code, name=name, position=i + 1, required=required)
-            for i, (code, name, required, _values) in enumerate(DEFAULT_SEGMENTS)
-        ],
-        ignore_conflicts=True,  # two first requests at once
-    )
-    segments = {s.code: s for s in AccountingSegment.objects.filter(organisation=organisation)}
-    AccountingValue.objects.bulk_create(
-        [
-            AccountingValue(organisation=organisation, segment=segments[code], value=value, name=name)
-            for code, _name, _required, values in DEFAULT_SEGMENTS
-            for value, name in values
-            if code in segments
-        ],
-        ignore_conflicts=True,
-    )
-    return list(AccountingSegment.objects.filter(organisation=organisation))
-
-
-def segments_for(organisation_id: int) -> list[AccountingSegment]:
-    """The organisation's segments in order, each with its valid values prefetched (two queries)."""
-    return list(
-        AccountingSegment.objects.filter(organisation_id=organisation_id)
-        .order_by("position", "pk")
-        .prefetch_related("values")
-    )
-
-
-def code_format(segments: list[AccountingSegment]) -> str:
-    """How a code string is written, for help texts: ``Ansvar-Verksamhet-Konto[-Projekt]``."""
-    parts = [s.name if s.required else f"[{s.name}]" for s in segments]
-    return "-".join(parts)
 
 
 def validate_accounting_code(*, organisation_id: int, code: str) -> str:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import User
-from varna.core.services import check_revision, save_revision
+from varna.core.services import check_revision, recent_duplicate, save_revision, stamp
 from varna.incidents import notifications, selectors_handling
 from varna.incidents.models import (
     FINAL_STATUSES,
@@ -36,10 +36,26 @@ from varna.incidents.models import (
     TimelineEntry,
     TimelineKind,
 )
-from varna.incidents.services.accounting import ensure_accounting_defaults, validate_accounting_code
+from varna.incidents.selectors_handling import allowed_transitions, is_closed, may_reopen, reopen_status
+from varna.incidents.services.accounting import validate_accounting_code
 
-# The same note from the same person within this time is a double submit, not a second note.
-DOUBLE_SUBMIT_WINDOW = datetime.timedelta(minutes=2)
+__all__ = [
+    "CaseClosedError",
+    "add_cost_line",
+    "add_note",
+    "allowed_transitions",
+    "assign_handler",
+    "can_be_handler",
+    "change_status",
+    "delete_cost_line",
+    "is_closed",
+    "may_reopen",
+    "needs_investigation",
+    "record_authority_notified",
+    "reopen_case",
+    "reopen_status",
+    "save_investigation",
+]
 
 
 class CaseClosedError(ValidationError):
@@ -64,11 +80,6 @@ def _open(locked: Incident, revision: int | None) -> Incident:
     return locked
 
 
-def is_closed(incident: Incident) -> bool:
-    """Closed, rejected or a duplicate: read-only until reopened."""
-    return incident.status in FINAL_STATUSES
-
-
 def _timeline(incident: Incident, actor: User | None, kind: str, **fields: Any) -> TimelineEntry:
     return TimelineEntry.objects.create(
         organisation_id=incident.organisation_id,
@@ -82,26 +93,6 @@ def _timeline(incident: Incident, actor: User | None, kind: str, **fields: Any) 
 
 def _save(incident: Incident, actor: User, fields: list[str]) -> None:
     save_revision(incident, actor, fields)
-
-
-def allowed_transitions(incident: Incident) -> tuple[str, ...]:
-    """The statuses that may follow; none for a closed case, which is reopened with :func:`reopen_case`."""
-    return () if is_closed(incident) else TRANSITIONS.get(incident.status, ())
-
-
-def reopen_status(incident: Incident) -> str | None:
-    """The status a closed case goes back to when it is reopened (``None``: it is not closed)."""
-    if not is_closed(incident):
-        return None
-    return TRANSITIONS[incident.status][0]
-
-
-def may_reopen(actor: User, incident: Incident) -> bool:
-    """Who may reopen a closed case: someone whose role lets them handle incidents at its unit
-    (not only its named handler), and who may see the case."""
-    return access.has_perm(actor, Perm.HANDLE_INCIDENTS, incident.incident_node) and access.can(
-        actor, Perm.HANDLE_INCIDENTS, incident
-    )
 
 
 def needs_investigation(incident: Incident) -> bool:
@@ -344,7 +335,6 @@ def add_cost_line(
     locked = _open(_lock(actor, incident), revision)
     if amount <= 0:
         raise ValidationError(_("The amount must be more than zero."), code="amount")
-    ensure_accounting_defaults(organisation=locked.organisation)
     code = validate_accounting_code(organisation_id=locked.organisation_id, code=accounting_code)
     line = CostLine(
         organisation_id=locked.organisation_id,
@@ -355,7 +345,7 @@ def add_cost_line(
         created_by=actor,
     )
     line.full_clean(exclude=["organisation", "incident", "created_by"])
-    line._history_user = actor  # type: ignore[attr-defined]
+    stamp(line, actor)
     line.save()
     _recount_total(locked, actor)
     _timeline(locked, actor, TimelineKind.COST, note=f"+{amount} {code}")
@@ -370,7 +360,7 @@ def delete_cost_line(*, actor: User, incident: Incident, line_id: int, revision:
     if line is None:
         return False
     _open(locked, revision)
-    line._history_user = actor  # type: ignore[attr-defined]
+    stamp(line, actor)
     line.delete()
     _recount_total(locked, actor)
     _timeline(locked, actor, TimelineKind.COST, note=f"-{line.amount} {line.accounting_code}")
@@ -410,13 +400,12 @@ def add_note(*, actor: User, incident: Incident, text: str, revision: int | None
     if not text:
         raise ValidationError(_("Write the note."), code="empty")
     latest = TimelineEntry.objects.filter(incident=locked).order_by("-at", "-pk").first()
-    if (
-        latest is not None
-        and latest.kind == TimelineKind.NOTE
-        and latest.actor_id == actor.pk
-        and latest.note == text
-        and timezone.now() - latest.at < DOUBLE_SUBMIT_WINDOW
-    ):
-        return latest
+    if latest is not None and latest.kind == TimelineKind.NOTE and latest.note == text:
+        # The same note again as the case's latest entry: a double submit, if it is this person's and recent.
+        again = recent_duplicate(
+            TimelineEntry.objects.filter(pk=latest.pk), actor=actor, actor_field="actor", at_field="at"
+        )
+        if again is not None:
+            return again
     _open(locked, revision)
     return _timeline(locked, actor, TimelineKind.NOTE, note=text)

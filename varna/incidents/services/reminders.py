@@ -16,13 +16,27 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from varna.incidents import notifications
-from varna.incidents.models import OPEN_STATUSES, Incident, Status, TimelineEntry, TimelineKind
+from varna.incidents.models import (
+    AUTHORITY_REMINDER,
+    FOLLOW_UP_REMINDER,
+    OPEN_STATUSES,
+    REMINDER_NOTES,
+    SERIOUS_EVENT,
+    Incident,
+    Status,
+    TimelineEntry,
+    TimelineKind,
+)
 
-# Timeline notes of kind NOTIFIED; the timeline shows them as sentences.
-SERIOUS_EVENT = "reminder:serious-event"
-AUTHORITY_REMINDER = "reminder:authority"
-FOLLOW_UP_REMINDER = "reminder:follow-up"
-REMINDER_NOTES = (SERIOUS_EVENT, AUTHORITY_REMINDER, FOLLOW_UP_REMINDER)
+__all__ = [
+    "AUTHORITY_REMINDER",
+    "FOLLOW_UP_REMINDER",
+    "REMINDER_NOTES",
+    "SERIOUS_EVENT",
+    "ReminderCounts",
+    "notify_serious_event",
+    "send_due_reminders",
+]
 
 # Serious events older than this are no longer reminded about (the handler has been told many times).
 AUTHORITY_REMINDER_DAYS = 30

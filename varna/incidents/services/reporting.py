@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import Node, Organisation, SecurityArea, User
-from varna.core.services import ensure_security_areas, next_case_number
+from varna.core.services import ensure_security_areas, next_case_number, stamp
 from varna.incidents import notifications
 from varna.incidents.models import (
     DIMENSION_FIELDS,
@@ -191,7 +191,7 @@ def _create(
     incident.is_serious = is_serious_event(
         people_severity=incident.people_severity, injured_count=incident.injured_count, death=death
     )
-    incident._history_user = actor  # type: ignore[attr-defined]
+    stamp(incident, actor)
     incident.full_clean(exclude=["number", "reporter", "employment_node", "organisation"])
     incident.save()
     TimelineEntry.objects.create(

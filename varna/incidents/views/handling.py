@@ -1,11 +1,13 @@
 """Pages for handling cases: the handler's list, the workflow actions, the confidential log, accounting settings.
 
 The actions are POST-only and answer with a redirect back to the case (its handling panel shows the
-forms). A form with errors is shown again on a page of its own, with what the person wrote.
+forms, made by :func:`handling_forms`). A form with errors is shown again on a page of its own, with what
+the person wrote.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -14,12 +16,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from varna.core import access
 from varna.core.access import Perm
+from varna.core.models import User
 from varna.core.services import StaleFormError
 from varna.incidents import selectors, selectors_handling, services
 from varna.incidents.forms_handling import (
@@ -38,17 +41,41 @@ from varna.incidents.forms_handling import (
     ValueForm,
 )
 from varna.incidents.models import AccountingSegment, AccountingValue, Incident
-from varna.incidents.services.accounting import code_format, segments_for
+from varna.incidents.selectors_handling import HandlingPanel, code_format, segments_for
 
 PAGE_SIZE = 50
 
 
 def case_url(incident: Incident) -> str:
-    """The case page (the reporting part of the app owns it), at the handling panel."""
-    try:
-        return reverse("incidents:detail", args=[incident.pk]) + "#handling"
-    except NoReverseMatch:
-        return reverse("incidents:list")
+    """The case page, at the handling panel."""
+    return reverse("incidents:detail", args=[incident.pk]) + "#handling"
+
+
+@dataclass(frozen=True)
+class HandlingForms:
+    """The forms of the handling panel on the case page; ``None`` where the panel offers none."""
+
+    reopen: ReopenForm | None = None
+    transition: TransitionForm | None = None
+    assign: AssignForm | None = None
+    investigation: InvestigationForm | None = None
+    cost: CostLineForm | None = None
+    authority: AuthorityForm | None = None
+    note: NoteForm | None = None
+
+
+def handling_forms(user: User, incident: Incident, panel: HandlingPanel) -> HandlingForms:
+    """The forms the handling panel shows: a closed case only a reopening (for those who may reopen it)."""
+    if panel.closed:
+        return HandlingForms(reopen=ReopenForm(incident=incident) if panel.may_reopen else None)
+    return HandlingForms(
+        transition=TransitionForm(incident=incident, user=user) if panel.transitions else None,
+        assign=AssignForm(incident=incident),
+        investigation=InvestigationForm(instance=incident),
+        cost=CostLineForm(incident=incident, code_format=panel.code_format),
+        authority=AuthorityForm(incident=incident) if panel.authority_due else None,
+        note=NoteForm(incident=incident),
+    )
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -67,7 +94,11 @@ def _form_page(request: HttpRequest, incident: Incident, form: forms.BaseForm, t
 
 
 def _handled(request: HttpRequest, pk: int, what: str) -> Incident:
-    return selectors.incident_for(access.actor(request), pk, perm=Perm.HANDLE_INCIDENTS, what=what)
+    """The case to act on, if the person may handle it; handling a confidential case reads it: logged."""
+    user = access.actor(request)
+    incident = selectors.incident_for(user, pk, perm=Perm.HANDLE_INCIDENTS)
+    services.log_confidential_read(actor=user, incident=incident, what=what)
+    return incident
 
 
 def _revision(form: forms.BaseForm) -> int:
@@ -216,7 +247,6 @@ def investigation(request: HttpRequest, pk: int) -> HttpResponse:
 def cost_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)
     incident = _handled(request, pk, "handling: cost")
-    services.ensure_accounting_defaults(organisation=incident.organisation)
     fmt = code_format(segments_for(incident.organisation_id))
     form = CostLineForm(request.POST, incident=incident, code_format=fmt)
     if form.is_valid():
@@ -309,7 +339,7 @@ def note(request: HttpRequest, pk: int) -> HttpResponse:
 @access.require(Perm.VIEW_CONFIDENTIAL_LOG)
 def confidential_log(request: HttpRequest) -> HttpResponse:
     form = ConfidentialLogFilterForm(request.GET or None)
-    rows = selectors.confidential_reads(request.user)
+    rows = selectors.confidential_reads(access.actor(request))
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
         rows = rows.filter(incident__number__icontains=form.cleaned_data["q"].strip())
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -324,7 +354,6 @@ def accounting_settings(request: HttpRequest) -> HttpResponse:
     organisation = access.actor(request).organisation
     if organisation is None:
         raise PermissionDenied
-    services.ensure_accounting_defaults(organisation=organisation)
     segments = segments_for(organisation.pk)
     return render(
         request,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from varna.core import access, history
 from varna.core.access import Perm
-from varna.incidents import selectors
+from varna.incidents import selectors, services
 from varna.incidents.models import Attachment, CostLine, Incident
 
 
@@ -22,7 +22,8 @@ def case_history(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)
     if not access.scope(user, Perm.VIEW_INCIDENTS, Incident.objects.filter(pk=pk), as_owner=False).exists():
         raise Http404
-    incident = selectors.incident_for(user, pk, what="history")
+    incident = selectors.incident_for(user, pk)
+    services.log_confidential_read(actor=user, incident=incident, what="history")
     return render(
         request,
         "core/history.html",

@@ -25,13 +25,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from varna.core import access, outbox
+from varna.core import access, outbox, registry
 from varna.core.access import Perm
 from varna.core.models import Dimension
-from varna.incidents import selectors, services
+from varna.incidents import selectors, selectors_handling, services
 from varna.incidents.forms import AttachmentForm, ReportForm
 from varna.incidents.models import DIMENSION_FIELDS, Incident, Severity, Status, TimelineEntry, TimelineKind
 from varna.incidents.services import attachments
+from varna.incidents.views.handling import handling_forms
 
 PAGE_SIZE = 50
 # What the reporter sees of a case's progress (handlers see the whole timeline in the handling panel).
@@ -140,8 +141,6 @@ def _add_service_errors(form: ReportForm, exc: ValidationError) -> None:
 def report(request: HttpRequest) -> HttpResponse:
     """Report an incident. A resubmit of the same form (same key) leads to the same receipt."""
     user = access.actor(request)
-    if user.organisation is not None and not selectors.active_types(user).exists():
-        services.ensure_defaults(organisation=user.organisation)
     if request.method != "POST":
         return render(request, "incidents/report.html", {"form": ReportForm(user=user)})
 
@@ -166,7 +165,8 @@ def report(request: HttpRequest) -> HttpResponse:
 def report_done(request: HttpRequest, pk: int) -> HttpResponse:
     """The receipt: the case number, and what happens next."""
     user = access.actor(request)
-    incident = selectors.incident_for(user, pk, what="receipt")
+    incident = selectors.incident_for(user, pk)
+    services.log_confidential_read(actor=user, incident=incident, what="receipt")
     # Promise a receipt only when one is really mailed: the reporter has an address and mail is turned on.
     receipt_to = user.email if incident.reporter_id == user.pk and user.email and outbox.mail_enabled() else ""
     return render(request, "incidents/report_done.html", {"incident": incident, "receipt_to": receipt_to})
@@ -198,9 +198,12 @@ def incident_context(request: HttpRequest, incident: Incident, **extra: Any) -> 
         for dim in DIMENSION_FIELDS
         if getattr(incident, f"{dim}_severity") != Severity.NONE or getattr(incident, f"{dim}_text")
     ]
+    handling = selectors_handling.handling_panel(user, incident)
     context: dict[str, Any] = {
         "incident": incident,
-        "can_handle": access.can(user, Perm.HANDLE_INCIDENTS, incident),
+        "can_handle": handling is not None,
+        "handling": handling,
+        "handling_forms": handling_forms(user, incident, handling) if handling is not None else None,
         "is_reporter": incident.reporter_id == user.pk,
         "consequences": consequences,
         "attachments": files,
@@ -208,7 +211,7 @@ def incident_context(request: HttpRequest, incident: Incident, **extra: Any) -> 
         "max_attachments": attachments.MAX_ATTACHMENTS,
         "progress": [_progress_row(entry) for entry in incident.timeline.filter(kind__in=PROGRESS_KINDS)],
     }
-    context.update(selectors.risk_work(user, incident))
+    context["incident_panels"] = registry.panels("incident", user, incident)  # risks and plans that build on it
     context.update(extra)
     return context
 
@@ -226,7 +229,9 @@ def _progress_row(entry: TimelineEntry) -> dict[str, Any]:
 @access.require(Perm.REPORT_INCIDENT, model=Incident, object_perm=Perm.VIEW_INCIDENTS)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The case page, for the reporter and for those who may see the case (a confidential read is logged)."""
-    incident = selectors.incident_for(access.actor(request), pk)
+    user = access.actor(request)
+    incident = selectors.incident_for(user, pk)
+    services.log_confidential_read(actor=user, incident=incident, what="page")
     return render(request, "incidents/detail.html", incident_context(request, incident))
 
 
@@ -243,7 +248,8 @@ def _case_url(incident: Incident, anchor: str) -> str:
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add photos or PDF files to a case: the reporter and the case's handlers may."""
     user = access.actor(request)
-    incident = selectors.incident_for(user, pk, what="attachment_add")
+    incident = selectors.incident_for(user, pk)
+    services.log_confidential_read(actor=user, incident=incident, what="attachment_add")
     if not attachments.may_add_attachments(user, incident):
         messages.error(request, _("Only the reporter and those who handle the case can add files to it."))
         return redirect("incidents:detail", pk=incident.pk)
@@ -272,7 +278,9 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @access.require(Perm.REPORT_INCIDENT, model=Incident, object_perm=Perm.VIEW_INCIDENTS)
 def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     """One attachment, after the same access check as the case itself; never served statically."""
-    incident = selectors.incident_for(access.actor(request), pk, what="attachment")
+    user = access.actor(request)
+    incident = selectors.incident_for(user, pk)
+    services.log_confidential_read(actor=user, incident=incident, what="attachment")
     item = get_object_or_404(incident.attachments.all(), pk=attachment_pk)
     kind = attachments.KINDS.get(item.content_type)
     if kind is None:  # not a type this version stores: never guess
