@@ -2,16 +2,14 @@
 
 The same access policy as the pages: a list holds what ``access.scope(user, VIEW_RISKS)`` lets
 through; one object is fetched and checked in one call (a 404 outside the caller's scope). A new
-risk goes through the services (``add_risk`` and ``assess_risk`` in one transaction): a refused
+risk goes through ``services.add_risk`` with its judgement today (one transaction): a refused
 input is 422 with the message in the caller's language (Swedish by default), and nothing is saved.
 """
 
-import importlib.util
 from typing import Any
 
 import pydantic
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.http.request import RawPostDataException
@@ -27,7 +25,7 @@ from varna.core.api import ERRORS, ObjectId, Pagination
 from varna.core.models import Node, SecurityArea, User
 from varna.core.schemas import ErrorOut
 from varna.incidents.models import Incident
-from varna.risks import services
+from varna.risks import costbenefit, selectors, services
 from varna.risks.models import Measure, Risk, RiskAnalysis, Stage
 from varna.risks.schemas import (
     MAX_TEXT,
@@ -92,20 +90,6 @@ def _node(user: User, pk: int | None) -> Node | None:
     return Node.objects.filter(organisation_id=api_helpers.organisation_id(user), pk=pk).first()
 
 
-def _analyses(user: User) -> QuerySet[RiskAnalysis]:
-    return access.scope(user, Perm.VIEW_RISKS, RiskAnalysis.objects.all()).select_related(
-        "node", "responsible", "matrix"
-    )
-
-
-def _risks(user: User) -> QuerySet[Risk]:
-    return access.scope(user, Perm.VIEW_RISKS, Risk.objects.all()).select_related("node", "security_area", "matrix")
-
-
-def _measures(user: User) -> QuerySet[Measure]:
-    return access.scope(user, Perm.VIEW_RISKS, Measure.objects.all()).select_related("node")
-
-
 # --- analyses ----------------------------------------------------------------------
 
 
@@ -115,17 +99,11 @@ def _measures(user: User) -> QuerySet[Measure]:
 def list_analyses(request: HttpRequest, filters: Query[AnalysisFilters]) -> QuerySet[RiskAnalysis]:
     """The risk analyses of the nodes where the caller may view risks, newest first."""
     user = access.actor(request)
-    rows = _analyses(user)
-    if filters.node is not None:
-        node = _node(user, filters.node)
-        if node is None:
-            return rows.none()
-        rows = rows.filter(node__path__startswith=node.path)
-    if filters.status is not None:
-        rows = rows.filter(status=filters.status)
-    if filters.year is not None:
-        rows = rows.filter(analysed_on__year=filters.year)
-    return rows.order_by("-analysed_on", "-pk")
+    node = _node(user, filters.node)
+    if filters.node is not None and node is None:
+        return RiskAnalysis.objects.none()
+    wanted = selectors.AnalysisFilter(node=node, status=filters.status or "", year=filters.year)
+    return selectors.analyses(user, wanted).select_related("node", "responsible", "matrix")
 
 
 @router.get("/risk-analyses/{id}", response={200: AnalysisDetailOut, **ERRORS}, summary="One risk analysis")
@@ -154,21 +132,17 @@ def get_analysis(request: HttpRequest, id: int = ObjectId) -> RiskAnalysis:
 def list_risks(request: HttpRequest, filters: Query[RiskFilters]) -> QuerySet[Risk]:
     """The risks of the nodes where the caller may view risks, by analysis. ``level`` is the level today."""
     user = access.actor(request)
-    rows = _risks(user)
-    if filters.analysis is not None:
-        rows = rows.filter(analysis_id=filters.analysis)
-    if filters.node is not None:
-        node = _node(user, filters.node)
-        if node is None:
-            return rows.none()
-        rows = rows.filter(node__path__startswith=node.path)
-    if filters.level is not None:
-        rows = rows.filter(current_level=filters.level)
-    if filters.status is not None:
-        rows = rows.filter(status=filters.status)
-    if filters.security_area is not None:
-        rows = rows.filter(security_area_id=filters.security_area)
-    return rows.order_by("analysis_id", "pk")
+    node = _node(user, filters.node)
+    if filters.node is not None and node is None:
+        return Risk.objects.none()
+    wanted = selectors.RiskFilter(
+        analysis_id=filters.analysis,
+        node=node,
+        level=filters.level,
+        status=filters.status or "",
+        security_area_id=filters.security_area,
+    )
+    return selectors.risks(user, wanted).select_related("node", "security_area", "matrix").order_by("analysis_id", "pk")
 
 
 def _risk_detail(user: User, pk: int) -> Risk:
@@ -213,28 +187,26 @@ def add_risk(request: HttpRequest) -> Reply[Any]:
         owner = User.objects.filter(organisation_id=org_id, pk=payload.owner, is_active=True).first()
         if owner is None:
             return api_helpers.invalid(_("There is no person with that id in your organisation."))
+    judgements: dict[str, services.Judgement | None] = {}
+    if payload.current is not None:
+        judgements[Stage.CURRENT] = services.Judgement(
+            likelihood=payload.current.likelihood,
+            consequences=payload.current.consequences.model_dump(),
+            rationale=payload.current.rationale,
+        )
     try:
-        with transaction.atomic():
-            risk = services.add_risk(
-                actor=user,
-                analysis=analysis,
-                security_area=area,
-                title=payload.title,
-                description=payload.description,
-                threat=payload.threat,
-                timeframe=payload.timeframe,
-                current_controls=payload.current_controls,
-                owner=owner,
-            )
-            if payload.current is not None:
-                services.assess_risk(
-                    actor=user,
-                    risk=risk,
-                    stage=Stage.CURRENT,
-                    likelihood=payload.current.likelihood,
-                    consequences=payload.current.consequences.model_dump(),
-                    rationale=payload.current.rationale,
-                )
+        risk = services.add_risk(
+            actor=user,
+            analysis=analysis,
+            security_area=area,
+            title=payload.title,
+            description=payload.description,
+            threat=payload.threat,
+            timeframe=payload.timeframe,
+            current_controls=payload.current_controls,
+            owner=owner,
+            judgements=judgements or None,
+        )
     except ValidationError as exc:
         return api_helpers.invalid(api_helpers.messages(exc))
     return Reply(201, _risk_detail(user, risk.pk))
@@ -248,22 +220,14 @@ def add_risk(request: HttpRequest) -> Reply[Any]:
 @paginate(Pagination)
 def list_measures(request: HttpRequest, filters: Query[MeasureFilters]) -> QuerySet[Measure]:
     """The proposed measures of the analyses the caller may view, by priority."""
-    rows = _measures(access.actor(request))
-    if filters.analysis is not None:
-        rows = rows.filter(analysis_id=filters.analysis)
-    if filters.type is not None:
-        rows = rows.filter(measure_type=filters.type)
-    if filters.status is not None:
-        rows = rows.filter(status=filters.status)
-    return rows.order_by("analysis_id", "priority", "pk")
+    wanted = selectors.MeasureFilter(
+        analysis_id=filters.analysis, measure_type=filters.type or "", status=filters.status or ""
+    )
+    return selectors.measures(access.actor(request), wanted).select_related("node")
 
 
-def _cost_benefit(measure: Measure) -> Any:
-    """The measure's row in the cost-benefit ranking (K8), when that module is installed."""
-    if importlib.util.find_spec("varna.risks.costbenefit") is None:
-        return None
-    from varna.risks import costbenefit
-
+def _cost_benefit(measure: Measure) -> costbenefit.CostBenefitRow | None:
+    """The measure's row in the cost-benefit ranking (K8)."""
     ranking = costbenefit.rank_measures(measure.analysis)
     return next((row for row in ranking.rows if row.measure.pk == measure.pk), None)
 

@@ -8,7 +8,6 @@ spreadsheet could take for a formula.
 from __future__ import annotations
 
 import datetime
-import importlib.util
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -19,14 +18,8 @@ from django.utils.translation import gettext as _
 
 from varna.core.exports import Column, Table, TableRow
 from varna.core.models import Dimension, User
+from varna.risks import costbenefit, heatmap
 from varna.risks.models import DIMENSIONS, Measure, Risk, RiskAnalysis, RiskAssessment, Stage
-
-
-def _module(name: str) -> Any:
-    """Another part of the app that may not be installed yet (cost-benefit, heat maps)."""
-    if importlib.util.find_spec(name) is None:
-        return None
-    return importlib.import_module(name)
 
 
 def person(user: User | None) -> str:
@@ -67,8 +60,8 @@ class AnalysisDocument:
     security_areas: list[str]
     risks: list[RiskLine]
     measures: list[Measure]
-    ranking: Any = None  # costbenefit.Ranking, when that module is installed
-    heat_maps: list[Any] = field(default_factory=list)
+    ranking: costbenefit.Ranking | None = None  # when the analysis has measures
+    heat_maps: list[heatmap.HeatMap] = field(default_factory=list)
     created: datetime.datetime = field(default_factory=timezone.localtime)
 
 
@@ -113,11 +106,9 @@ def analysis_document(analysis: RiskAnalysis, *, today: datetime.date | None = N
         risks=lines,
         measures=measures,
     )
-    costbenefit = _module("varna.risks.costbenefit")
-    if costbenefit is not None and measures:
+    if measures:
         document.ranking = costbenefit.rank_measures(analysis, today=today)
-    heatmap = _module("varna.risks.heatmap")
-    if heatmap is not None and risks:
+    if risks:
         maps = heatmap.analysis_heat_maps(analysis)
         document.heat_maps = [maps[key] for key in ("inherent", "current", "residual") if key in maps]
     return document

@@ -26,26 +26,24 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import Node, NodeKind, Role, RoleAssignment, User
-from varna.incidents.models import Incident, IncidentCategory
-from varna.incidents.statistics import COUNTED_STATUSES, MONEY, ZERO, cost_expression
+from varna.incidents.selectors import damage_at_node
 from varna.risks.models import AnalysisStatus, PlannedAnalysis, Risk, RiskAnalysis, RiskMatrix, RiskStatus
 
 DEFAULT_REVIEW_MONTHS = 12  # G4: risk identification recurs yearly
 DAMAGE_MONTHS = 12  # the damage history of a node never analysed
 DONE_STATUSES: tuple[str, ...] = (AnalysisStatus.DONE, AnalysisStatus.ADOPTED)
-# Near misses and false alarms are not damage: as on the page "Where is a risk analysis due?" (G3).
-NOT_DAMAGE: tuple[str, ...] = (IncidentCategory.NEAR_MISS, IncidentCategory.FALSE_ALARM)
 PAGE_SIZE = 50
 
 
@@ -178,27 +176,20 @@ def due_date(
     return due
 
 
-def _scoped_nodes(user: Any, filters: ScheduleFilter) -> QuerySet[Node]:
+def _scoped_nodes(user: User, filters: ScheduleFilter) -> QuerySet[Node]:
     nodes = access.scope(user, Perm.VIEW_RISKS, Node.objects.all())
     if filters.node is not None:
         nodes = nodes.filter(path__startswith=filters.node.path)
     return nodes
 
 
-def _node_rows(user: Any, filters: ScheduleFilter, today: datetime.date) -> QuerySet[Node]:
+def _node_rows(user: User, filters: ScheduleFilter, today: datetime.date) -> Iterable[Mapping[str, Any]]:
     """The schedule's nodes with their last analysis and damage history: one query."""
     done = RiskAnalysis.objects.filter(node=OuterRef("pk"), status__in=DONE_STATUSES).order_by("-analysed_on", "-pk")
-    damage_from = add_months(today, -DAMAGE_MONTHS)
-    incidents = (
-        Incident.objects.filter(
-            incident_node=OuterRef("pk"),
-            status__in=COUNTED_STATUSES,
-            occurred_on__lte=today,
-            occurred_on__gt=Coalesce(OuterRef("last_analysed_on"), Value(damage_from)),
-        )
-        .exclude(incident_type__category__in=NOT_DAMAGE)
-        .order_by()
-        .values("incident_node")
+    damage_count, damage_cost = damage_at_node(
+        node=OuterRef("pk"),
+        after=Coalesce(OuterRef("last_analysed_on"), Value(add_months(today, -DAMAGE_MONTHS))),
+        until=today,
     )
     return (
         _scoped_nodes(user, filters)
@@ -207,16 +198,7 @@ def _node_rows(user: Any, filters: ScheduleFilter, today: datetime.date) -> Quer
             last_analysed_on=Subquery(done.values("analysed_on")[:1]),
             last_next_review=Subquery(done.values("next_review")[:1]),
         )
-        .annotate(
-            damage_count=Coalesce(
-                Subquery(incidents.annotate(n=Count("pk")).values("n")[:1]), Value(0), output_field=IntegerField()
-            ),
-            damage_cost=Coalesce(
-                Subquery(incidents.annotate(c=Sum(cost_expression())).values("c")[:1]),
-                Value(ZERO),
-                output_field=MONEY,
-            ),
-        )
+        .annotate(damage_count=damage_count, damage_cost=damage_cost)
         .filter(
             Q(kind=NodeKind.UNIT)
             | Exists(RiskAnalysis.objects.filter(node=OuterRef("pk")))
@@ -237,7 +219,7 @@ def _node_rows(user: Any, filters: ScheduleFilter, today: datetime.date) -> Quer
     )
 
 
-def _worst_levels(user: Any, filters: ScheduleFilter, matrices: dict[int, RiskMatrix]) -> dict[int, Level]:
+def _worst_levels(user: User, filters: ScheduleFilter, matrices: dict[int, RiskMatrix]) -> dict[int, Level]:
     """The worst open risk level today per node: one aggregate query."""
     risks = access.scope(
         user, Perm.VIEW_RISKS, Risk.objects.filter(status=RiskStatus.OPEN, current_level__isnull=False)
@@ -258,7 +240,7 @@ def _worst_levels(user: Any, filters: ScheduleFilter, matrices: dict[int, RiskMa
     return worst
 
 
-def plan_entries(user: Any, *, year: int, node: Node | None = None) -> QuerySet[PlannedAnalysis]:
+def plan_entries(user: User, *, year: int, node: Node | None = None) -> QuerySet[PlannedAnalysis]:
     """The year's plan entries the person may see, with what the schedule shows of them."""
     entries = access.scope(user, Perm.VIEW_RISKS, PlannedAnalysis.objects.filter(year=year)).select_related(
         "node", "responsible", "analysis"
@@ -277,10 +259,10 @@ def urgency(row: ScheduleRow, today: datetime.date) -> tuple[Any, ...]:
     return (1, row.due_on, -severity, -row.damage_count, -row.damage_cost, row.node_name.casefold())
 
 
-def schedule(user: Any, filters: ScheduleFilter, *, today: datetime.date | None = None) -> Schedule:
+def schedule(user: User, filters: ScheduleFilter, *, today: datetime.date | None = None) -> Schedule:
     """The schedule of analyses for ``filters.year``: every node in scope, most urgent first."""
     today = today or timezone.localdate()
-    matrices, active = _levels(getattr(user, "organisation_id", None))
+    matrices, active = _levels(user.organisation_id)
     worst = _worst_levels(user, filters, matrices)
     plans = {e.node_id: e for e in plan_entries(user, year=filters.year, node=filters.node)}
     rows: list[ScheduleRow] = []
@@ -321,7 +303,7 @@ def schedule(user: Any, filters: ScheduleFilter, *, today: datetime.date | None 
     return result
 
 
-def suggestions(user: Any, *, year: int, today: datetime.date | None = None) -> list[ScheduleRow]:
+def suggestions(user: User, *, year: int, today: datetime.date | None = None) -> list[ScheduleRow]:
     """The nodes due by the end of ``year`` that are not in that year's plan, most urgent first."""
     year_end = datetime.date(year, 12, 31)
     rows = schedule(user, ScheduleFilter(year=year), today=today).rows
@@ -362,6 +344,6 @@ def responsible_candidates(node: Node) -> QuerySet[User]:
     )
 
 
-def plan_nodes(user: Any) -> QuerySet[Node]:
+def plan_nodes(user: User) -> QuerySet[Node]:
     """Nodes the person may put in the plan, in tree order."""
     return access.scope(user, Perm.PLAN_ANALYSES, Node.objects.all()).order_by("path")

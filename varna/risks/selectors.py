@@ -69,9 +69,9 @@ class AnalysisFilter:
     text: str = ""
 
 
-def analysis_list(user: Any, filters: AnalysisFilter) -> QuerySet[RiskAnalysis]:
-    """The analyses the person may see, filtered, newest first."""
-    rows = access.scope(user, Perm.VIEW_RISKS, RiskAnalysis.objects.select_related("node"))
+def analyses(user: User, filters: AnalysisFilter) -> QuerySet[RiskAnalysis]:
+    """The analyses the person may see, filtered, newest first: the list page and the API read them here."""
+    rows = access.scope(user, Perm.VIEW_RISKS, RiskAnalysis.objects.all())
     if filters.node is not None:
         rows = rows.filter(node__path__startswith=filters.node.path)
     if filters.status:
@@ -84,7 +84,12 @@ def analysis_list(user: Any, filters: AnalysisFilter) -> QuerySet[RiskAnalysis]:
         rows = rows.filter(trigger=filters.trigger)
     if filters.text:
         rows = rows.filter(Q(title__icontains=filters.text) | Q(number__icontains=filters.text))
-    return rows.annotate(risk_count=Count("risks", distinct=True)).order_by("-analysed_on", "-pk")
+    return rows.order_by("-analysed_on", "-pk")
+
+
+def analysis_list(user: User, filters: AnalysisFilter) -> QuerySet[RiskAnalysis]:
+    """The list page: :func:`analyses` with their unit and number of risks."""
+    return analyses(user, filters).select_related("node").annotate(risk_count=Count("risks", distinct=True))
 
 
 ANALYSIS_RELATED = (
@@ -214,6 +219,7 @@ def risk_measures(risk: Risk) -> list[Measure]:
 
 @dataclass
 class RiskFilter:
+    analysis_id: int | None = None
     node: Node | None = None
     security_area_id: int | None = None
     level: int | None = None  # index of the level today
@@ -222,9 +228,11 @@ class RiskFilter:
     text: str = ""
 
 
-def risk_list(user: Any, filters: RiskFilter) -> QuerySet[Risk]:
-    """Every risk the person may see, filtered, the highest level today first, then the newest."""
+def risks(user: User, filters: RiskFilter) -> QuerySet[Risk]:
+    """Every risk the person may see, filtered: the list page and the API read them here."""
     rows = access.scope(user, Perm.VIEW_RISKS, Risk.objects.all())
+    if filters.analysis_id is not None:
+        rows = rows.filter(analysis_id=filters.analysis_id)
     if filters.status:
         rows = rows.filter(status=filters.status)
     if filters.level is not None:
@@ -237,8 +245,14 @@ def risk_list(user: Any, filters: RiskFilter) -> QuerySet[Risk]:
         rows = rows.filter(timeframe=filters.timeframe)
     if filters.text:
         rows = rows.filter(title__icontains=filters.text)
+    return rows
+
+
+def risk_list(user: User, filters: RiskFilter) -> QuerySet[Risk]:
+    """The list page: :func:`risks` with what a row shows, the highest level today first, then the newest."""
     return (
-        rows.select_related("node", "security_area", "analysis")
+        risks(user, filters)
+        .select_related("node", "security_area", "analysis")
         .only(
             "pk",
             "number",
@@ -261,6 +275,28 @@ def risk_list(user: Any, filters: RiskFilter) -> QuerySet[Risk]:
     )
 
 
+# --- measures ----------------------------------------------------------------------
+
+
+@dataclass
+class MeasureFilter:
+    analysis_id: int | None = None
+    measure_type: str = ""
+    status: str = ""
+
+
+def measures(user: User, filters: MeasureFilter) -> QuerySet[Measure]:
+    """The measures of the analyses the person may see, filtered, by analysis and priority (the API's list)."""
+    rows = access.scope(user, Perm.VIEW_RISKS, Measure.objects.all())
+    if filters.analysis_id is not None:
+        rows = rows.filter(analysis_id=filters.analysis_id)
+    if filters.measure_type:
+        rows = rows.filter(measure_type=filters.measure_type)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    return rows.order_by("analysis_id", "priority", "pk")
+
+
 def attach_levels(rows: list[Risk]) -> list[Risk]:
     """Give each risk of a page its levels, fetching the page's matrix versions in one query."""
     matrices = {m.pk: m for m in RiskMatrix.objects.filter(pk__in={r.matrix_id for r in rows})}
@@ -278,6 +314,8 @@ def active_matrix(organisation_id: int | None) -> RiskMatrix | None:
 
 def matrix_versions(organisation_id: int | None) -> list[RiskMatrix]:
     """Every version of the organisation's matrix, newest first, with how many analyses use each."""
+    if organisation_id is None:
+        return []
     return list(
         RiskMatrix.objects.filter(organisation_id=organisation_id)
         .annotate(analysis_count=Count("analyses"))

@@ -86,6 +86,8 @@ def _anchor(user: User, node_id: str | None, roots: list[str] | None) -> Node:
         if not node_id.isdigit():
             raise Http404
         return access.get_object_or_404(user, Perm.VIEW_RISKS, Node.objects.all(), pk=int(node_id))
+    if user.organisation_id is None:
+        raise Http404
     if roots is None:
         node = Node.objects.filter(organisation_id=user.organisation_id, depth=1).order_by("path").first()
     else:
