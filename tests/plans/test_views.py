@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from typing import Any
 
 from django.core import mail
 from django.test import Client
@@ -248,18 +249,23 @@ def test_plan_page_marks_overdue_actions(client_for: Clients) -> None:
     assert f'id="action-{late.pk}" class="plan-overdue"' in page.content.decode()
 
 
+def _plan_figures(page: Any) -> dict[str, Any]:
+    """The data of the plans' panel on the overview page."""
+    return next(p.data for p in page.context["panels"] if p.key == "plans")
+
+
 def test_dashboard_shows_own_and_scope_overdue_actions(client_for: Clients) -> None:
     plan = make_plan("chef.solrosen", "Solrosens förskola")
     mine = overdue(make_action("chef.solrosen", plan, what="Min försenade"))
     theirs = overdue(make_action("chef.solrosen", plan, what="Ombudets försenade", responsible=user("ombud.solrosen")))
     chef_page = client_for("chef.solrosen").get(reverse("core:dashboard"))
-    figures = chef_page.context["plan_figures"]
+    figures = _plan_figures(chef_page)
     assert [a.pk for a in figures["my_overdue"]] == [mine.pk]
     assert figures["scope_overdue_count"] == 2
     assert 'id="plans-overdue"' in chef_page.content.decode()
     ombud_page = client_for("ombud.solrosen").get(reverse("core:dashboard"))
-    assert [a.pk for a in ombud_page.context["plan_figures"]["my_overdue"]] == [theirs.pk]
-    assert "scope_overdue_count" not in ombud_page.context["plan_figures"]
+    assert [a.pk for a in _plan_figures(ombud_page)["my_overdue"]] == [theirs.pk]
+    assert "scope_overdue_count" not in _plan_figures(ombud_page)
     assert "plans-overdue" not in client_for("anstalld").get(reverse("core:dashboard")).content.decode()
     assert not mail.outbox
 
@@ -269,24 +275,24 @@ def test_own_action_in_a_plan_above_ones_scope_is_listed_without_a_dead_link(cli
     action = overdue(make_action("samordnare", plan, what="Officerens försenade", responsible=user("chef.solrosen")))
     client = client_for("chef.solrosen")
     page = client.get(reverse("core:dashboard"))
-    assert [a.pk for a in page.context["plan_figures"]["my_overdue"]] == [action.pk]
+    assert [a.pk for a in _plan_figures(page)["my_overdue"]] == [action.pk]
     html = page.content.decode()
     assert "Officerens försenade" in html
     assert reverse("plans:detail", args=[plan.pk]) not in html
     assert client.get(reverse("plans:detail", args=[plan.pk])).status_code == 404
 
 
-def test_plan_for_measure_is_the_nearest_plan_above_it(demo: None) -> None:
+def test_the_plans_covering_a_measure_are_those_above_it_nearest_first(demo: None) -> None:
     from varna.plans import selectors
 
     measure = make_measure("samordnare", "Solrosens förskola")
     coordinator = user("samordnare")
-    assert selectors.plan_for_measure(coordinator, measure) is None
+    assert selectors.plans_covering(coordinator, measure.node) == []
     administration = make_plan("samordnare", "Barn- och utbildningsförvaltningen")
-    assert selectors.plan_for_measure(coordinator, measure) == administration
+    assert selectors.plans_covering(coordinator, measure.node) == [administration]
     unit = make_plan("samordnare", "Solrosens förskola")
-    assert selectors.plan_for_measure(coordinator, measure) == unit
-    assert selectors.plan_for_measure(user("chef.hemtjanst"), measure) is None
+    assert selectors.plans_covering(coordinator, measure.node) == [unit, administration]
+    assert selectors.plans_covering(user("chef.hemtjanst"), measure.node) == []
 
 
 def test_new_action_from_a_measure_defaults_who_to_the_measures_responsible(client_for: Clients) -> None:

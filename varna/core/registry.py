@@ -8,6 +8,10 @@ Each app registers its parts in its ``AppConfig.ready``:
   risk and plan work that builds on an incident shown on its case page. The page asks
   :func:`panels` for what to show and includes each panel's template with ``data`` set to its context.
 - an **importer** (:func:`register_importer`) on the import page and for ``varna manage import_data``.
+- a **hook** (:func:`register_hook`): something an app asks for and a later app provides, so that the
+  earlier app never imports the later one. The asking app defines the typed :class:`Hook` and reads it with
+  :func:`hook` (``None`` while nothing is registered); the providing app imports the hook and registers its
+  answer. Risks asks this way for what the action plans show beside a measure.
 
 The order of registration is the order of ``INSTALLED_APPS``; ``order`` sorts panels and importers.
 """
@@ -16,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 if TYPE_CHECKING:
     from varna.core.imports.base import ImportReport
@@ -100,3 +104,26 @@ def importer_label(kind: str) -> str:
 
 def importers() -> list[Importer]:
     return sorted(_importers.values(), key=lambda i: (i.order, i.kind))
+
+
+@dataclass(frozen=True)
+class Hook[T]:
+    """The typed name of what one app asks for and another may provide (``T``: what is registered).
+
+    E.g. ``MEASURE_FOLLOW_UP: Hook[MeasureFollowUp] = Hook("risks.measure_follow_up")`` in the asking app.
+    """
+
+    name: str
+
+
+_hooks: dict[str, object] = {}
+
+
+def register_hook[T](key: Hook[T], value: T) -> None:
+    """Provide ``value`` for ``key`` (registering again replaces it)."""
+    _hooks[key.name] = value
+
+
+def hook[T](key: Hook[T]) -> T | None:
+    """What is registered for ``key``, or ``None`` when no installed app provides it."""
+    return cast("T | None", _hooks.get(key.name))

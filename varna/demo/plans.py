@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from varna.core.models import NodeKind, Role, User
+from varna.core.services import stamp
 from varna.demo.bulk import insert, insert_links
 from varna.demo.context import NodeSpec, OrgContext
 from varna.plans import checklist
@@ -260,7 +261,7 @@ class _Builder:
             ),
             created_by=owner,
         )
-        plan._history_user = owner  # type: ignore[attr-defined]
+        stamp(plan, owner)
         plan._history_date = self.at(datetime.date(year - 1, 11, rng.randint(1, 28)))  # type: ignore[attr-defined]
         adopted = year < self.year or (self.today.month >= 3 and rng.random() < 0.7)
         if adopted:
@@ -325,7 +326,7 @@ class _Builder:
             if measures and chosen[i].status == MeasureStatus.DONE and action.due < self.today:
                 action.status, action.status_reason = ActionStatus.DONE, ""
                 action.completed_on = min(action.due, self.today - datetime.timedelta(days=1))
-            action._history_user = owner  # type: ignore[attr-defined]
+            stamp(action, owner)
             action._history_date = plan._history_date  # type: ignore[attr-defined]
             result.append((action, measures, risks))
         if spec.name in ALWAYS_OVERDUE and year == self.year and not any(self._overdue(a) for a, *_ in result):
@@ -381,7 +382,7 @@ class _Builder:
             reviewed_at=self.at(reviewed, 14),
             reviewed_by=self.coordinator,
         )
-        review._history_user = self.coordinator  # type: ignore[attr-defined]
+        stamp(review, self.coordinator)
         review._history_date = review.reviewed_at  # type: ignore[attr-defined]
         return review
 

@@ -48,7 +48,7 @@ def list_plans(request: HttpRequest, filters: Query[PlanFilters]) -> QuerySet[Ac
     user = access.actor(request)
     node = None
     if filters.node is not None:
-        node = Node.objects.filter(organisation_id=user.organisation_id, pk=filters.node).first()
+        node = Node.objects.filter(organisation_id=api_helpers.organisation_id(user), pk=filters.node).first()
         if node is None:
             return ActionPlan.objects.none()
     return selectors.plan_list(user, year=filters.year, node=node)

@@ -10,6 +10,7 @@ class PlansConfig(AppConfig):
     def ready(self) -> None:
         from varna.core import registry
         from varna.plans import selectors
+        from varna.risks.selectors import MEASURE_FOLLOW_UP, MeasureFollowUp
 
         registry.register_panel(
             registry.Panel(
@@ -19,4 +20,18 @@ class PlansConfig(AppConfig):
                 lambda user, _obj: selectors.dashboard_figures(user) or None,
                 order=20,
             )
+        )
+        registry.register_panel(
+            registry.Panel("incident", "plans", "plans/_incident_panel.html", selectors.incident_actions, order=20)
+        )
+        # The risk pages show each measure's actions in the plans and offer the plans it may be added to.
+        registry.register_hook(
+            MEASURE_FOLLOW_UP,
+            MeasureFollowUp(
+                prefetch=selectors.measure_actions_prefetch,
+                status_template="plans/_measure_actions.html",
+                offer_template="plans/_measure_offers.html",
+                footer_template="plans/_analysis_no_plan.html",
+                context=selectors.analysis_follow_up,
+            ),
         )

@@ -41,7 +41,7 @@ class PlanFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("Only plans with overdue actions"), required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choice(self, "year").choices = [("", _("All years")), *[(y, str(y)) for y in selectors.plan_years(user)]]
         _choice(self, "node").choices = [
@@ -60,7 +60,7 @@ class PlanForm(forms.Form):
         label=_("Summary (optional)"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"year": timezone.localdate().year})
         super().__init__(*args, **kwargs)
         self.user = user
@@ -138,7 +138,7 @@ class ActionForm(RevisionMixin):
         self,
         *args: Any,
         plan: ActionPlan,
-        user: Any,
+        user: User,
         action: Action | None = None,
         suggested: User | None = None,
         **kwargs: Any,

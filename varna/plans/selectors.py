@@ -1,5 +1,6 @@
 """Reads of action plans, scoped by the access policy: lists, one plan with its actions, overdue
-actions, the figures of the overview page and the security group's yearly overview (G14).
+actions, the figures of the overview page, the security group's yearly overview (G14), and what the
+risk and incident pages show of the plans (registered in ``PlansConfig.ready``).
 """
 
 from __future__ import annotations
@@ -19,18 +20,18 @@ from varna.incidents.models import Incident
 from varna.plans import checklist
 from varna.plans.checklist import NAMND_KINDS, overdue_condition
 from varna.plans.models import OPEN_ACTION_STATUSES, Action, ActionPlan, ActionStatus, PlanReview
-from varna.risks.models import Measure, Risk
+from varna.risks.models import Measure, Risk, RiskAnalysis
 
 PEOPLE_LIMIT = 300  # a select of people never holds more than this
 DASHBOARD_ROWS = 10
 
 
-def visible_plans(user: Any, perm: Perm = Perm.VIEW_PLANS) -> QuerySet[ActionPlan]:
+def visible_plans(user: User, perm: Perm = Perm.VIEW_PLANS) -> QuerySet[ActionPlan]:
     return access.scope(user, perm, ActionPlan.objects.all())
 
 
 def plan_list(
-    user: Any, *, year: int | None = None, node: Node | None = None, overdue_only: bool = False
+    user: User, *, year: int | None = None, node: Node | None = None, overdue_only: bool = False
 ) -> QuerySet[ActionPlan]:
     """The plans the person may see, with their action counts, by year and tree order."""
     today = timezone.localdate()
@@ -49,16 +50,16 @@ def plan_list(
     return rows.select_related("node").order_by("-year", "node__path", "pk")
 
 
-def plan_for(user: Any, pk: int, perm: Perm = Perm.VIEW_PLANS) -> ActionPlan:
+def plan_for(user: User, pk: int, perm: Perm = Perm.VIEW_PLANS) -> ActionPlan:
     """One plan (a 404 outside the person's scope), with its node."""
     return access.get_object_or_404(user, perm, ActionPlan.objects.select_related("node", "created_by"), pk=pk)
 
 
-def action_for(user: Any, pk: int, perm: Perm = Perm.MANAGE_PLANS) -> Action:
+def action_for(user: User, pk: int, perm: Perm = Perm.MANAGE_PLANS) -> Action:
     return access.get_object_or_404(user, perm, Action.objects.select_related("plan__node", "responsible"), pk=pk)
 
 
-def plan_actions(user: Any, plan: ActionPlan) -> list[Action]:
+def plan_actions(user: User, plan: ActionPlan) -> list[Action]:
     """The plan's actions with their people and links: a fixed number of queries whatever their number.
 
     Linked measures and risks are shown only to those who may see risks; linked incidents only
@@ -80,7 +81,7 @@ def plan_actions(user: Any, plan: ActionPlan) -> list[Action]:
     )
 
 
-def overdue_actions(user: Any, perm: Perm = Perm.VIEW_PLANS) -> QuerySet[Action]:
+def overdue_actions(user: User, perm: Perm = Perm.VIEW_PLANS) -> QuerySet[Action]:
     """Actions in the person's scope past their date and not done or cancelled."""
     return (
         access.scope(user, perm, Action.objects.filter(overdue_condition()))
@@ -89,8 +90,10 @@ def overdue_actions(user: Any, perm: Perm = Perm.VIEW_PLANS) -> QuerySet[Action]
     )
 
 
-def my_overdue_actions(user: Any) -> QuerySet[Action]:
+def my_overdue_actions(user: User) -> QuerySet[Action]:
     """The person's own overdue actions (as responsible), whatever their roles."""
+    if user.organisation_id is None:
+        return Action.objects.none()
     return (
         Action.objects.filter(overdue_condition(), responsible_id=user.pk, organisation_id=user.organisation_id)
         .select_related("plan", "node")
@@ -98,15 +101,15 @@ def my_overdue_actions(user: Any) -> QuerySet[Action]:
     )
 
 
-def dashboard_figures(user: Any) -> dict[str, Any]:
+def dashboard_figures(user: User) -> dict[str, Any]:
     """The overview page's block about overdue actions: one's own, and those in one's scope."""
     figures: dict[str, Any] = {}
-    if getattr(user, "organisation_id", None) is None:
+    if user.organisation_id is None:
         return figures
     mine = list(my_overdue_actions(user)[: DASHBOARD_ROWS + 1])
     # One's own action may lie in a plan above one's scope (a förvaltning's officer named in the nämnd's
-    # plan): it is listed, but linked only where the plan itself may be opened.
-    visible = (
+    # plan): it is listed, but linked only where the plan itself may be opened (``visible_plans``).
+    figures["visible_plans"] = (
         set(
             access.scope(
                 user, Perm.VIEW_PLANS, ActionPlan.objects.filter(pk__in={a.plan_id for a in mine})
@@ -115,8 +118,6 @@ def dashboard_figures(user: Any) -> dict[str, Any]:
         if mine
         else set()
     )
-    for action in mine:
-        action.plan_visible = action.plan_id in visible  # type: ignore[attr-defined]
     figures["my_overdue"] = mine[:DASHBOARD_ROWS]
     figures["my_overdue_more"] = len(mine) > DASHBOARD_ROWS
     if access.has_perm(user, Perm.MANAGE_PLANS):
@@ -154,7 +155,7 @@ def responsible_candidates(plan: ActionPlan, actor: User, current: User | None =
     return base.filter(Q(pk__in=ids) | always).order_by("last_name", "first_name", "pk")
 
 
-def link_choices(user: Any, plan: ActionPlan) -> dict[str, QuerySet[Any]]:
+def link_choices(user: User, plan: ActionPlan) -> dict[str, QuerySet[Any]]:
     """Measures and risks that may be linked to an action of ``plan``: visible, and in its subtree."""
     under = Q(node__path__startswith=plan.node.path)
     return {
@@ -163,7 +164,7 @@ def link_choices(user: Any, plan: ActionPlan) -> dict[str, QuerySet[Any]]:
     }
 
 
-def measure_for_plan(user: Any, plan: ActionPlan, pk: int) -> Measure | None:
+def measure_for_plan(user: User, plan: ActionPlan, pk: int) -> Measure | None:
     """A measure to start an action from (``?measure=<id>``), when the person may see it and it fits the plan."""
     return (
         access.scope(
@@ -207,7 +208,7 @@ class OverviewRow:
         return self.totals.plans > 0
 
 
-def review_overview(user: Any, year: int) -> list[OverviewRow]:
+def review_overview(user: User, year: int) -> list[OverviewRow]:
     """Every nämnd of the organisation with its plans for ``year``, their actions and the review.
 
     A plan counts for the nearest nämnd above it (or the nämnd itself). The work is a fixed, small
@@ -216,6 +217,8 @@ def review_overview(user: Any, year: int) -> list[OverviewRow]:
     then the nämnder's own plans and the reviews.
     """
     org = user.organisation_id
+    if org is None:
+        return []
     today = timezone.localdate()
     committees = list(
         access.scope(user, Perm.REVIEW_PLANS, Node.objects.filter(kind__in=NAMND_KINDS))
@@ -271,7 +274,7 @@ def review_overview(user: Any, year: int) -> list[OverviewRow]:
     return rows
 
 
-def review_node(user: Any, pk: int) -> Node | None:
+def review_node(user: User, pk: int) -> Node | None:
     """A nämnd (committee or the executive board) the person may review."""
     return access.scope(user, Perm.REVIEW_PLANS, Node.objects.filter(kind__in=NAMND_KINDS)).filter(pk=pk).first()
 
@@ -288,7 +291,7 @@ def review_facts(node: Node, year: int) -> dict[str, checklist.Fact]:
     return checklist.facts(node, year)
 
 
-def plan_years(user: Any) -> list[int]:
+def plan_years(user: User) -> list[int]:
     """The years that have plans in the person's scope, with this year and next, newest first."""
     this_year = timezone.localdate().year
     years = set(visible_plans(user).values_list("year", flat=True).distinct().order_by()[:50])
@@ -299,17 +302,40 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def plan_for_measure(user: Any, measure: Measure, year: int | None = None) -> ActionPlan | None:
-    """The plan to carry out ``measure`` in: the year's plan nearest above the measure's node (or at it)
-    that the person may change; ``None`` when there is none.
+# --- what the risk and incident pages show of the plans (registered in PlansConfig.ready) ------
 
-    The risk pages link a measure to ``plans:action_new`` of this plan with ``?measure=<id>``.
-    """
-    ancestors = measure.node.ancestor_paths()
-    return (
-        visible_plans(user, Perm.MANAGE_PLANS)
-        .filter(year=year or timezone.localdate().year, node__path__in=ancestors)
-        .select_related("node")
-        .order_by("-node__depth")
-        .first()
+
+def measure_actions_prefetch() -> Prefetch[Any]:
+    """A measure's actions in action plans, with their plan, as ``plan_actions``: the measure shows how they go."""
+    actions = Action.objects.select_related("plan").only(
+        "pk", "what", "status", "due", "completed_on", "plan__id", "plan__title", "plan__year"
     )
+    return Prefetch("actions", queryset=actions.order_by("-plan__year", "pk"), to_attr="plan_actions")
+
+
+def plans_covering(user: User, node: Node, limit: int = 3) -> list[ActionPlan]:
+    """Action plans the person may add to that cover ``node`` (its own or an ancestor's), newest and nearest first."""
+    plans = ActionPlan.objects.filter(organisation_id=node.organisation_id, node__path__in=node.ancestor_paths())
+    return list(
+        access.scope(user, Perm.MANAGE_PLANS, plans).select_related("node").order_by("-year", "-node__depth")[:limit]
+    )
+
+
+def analysis_follow_up(user: User, analysis: RiskAnalysis) -> dict[str, Any]:
+    """What the risk analysis page offers beside its measures: the plans they may be added to, or starting one."""
+    return {
+        "plans": plans_covering(user, analysis.node) if access.has_perm(user, Perm.MANAGE_PLANS) else [],
+        "may_start": access.has_perm(user, Perm.MANAGE_PLANS, analysis.node),
+    }
+
+
+def incident_actions(user: User, incident: Incident) -> dict[str, Any] | None:
+    """The actions in action plans that answer ``incident``, for its case page; ``None``: none the person may see."""
+    if not access.has_perm(user, Perm.VIEW_PLANS):
+        return None
+    actions = list(
+        access.scope(user, Perm.VIEW_PLANS, Action.objects.filter(incidents=incident))
+        .select_related("plan")
+        .order_by("due")[:20]
+    )
+    return {"actions": actions} if actions else None

@@ -2,7 +2,7 @@
 
 Each function checks the access policy itself, so the pages, the API and the demo cannot write
 around it. Updates take the ``revision`` the form was shown with: a stale form changes nothing
-(:class:`StaleFormError`). A second identical "add action" within :data:`DOUBLE_SUBMIT_WINDOW`
+(:class:`StaleFormError`). A second identical "add action" within core's ``DUPLICATE_WINDOW``
 gives back the first action instead of a copy.
 """
 
@@ -22,14 +22,13 @@ from django.utils.translation import gettext as _
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import Node, User
-from varna.core.services import StaleFormError, check_revision, save_revision, stamp
+from varna.core.services import StaleFormError, check_revision, recent_duplicate, save_revision, stamp
 from varna.incidents.models import Incident
 from varna.plans import checklist as items
 from varna.plans.models import ACTION_TRANSITIONS, Action, ActionPlan, ActionStatus, PlanReview
 from varna.risks.models import Measure, Risk
 
 __all__ = [
-    "DOUBLE_SUBMIT_WINDOW",
     "StaleFormError",
     "add_action",
     "change_action_status",
@@ -41,7 +40,6 @@ __all__ = [
     "update_plan",
 ]
 
-DOUBLE_SUBMIT_WINDOW = datetime.timedelta(minutes=2)
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
 MAX_TITLE = 200
@@ -289,8 +287,8 @@ def add_action(
 ) -> Action:
     """Add an action to the plan: what, how, when, who and with which resources (G6).
 
-    The same action sent twice by the same person within :data:`DOUBLE_SUBMIT_WINDOW` is kept once:
-    the first one is given back.
+    The same action sent twice by the same person within core's ``DUPLICATE_WINDOW`` is kept once:
+    the first one is given back (the plan's row lock serialises the two, so the second finds the first).
     """
     locked = _managed_plan(actor, plan)
     fields = _clean_action_fields(
@@ -305,18 +303,11 @@ def add_action(
             "resources_note": resources_note,
         },
     )
-    earlier = (
+    earlier = recent_duplicate(
         Action.objects.filter(
-            plan=locked,
-            created_by=actor,
-            what=fields["what"],
-            how=fields["how"],
-            due=fields["due"],
-            responsible=fields["responsible"],
-            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
-        )
-        .order_by("pk")
-        .first()
+            plan=locked, what=fields["what"], how=fields["how"], due=fields["due"], responsible=fields["responsible"]
+        ),
+        actor=actor,
     )
     if earlier is not None:
         return earlier
