@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.test import Client, RequestFactory
+from django.urls import reverse
 
-from varna.core import access, selectors
+from varna.core import access, selectors, views_outbox
+from varna.core import views as core_views
 from varna.core.access import Perm
 from varna.core.models import Node, RoleAssignment, User
 
@@ -91,3 +99,74 @@ def test_object_outside_scope_is_404_not_403(persona) -> None:
         access.get_object_or_404(
             persona("chef.solrosen"), Perm.VIEW_PEOPLE, User.objects.all(), username="chef.hemtjanst"
         )
+
+
+# --- the HTTP methods a view takes: access.require(methods=...) answers 405 itself ----------------
+
+
+def _declared_view(**kwargs: Any) -> Callable[[HttpRequest], HttpResponseBase]:
+    @access.require(Perm.VIEW_DASHBOARD, **kwargs)
+    def view(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("ok")
+
+    return view
+
+
+def _methods(view: object) -> tuple[str, ...]:
+    requirement = access.requirement_of(view)
+    assert requirement is not None
+    return requirement.methods
+
+
+def test_require_records_the_methods_a_view_takes() -> None:
+    assert access.requirement_of(_declared_view(methods=("POST",))) == access.Requirement(
+        Perm.VIEW_DASHBOARD, methods=("POST",)
+    )
+    assert _methods(_declared_view(methods=("GET", "POST"))) == ("GET", "POST")
+    assert _methods(_declared_view()) == ("GET",)
+    assert _methods(core_views.role_end) == ("POST",)
+    assert _methods(views_outbox.outbox_retry) == ("POST",)
+
+
+@pytest.mark.parametrize("username", [None, "anstalld", "samordnare"])
+def test_a_get_on_a_post_only_view_is_405_for_everyone_before_access_is_asked(
+    username: str | None, client_for: Callable[[str], Client]
+) -> None:
+    client = client_for(username) if username else Client()
+
+    for url in (reverse("core:role_end", args=[1]), reverse("core:outbox_retry", args=[1])):
+        response = client.get(url)
+
+        assert response.status_code == 405
+        assert response["Allow"] == "POST"
+        assert "Sidan kan inte öppnas så här" in response.content.decode()  # the 405 page, not an empty answer
+
+
+def test_the_allowed_method_still_asks_for_login_and_the_permission(client_for: Callable[[str], Client]) -> None:
+    url = reverse("core:role_end", args=[2_000_000_000])
+
+    assert Client().post(url).status_code == 302  # to log in
+    assert client_for("anstalld").post(url).status_code == 403  # may not manage roles
+    assert client_for("samordnare").post(url).status_code == 404  # may, but there is no such assignment
+
+
+def test_head_goes_with_get_and_the_allow_header_lists_the_declared_methods(
+    rf: RequestFactory, persona: Callable[[str], User]
+) -> None:
+    view = _declared_view(methods=("GET", "POST"))
+    head = rf.head("/")
+    head.user = persona("anstalld")
+    put = rf.put("/")
+    put.user = AnonymousUser()
+
+    assert view(head).status_code == 200
+    refused = view(put)
+    assert refused.status_code == 405
+    assert refused["Allow"] == "GET, POST"
+
+
+def test_without_methods_the_method_is_not_checked(rf: RequestFactory, persona: Callable[[str], User]) -> None:
+    request = rf.post("/")
+    request.user = persona("anstalld")
+
+    assert _declared_view()(request).status_code == 200

@@ -9,6 +9,11 @@ Views and API operations declare what they need with :func:`require` (or
 :func:`public`); lists are filtered in the database with :func:`scope`; a
 single object is fetched and checked in one call with :func:`get_object_or_404`.
 An object the person may not see is a 404, never a 403.
+
+People are typed as :class:`~varna.core.models.User`. A view takes ``request: HttpRequest`` and reads the
+person with ``user = access.actor(request)`` (a ``User``: :func:`require` has let only people through).
+A helper that is handed the request after that check may annotate it :class:`AuthenticatedRequest`.
+Who holds a permission for a node is asked with :func:`holders`, never with a list of roles.
 """
 
 from __future__ import annotations
@@ -17,13 +22,16 @@ import enum
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Concatenate
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
+from django.utils.log import log_response
 
 from varna.core.models import Node, Role, RoleAssignment, User
 
@@ -125,11 +133,11 @@ class Grant:
     perms: frozenset[Perm]
 
 
-def grants(user: Any) -> list[Grant]:
-    """The person's active grants, cached on the user object for the request."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active or user.organisation_id is None:
+def grants(user: User | AnonymousUser) -> list[Grant]:
+    """The person's active grants, cached on the user object for the request (none for an anonymous visitor)."""
+    if not isinstance(user, User) or not user.is_active or user.organisation_id is None:
         return []
-    cached = getattr(user, "_varna_grants", None)
+    cached: list[Grant] | None = vars(user).get("_varna_grants")
     if cached is None:
         rows = (
             RoleAssignment.objects.active()
@@ -137,29 +145,33 @@ def grants(user: Any) -> list[Grant]:
             .values_list("role", "node_id", "node__path")
         )
         cached = [Grant(role, node_id, path, ROLE_PERMISSIONS.get(role, frozenset())) for role, node_id, path in rows]
-        user._varna_grants = cached
+        vars(user)["_varna_grants"] = cached
     return cached
 
 
-def roles(user: Any) -> set[str]:
+def roles(user: User | AnonymousUser) -> set[str]:
+    """The roles the person holds today, anywhere (none for an anonymous visitor)."""
     return {g.role for g in grants(user)}
 
 
-def has_perm(user: Any, perm: Perm, node: Node | None = None) -> bool:
-    """True when the person holds ``perm`` at all (``node=None``) or for ``node``."""
+def has_perm(user: User | AnonymousUser, perm: Perm, node: Node | None = None) -> bool:
+    """True when the person holds ``perm`` at all (``node=None``) or for ``node``.
+
+    An anonymous visitor holds nothing: the navigation asks before anyone has logged in.
+    """
     for g in grants(user):
         if perm not in g.perms:
             continue
         if node is None:
             return True
-        if node.organisation_id != user.organisation_id:
+        if not isinstance(user, User) or node.organisation_id != user.organisation_id:
             return False
         if perm in ORGANISATION_WIDE or node.path.startswith(g.node_path):
             return True
     return False
 
 
-def _paths(user: Any, perm: Perm) -> list[str] | None:
+def _paths(user: User, perm: Perm) -> list[str] | None:
     """Subtree roots where ``perm`` holds; ``None`` means the whole organisation."""
     paths = [g.node_path for g in grants(user) if perm in g.perms]
     if not paths:
@@ -214,7 +226,7 @@ def _and(a: Q | None, b: Q | None) -> Q | None:
 _SENSITIVE_PERMS = frozenset({Perm.VIEW_INCIDENTS, Perm.HANDLE_INCIDENTS})
 
 
-def scope[M: models.Model](user: Any, perm: Perm, queryset: QuerySet[M], *, as_owner: bool = True) -> QuerySet[M]:
+def scope[M: models.Model](user: User, perm: Perm, queryset: QuerySet[M], *, as_owner: bool = True) -> QuerySet[M]:
     """Filter ``queryset`` in the database to what ``user`` may see with ``perm``.
 
     All rules are applied in SQL:
@@ -246,7 +258,7 @@ def scope[M: models.Model](user: Any, perm: Perm, queryset: QuerySet[M], *, as_o
     return queryset if condition is None else queryset.filter(condition)
 
 
-def get_object_or_404[M: models.Model](user: Any, perm: Perm, queryset: QuerySet[M], **lookup: Any) -> M:
+def get_object_or_404[M: models.Model](user: User, perm: Perm, queryset: QuerySet[M], **lookup: Any) -> M:
     """Fetch one object and check access in one call; invisible objects are a 404."""
     try:
         return scope(user, perm, queryset).get(**lookup)
@@ -254,12 +266,12 @@ def get_object_or_404[M: models.Model](user: Any, perm: Perm, queryset: QuerySet
         raise Http404 from exc
 
 
-def can(user: Any, perm: Perm, obj: models.Model, *, as_owner: bool = True) -> bool:
+def can(user: User, perm: Perm, obj: models.Model, *, as_owner: bool = True) -> bool:
     """Whether ``user`` may act on ``obj`` with ``perm``; the same rule as :func:`scope`."""
     return scope(user, perm, type(obj)._default_manager.filter(pk=obj.pk), as_owner=as_owner).exists()
 
 
-def is_owner(user: Any, obj: models.Model) -> bool:
+def is_owner(user: User, obj: models.Model) -> bool:
     """Whether ``user`` is the row's owner (the model's ``ACCESS_OWNER_FIELD``, e.g. an incident's reporter)."""
     owner = getattr(type(obj), "ACCESS_OWNER_FIELD", None)
     if not owner or user.organisation_id is None or user.organisation_id != getattr(obj, "organisation_id", None):
@@ -267,7 +279,7 @@ def is_owner(user: Any, obj: models.Model) -> bool:
     return bool(getattr(obj, f"{owner}_id", None) == user.pk)
 
 
-def can_contribute(user: Any, obj: models.Model) -> bool:
+def can_contribute(user: User, obj: models.Model) -> bool:
     """Whether ``user`` may add to a case (files, for instance): its owner, or someone who may handle it."""
     return is_owner(user, obj) or can(user, Perm.HANDLE_INCIDENTS, obj)
 
@@ -276,8 +288,11 @@ def holders(perm: Perm, node: Node) -> QuerySet[User]:
     """The active people who hold ``perm`` for ``node`` today through a role: at the node or above it
     (anywhere in the organisation for an organisation-wide permission).
 
-    The same rule as :func:`has_perm`, asked the other way round: who may, rather than may this person.
-    One query; the candidates are filtered in the database.
+    This is the one way to ask who may do something for a node (whom to notify, whom to offer as a
+    handler, who reviews): never list roles outside this module, so that a change to
+    :data:`ROLE_PERMISSIONS` reaches every such list. The same rule as :func:`has_perm`, asked the other
+    way round: who may, rather than may this person. One query; the candidates are filtered in the
+    database. Narrow it further as needed (``holders(...).filter(...)``, ``.exclude(pk=actor.pk)``).
     """
     roles = [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms]
     assignments = RoleAssignment.objects.active().filter(
@@ -290,94 +305,145 @@ def holders(perm: Perm, node: Node) -> QuerySet[User]:
     )
 
 
-def people_visible_by_name(user: Any) -> Q:
-    """People whose names may be listed to ``user``: never those with protected personal data."""
+def people_visible_by_name(user: User | None) -> Q:
+    """People whose names may be listed to ``user``: never those with protected personal data.
+
+    The rule does not depend on the person today; ``None`` asks it for a list shown to no one in particular
+    (a mail, a read that serves several people).
+    """
     return Q(protected_identity=False)
 
 
 # --- declarations on views -------------------------------------------------------
 
-F = TypeVar("F", bound=Callable[..., Any])
+
+class AuthenticatedRequest(HttpRequest):
+    """A request that :func:`require` or :func:`require_api` has let through: its ``user`` is a ``User``.
+
+    For typing only: nothing is ever an instance of it. Views take ``request: HttpRequest`` and get the
+    person with :func:`actor`; a helper that receives the request after the check may annotate it with
+    this type and read ``request.user`` as a ``User``.
+    """
+
+    user: User
 
 
 @dataclass(frozen=True)
 class Requirement:
     perm: Perm | None  # None: public
     model: type[models.Model] | None = None  # the object model the URL's ``pk`` refers to
-    methods: tuple[str, ...] = ("GET",)
+    methods: tuple[str, ...] = ("GET",)  # the HTTP methods the view takes (HEAD goes with GET)
     object_perm: Perm | None = None  # what the object itself needs, when not ``perm`` (e.g. one's own report)
 
 
-def require(
+# A view: the request first, then the URL's arguments; it answers with a response.
+type View[Rq: HttpRequest, **P] = Callable[Concatenate[Rq, P], HttpResponseBase]
+
+
+def _declare(view: object, requirement: Requirement) -> None:
+    vars(view)["access_requirement"] = requirement
+
+
+def _method_allowed(request: HttpRequest, methods: tuple[str, ...]) -> bool:
+    return request.method in methods or (request.method == "HEAD" and "GET" in methods)
+
+
+def _not_allowed(request: HttpRequest, methods: tuple[str, ...]) -> HttpResponseNotAllowed:
+    """Django's own 405 (as ``require_POST`` gives it): the ``Allow`` header, logged, and an empty body
+    that :class:`varna.core.errors.MethodNotAllowedPageMiddleware` turns into the 405 page."""
+    response = HttpResponseNotAllowed(methods)
+    log_response("Method Not Allowed (%s): %s", request.method, request.path, response=response, request=request)
+    return response
+
+
+def require[Rq: HttpRequest, **P](
     perm: Perm,
     *,
     model: type[models.Model] | None = None,
-    methods: Iterable[str] = ("GET",),
+    methods: Iterable[str] | None = None,
     object_perm: Perm | None = None,
-) -> Callable[[F], F]:
-    """Declare and enforce that a view needs ``perm``.
+) -> Callable[[View[Rq, P]], View[Rq, P]]:
+    """Declare and enforce that a view needs ``perm``, and which HTTP methods it takes.
 
-    Anonymous people are sent to log in; people without the permission anywhere get 403
-    (the page exists for everyone, so nothing leaks). Object views must fetch their
-    object with :func:`get_object_or_404`, which gives 404 outside the person's scope.
-    ``object_perm`` names the permission the object is fetched with when it differs from
-    ``perm``: a reporter opens their own report (``VIEW_INCIDENTS`` scope) with ``REPORT_INCIDENT``.
+    In this order:
+    1. a method outside ``methods`` is a 405 with an ``Allow`` header (the 405 page), for everyone,
+       logged in or not, exactly as ``@require_POST`` on top of the view gave it; HEAD goes with GET.
+       Do not stack ``@require_POST`` or ``@require_http_methods`` on the view as well;
+    2. anonymous people are sent to log in;
+    3. people without the permission anywhere get 403 (the page exists for everyone, so nothing leaks).
+
+    ``methods=("POST",)`` for a view that only acts, ``methods=("GET", "POST")`` for a form page.
+    Without ``methods`` the view is declared a GET view and the method is not checked.
+
+    Object views must fetch their object with :func:`get_object_or_404`, which gives 404 outside the
+    person's scope. ``object_perm`` names the permission the object is fetched with when it differs
+    from ``perm``: a reporter opens their own report (``VIEW_INCIDENTS`` scope) with ``REPORT_INCIDENT``.
     """
+    allowed = tuple(methods) if methods is not None else None
+    requirement = Requirement(perm, model, allowed or ("GET",), object_perm)
 
-    def decorator(view: F) -> F:
+    def decorator(view: View[Rq, P]) -> View[Rq, P]:
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
+        def wrapped(request: Rq, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
+            if allowed is not None and not _method_allowed(request, allowed):
+                return _not_allowed(request, allowed)
+            user = request.user
+            if not isinstance(user, User):  # AnonymousUser: a User is always authenticated
                 return redirect_to_login(request.get_full_path())
-            if not has_perm(request.user, perm):
+            if not has_perm(user, perm):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapped.access_requirement = Requirement(perm, model, tuple(methods), object_perm)  # type: ignore[attr-defined]
-        return wrapped  # type: ignore[return-value]
+        _declare(wrapped, requirement)
+        return wrapped
 
     return decorator
 
 
 def public[V: Callable[..., Any]](view: V) -> V:
     """Declare that a view is open to everyone (log-in page, language switch, health check)."""
-    view.access_requirement = Requirement(None)  # type: ignore[attr-defined]
+    _declare(view, Requirement(None))
     return view
 
 
-def require_api(
+def require_api[Rq: HttpRequest, **P, R](
     perm: Perm, *, model: type[models.Model] | None = None, object_perm: Perm | None = None
-) -> Callable[[F], F]:
+) -> Callable[[Callable[Concatenate[Rq, P], R]], Callable[Concatenate[Rq, P], R]]:
     """The API twin of :func:`require`: the bearer token is checked by the router's auth.
 
     ``object_perm`` is, as for :func:`require`, the permission the object is fetched with when
-    it differs from ``perm``.
+    it differs from ``perm``. The router declares the method, so there is no ``methods``.
     """
+    requirement = Requirement(perm, model, object_perm=object_perm)
 
-    def decorator(func: F) -> F:
+    def decorator(func: Callable[Concatenate[Rq, P], R]) -> Callable[Concatenate[Rq, P], R]:
         @functools.wraps(func)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        def wrapped(request: Rq, /, *args: P.args, **kwargs: P.kwargs) -> R:
             if not has_perm(request.user, perm):
                 raise PermissionDenied
             return func(request, *args, **kwargs)
 
-        wrapped.access_requirement = Requirement(perm, model, object_perm=object_perm)  # type: ignore[attr-defined]
-        return wrapped  # type: ignore[return-value]
+        _declare(wrapped, requirement)
+        return wrapped
 
     return decorator
 
 
 def actor(request: HttpRequest) -> User:
-    """The person behind a request that :func:`require` has let through."""
+    """The person behind a request that :func:`require` has let through: how a view gets its ``User``.
+
+    ``user = access.actor(request)`` at the top of the view; pass ``user`` on to selectors and services.
+    """
     user = request.user
     if not isinstance(user, User):
         raise PermissionDenied
     return user
 
 
-def requirement_of(view: Any) -> Requirement | None:
+def requirement_of(view: object) -> Requirement | None:
+    """The access declaration of a URL's view (a function, a class-based view, or a wrapper of one)."""
     for candidate in (view, getattr(view, "view_class", None), getattr(view, "__wrapped__", None)):
         req = getattr(candidate, "access_requirement", None)
-        if req is not None:
+        if isinstance(req, Requirement):
             return req
     return None

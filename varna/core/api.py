@@ -6,6 +6,7 @@ object outside the caller's scope is a 404.
 """
 
 import datetime
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -13,8 +14,9 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Left, Length
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.params import functions as params
 from ninja.security import HttpBearer
 
 from varna.core import access, selectors
@@ -43,7 +45,7 @@ LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)  # at most one write per to
 class BearerToken(HttpBearer):
     """``Authorization: Bearer <token>``. Tokens are looked up by their SHA-256 hash."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         if not token or len(token) > MAX_TOKEN_LENGTH:
             return None
         row = (
@@ -102,7 +104,7 @@ class Pagination(LimitOffsetPagination):
 
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-ObjectId = Path(..., ge=1, le=MAX_ID, description="The object's id.")
+ObjectId = params.Path(..., ge=1, le=MAX_ID, description="The object's id.")
 
 router = Router(tags=["organisation"])
 
@@ -114,6 +116,20 @@ def _with_parent(nodes: QuerySet[Node]) -> QuerySet[Node]:
         path=Left(OuterRef("path"), Length(OuterRef("path")) - Node.steplen),
     ).values("pk")[:1]
     return nodes.annotate(parent_id=Subquery(parent))
+
+
+@dataclass(frozen=True)
+class NodeDetail:
+    """One node for :class:`NodeDetailOut`: its fields, its parent and its ancestors (root first)."""
+
+    id: int
+    kind: str
+    name: str
+    code: str
+    depth: int
+    numchild: int
+    parent_id: int | None
+    ancestors: list[Node]
 
 
 # --- the caller --------------------------------------------------------------------
@@ -152,11 +168,12 @@ def me(request: HttpRequest) -> dict[str, Any]:
 @paginate(Pagination)
 def list_nodes(request: HttpRequest, filters: Query[NodeFilters]) -> QuerySet[Node]:
     """The organisation's nodes in tree order (a parent before its children)."""
-    nodes = selectors.visible_nodes(request.user)
+    user = access.actor(request)
+    nodes = selectors.visible_nodes(user)
     if filters.kind is not None:
         nodes = nodes.filter(kind=filters.kind)
     if filters.parent is not None:
-        parent = selectors.node_for(request.user, filters.parent)
+        parent = selectors.node_for(user, filters.parent)
         nodes = nodes.filter(path__startswith=parent.path, depth=parent.depth + 1)
     if filters.q:
         nodes = nodes.filter(Q(name__icontains=filters.q) | Q(code__iexact=filters.q))
@@ -165,12 +182,20 @@ def list_nodes(request: HttpRequest, filters: Query[NodeFilters]) -> QuerySet[No
 
 @router.get("/nodes/{id}", response={200: NodeDetailOut, **ERRORS}, summary="One node")
 @access.require_api(Perm.VIEW_DIRECTORY, model=Node)
-def get_node(request: HttpRequest, id: int = ObjectId) -> Node:
+def get_node(request: HttpRequest, id: int = ObjectId) -> NodeDetail:
     """One node with its ancestors (root first) and its number of children."""
-    node = selectors.node_for(request.user, id)
-    node.ancestors = selectors.ancestors(node)
-    node.parent_id = node.ancestors[-1].pk if node.ancestors else None
-    return node
+    node = selectors.node_for(access.actor(request), id)
+    ancestors = selectors.ancestors(node)
+    return NodeDetail(
+        id=node.pk,
+        kind=node.kind,
+        name=node.name,
+        code=node.code,
+        depth=node.depth,
+        numchild=node.numchild,
+        parent_id=ancestors[-1].pk if ancestors else None,
+        ancestors=ancestors,
+    )
 
 
 @router.get(
@@ -182,8 +207,9 @@ def node_role_holders(request: HttpRequest, id: int = ObjectId) -> QuerySet[Role
 
     People with protected personal data are never listed here.
     """
-    node = selectors.node_for(request.user, id)
-    return selectors.security_role_holders(request.user, node=node)
+    user = access.actor(request)
+    node = selectors.node_for(user, id)
+    return selectors.security_role_holders(user, node=node)
 
 
 # --- people and roles --------------------------------------------------------------
@@ -194,14 +220,15 @@ def node_role_holders(request: HttpRequest, id: int = ObjectId) -> QuerySet[Role
 @paginate(Pagination)
 def list_people(request: HttpRequest, filters: Query[PeopleFilters]) -> QuerySet[User]:
     """The staff records the caller may see: people employed in the subtrees where they may view people."""
-    node = selectors.node_for(request.user, filters.node) if filters.node is not None else None
-    return selectors.visible_people(request.user, search=filters.q or "", node=node)
+    user = access.actor(request)
+    node = selectors.node_for(user, filters.node) if filters.node is not None else None
+    return selectors.visible_people(user, search=filters.q or "", node=node)
 
 
 @router.get("/people/{id}", response={200: PersonOut, **ERRORS}, summary="One staff record")
 @access.require_api(Perm.VIEW_PEOPLE, model=User)
 def get_person(request: HttpRequest, id: int = ObjectId) -> User:
-    return selectors.person_for(request.user, id)
+    return selectors.person_for(access.actor(request), id)
 
 
 @router.get("/role-assignments", response={200: list[RoleAssignmentOut], **ERRORS}, summary="Role assignments")
@@ -212,11 +239,12 @@ def list_role_assignments(request: HttpRequest, filters: Query[RoleAssignmentFil
 
     The names of people with protected personal data are null here.
     """
-    rows = selectors.role_assignments(request.user, include_ended=True)
+    user = access.actor(request)
+    rows = selectors.role_assignments(user, include_ended=True)
     if filters.role is not None:
         rows = rows.filter(role=filters.role)
     if filters.node is not None:
-        node = selectors.node_for(request.user, filters.node)
+        node = selectors.node_for(user, filters.node)
         rows = rows.filter(node__path__startswith=node.path)
     if filters.active is True:
         rows = cast(RoleAssignmentQuerySet, rows).active()
@@ -233,15 +261,16 @@ def list_role_assignments(request: HttpRequest, filters: Query[RoleAssignmentFil
 @access.require_api(Perm.VIEW_DIRECTORY)
 @paginate(Pagination)
 def list_bodies(request: HttpRequest) -> QuerySet[Body]:
-    return selectors.visible_bodies(request.user).prefetch_related(None).order_by("name", "pk")
+    return selectors.visible_bodies(access.actor(request)).prefetch_related(None).order_by("name", "pk")
 
 
 @router.get("/bodies/{id}", response={200: BodyDetailOut, **ERRORS}, summary="One body with its members")
 @access.require_api(Perm.VIEW_DIRECTORY, model=Body)
 def get_body(request: HttpRequest, id: int = ObjectId) -> dict[str, Any]:
     """One body and its members. People with protected personal data are not listed."""
-    body = selectors.body_for(request.user, id)
-    nameable = User.objects.filter(access.people_visible_by_name(request.user))
+    user = access.actor(request)
+    body = selectors.body_for(user, id)
+    nameable = User.objects.filter(access.people_visible_by_name(user))
     members = (
         BodyMembership.objects.filter(body=body, user__in=nameable)
         .select_related("user", "represents")

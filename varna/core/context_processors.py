@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from varna.core import access
 from varna.core.access import Perm
+from varna.core.models import User
 
 # (url name, label, permission). Later domain apps append their own entries.
 NAVIGATION: list[tuple[str, Any, Perm]] = [
@@ -36,10 +37,10 @@ NAVIGATION: list[tuple[str, Any, Perm]] = [
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if not isinstance(user, User):  # no one logged in (or no user at all: the 500 page)
         return {"nav_items": []}
     current = request.path
-    items = []
+    items: list[dict[str, Any]] = []
     for name, label, perm in NAVIGATION:
         if not access.has_perm(user, perm):
             continue

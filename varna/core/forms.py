@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,16 +15,22 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+class NodeChoiceField(forms.ModelChoiceField[Node]):
+    """A unit, indented by its depth, with its code."""
+
+    def label_from_instance(self, obj: Node) -> str:
+        return f"{'– ' * (obj.depth - 1)}{obj.name} ({obj.code})"
+
+
 class RoleAssignmentForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    node = forms.ModelChoiceField(label=_("Unit"), queryset=Node.objects.none())
+    node = NodeChoiceField(label=_("Unit"), queryset=Node.objects.none())
     valid_from = forms.DateField(label=_("Valid from"), widget=DateInput)
     valid_to = forms.DateField(label=_("Valid to (optional)"), required=False, widget=DateInput)
 
-    def __init__(self, *args: Any, nodes: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, nodes: QuerySet[Node], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["node"].queryset = nodes  # type: ignore[attr-defined]
-        self.fields["node"].label_from_instance = lambda n: f"{'– ' * (n.depth - 1)}{n.name} ({n.code})"  # type: ignore[attr-defined]
+        cast(NodeChoiceField, self.fields["node"]).queryset = nodes
         self.fields["valid_from"].initial = timezone.localdate()
 
     def clean(self) -> dict[str, Any]:

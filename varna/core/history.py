@@ -65,8 +65,8 @@ class Children:
     hidden: tuple[str, ...] = ()
 
 
-def _person(user: Any) -> str:
-    if getattr(user, "protected_identity", False):
+def _person(user: User) -> str:
+    if user.protected_identity:
         return str(_("Protected identity"))
     return str(user)
 
@@ -88,15 +88,15 @@ class _Names:
         return self._cache[key]
 
 
-def _capitalised(text: Any) -> str:
-    text = str(text)
-    return text[:1].upper() + text[1:]
+def _capitalised(text: object) -> str:
+    words = str(text)
+    return words[:1].upper() + words[1:]
 
 
 def _labelled(model: type[models.Model], name: str) -> Field[Any, Any] | None:
     """The model's field of that name when it has a label of its own (a translated verbose name)."""
     try:
-        f = cast(Field, model._meta.get_field(name))
+        f = cast(Field[Any, Any], model._meta.get_field(name))
     except FieldDoesNotExist:  # a field the model no longer has
         return None
     return f if isinstance(f.verbose_name, Promise) else None
@@ -105,13 +105,13 @@ def _labelled(model: type[models.Model], name: str) -> Field[Any, Any] | None:
 def _display(model: type[models.Model], name: str, value: Any, names: _Names | None = None) -> str:
     if value is None or value == "":
         return "–"
-    f = cast(Field, model._meta.get_field(name))
+    f = cast(Field[Any, Any], model._meta.get_field(name))
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
     if f.is_relation and f.related_model is not None and not isinstance(value, models.Model):
-        return (names or _Names())(cast(type[models.Model], f.related_model), value)
+        return (names or _Names())(f.related_model, value)
     if isinstance(value, User):
         return _person(value)
     if isinstance(value, datetime.date):
@@ -125,8 +125,8 @@ def _display(model: type[models.Model], name: str, value: Any, names: _Names | N
 
 
 def _m2m_change(model: type[models.Model], name: str, old: Any, new: Any, names: _Names) -> Change:
-    f = cast(models.ManyToManyField, model._meta.get_field(name))
-    target = cast(type[models.Model], f.related_model)
+    f = cast(models.ManyToManyField[Any, Any], model._meta.get_field(name))
+    target = f.related_model
     key = f.m2m_reverse_field_name()
 
     def ids(rows: Any) -> set[Any]:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django import forms
 from django.db.models import Q, QuerySet
 
 from varna.core import access
@@ -11,12 +10,12 @@ from varna.core.access import Perm
 from varna.core.models import Body, Node, Role, RoleAssignment, User
 
 
-def visible_nodes(user: Any) -> QuerySet[Node]:
+def visible_nodes(user: User) -> QuerySet[Node]:
     """The organisation's node tree, in tree order."""
     return access.scope(user, Perm.VIEW_DIRECTORY, Node.objects.all()).order_by("path")
 
 
-def node_for(user: Any, pk: int) -> Node:
+def node_for(user: User, pk: int) -> Node:
     return access.get_object_or_404(user, Perm.VIEW_DIRECTORY, Node.objects.all(), pk=pk)
 
 
@@ -30,7 +29,7 @@ def ancestors(node: Node) -> list[Node]:
     return list(Node.objects.filter(organisation_id=node.organisation_id, path__in=paths).order_by("depth"))
 
 
-def visible_people(user: Any, *, search: str = "", node: Node | None = None) -> QuerySet[User]:
+def visible_people(user: User, *, search: str = "", node: Node | None = None) -> QuerySet[User]:
     people = access.scope(user, Perm.VIEW_PEOPLE, User.objects.select_related("employment_node"))
     if node is not None:
         people = people.filter(employment_node__path__startswith=node.path)
@@ -45,11 +44,11 @@ def visible_people(user: Any, *, search: str = "", node: Node | None = None) -> 
     return people.order_by("last_name", "first_name", "pk")
 
 
-def person_for(user: Any, pk: int) -> User:
+def person_for(user: User, pk: int) -> User:
     return access.get_object_or_404(user, Perm.VIEW_PEOPLE, User.objects.select_related("employment_node"), pk=pk)
 
 
-def security_role_holders(user: Any, *, node: Node | None = None) -> QuerySet[RoleAssignment]:
+def security_role_holders(user: User, *, node: Node | None = None) -> QuerySet[RoleAssignment]:
     """Active security roles (not 'employee') visible in the directory, optionally for one node's ancestry."""
     rows = access.scope(
         user,
@@ -68,7 +67,7 @@ CONTACT_LIMIT = 8
 _CONTACT_CANDIDATES = 100  # role holders on one chain of the tree: a handful of levels with a few each
 
 
-def security_contacts(user: Any, node: Node, *, limit: int = CONTACT_LIMIT) -> list[RoleAssignment]:
+def security_contacts(user: User, node: Node, *, limit: int = CONTACT_LIMIT) -> list[RoleAssignment]:
     """Who the person contacts about security, for the overview: never every elected official.
 
     First the chain: the nearest unit manager, the security representative, the security officer of the
@@ -93,19 +92,19 @@ def security_contacts(user: Any, node: Node, *, limit: int = CONTACT_LIMIT) -> l
     return sorted(rows, key=key)[:limit]
 
 
-def role_assignments(user: Any, *, include_ended: bool = False) -> QuerySet[RoleAssignment]:
+def role_assignments(user: User, *, include_ended: bool = False) -> QuerySet[RoleAssignment]:
     base = RoleAssignment.objects.all() if include_ended else RoleAssignment.objects.active()
     rows = access.scope(user, Perm.VIEW_PEOPLE, base.select_related("user", "node"))
     return rows.order_by("node__path", "role", "user__last_name")
 
 
-def visible_bodies(user: Any) -> QuerySet[Body]:
+def visible_bodies(user: User) -> QuerySet[Body]:
     return access.scope(user, Perm.VIEW_DIRECTORY, Body.objects.all()).prefetch_related(
         "memberships__user", "memberships__represents"
     )
 
 
-def body_for(user: Any, pk: int) -> Body:
+def body_for(user: User, pk: int) -> Body:
     return access.get_object_or_404(user, Perm.VIEW_DIRECTORY, Body.objects.all(), pk=pk)
 
 
@@ -117,7 +116,7 @@ INDENT = "\u00a0\u00a0"
 
 
 def node_choices(
-    user: Any, perm: Perm, *, for_filter: bool = False, selected: int | None = None
+    user: User, perm: Perm, *, for_filter: bool = False, selected: int | None = None
 ) -> list[tuple[int, str]]:
     """(pk, indented name) of the nodes where the person holds ``perm``, in tree order.
 
@@ -132,13 +131,13 @@ def node_choices(
     return [(pk, INDENT * (depth - top) + name) for pk, name, depth, _n in rows]
 
 
-def selected_node(form: Any) -> int | None:
+def selected_node(form: forms.BaseForm) -> int | None:
     """The node a bound filter form was sent with (``node``), so that it stays in its list."""
     value = form.data.get("node") if form.is_bound else None
     return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
-def node_in_scope(user: Any, perm: Perm, pk: int) -> Node | None:
+def node_in_scope(user: User, perm: Perm, pk: int) -> Node | None:
     """The node ``pk`` if it lies where the person holds ``perm``."""
     return access.scope(user, perm, Node.objects.all()).filter(pk=pk).first()
 

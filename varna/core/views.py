@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from varna.core import access, history, registry, selectors, selectors_outbox, services
@@ -122,7 +121,6 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "core/person_detail.html", _person_context(request, person))
 
 
-@require_POST
 @access.require(Perm.MANAGE_ROLES, model=User, methods=("POST",))
 def person_add_role(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)
@@ -140,7 +138,6 @@ def person_add_role(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "core/person_detail.html", _person_context(request, person, form), status=400)
 
 
-@require_POST
 @access.require(Perm.MANAGE_ROLES, model=RoleAssignment, methods=("POST",))
 def role_end(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)

@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from varna.core import access, outbox, selectors_outbox
 from varna.core.access import Perm
@@ -34,7 +33,6 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/outbox.html", context)
 
 
-@require_POST
 @access.require(Perm.CONFIGURE, model=OutboxMail, methods=("POST",))
 def outbox_retry(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)

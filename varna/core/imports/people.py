@@ -7,7 +7,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.hashers import make_password
@@ -212,7 +211,7 @@ def _check_people(organisation: Organisation, table: Table, report: ImportReport
     return people
 
 
-def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+def _chunks[T](items: list[T]) -> Iterator[list[T]]:
     for start in range(0, len(items), BATCH):
         yield items[start : start + BATCH]
 
@@ -281,9 +280,9 @@ def _people_plan(
         return
 
     active: set[tuple[int, str, int]] = set()
-    for chunk in _chunks([u.pk for u in known.values()]):
+    for ids in _chunks([u.pk for u in known.values()]):
         active.update(
-            RoleAssignment.objects.active().filter(user_id__in=chunk).values_list("user_id", "role", "node_id")
+            RoleAssignment.objects.active().filter(user_id__in=ids).values_list("user_id", "role", "node_id")
         )
     administrators = {user_id for user_id, role, _node in active if role == Role.ADMINISTRATOR}
     used = set(taken) | {p.username for p in people if p.username}  # never generate one of these
