@@ -136,7 +136,7 @@ def test_list_never_names_a_person_with_protected_identity_but_the_case_does(api
         actor=protected,
         incident_type=IncidentType.objects.get(organisation=protected.organisation, code="theft"),
         occurred_at=timezone.now() - datetime.timedelta(hours=1),
-        incident_node=Node.objects.get(pk=protected.employment_node_id),
+        incident_node=Node.objects.get(staff=protected),
         description="Plånbok stulen.",
     )
     coordinator = api("samordnare")
