@@ -49,6 +49,9 @@ class MP_Node(models.Model):
 
     objects: ClassVar[MP_NodeManager[Self]]
 
+    class Meta:
+        abstract: ClassVar[Literal[True]]
+
     def get_depth(self) -> int: ...
     def is_root(self) -> bool: ...
     def is_leaf(self) -> bool: ...
@@ -61,6 +64,3 @@ class MP_Node(models.Model):
     def _str2int(cls, num: str) -> int: ...
     @classmethod
     def _get_path(cls, path: str | None, depth: int, newstep: int) -> str: ...
-
-    class Meta:
-        abstract: ClassVar[Literal[True]]
