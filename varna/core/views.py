@@ -55,7 +55,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @access.require(Perm.VIEW_DIRECTORY)
 def organisation_tree(request: HttpRequest) -> HttpResponse:
-    nodes = list(selectors.visible_nodes(request.user).only("id", "path", "depth", "name", "kind", "code", "numchild"))
+    nodes = list(
+        selectors.visible_nodes(access.actor(request)).only("id", "path", "depth", "name", "kind", "code", "numchild")
+    )
     return render(request, "core/organisation_tree.html", {"nodes": nodes})
 
 
@@ -81,7 +83,7 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access.require(Perm.VIEW_DIRECTORY)
 def security_roles(request: HttpRequest) -> HttpResponse:
     form = RoleFilterForm(request.GET or None)
-    rows = selectors.security_role_holders(request.user)
+    rows = selectors.security_role_holders(access.actor(request))
     if form.is_valid() and form.cleaned_data["role"]:
         rows = rows.filter(role=form.cleaned_data["role"])
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -94,8 +96,8 @@ def people(request: HttpRequest) -> HttpResponse:
     search = form.cleaned_data["q"] if form.is_valid() else ""
     node = None
     if request.GET.get("node", "").isdigit():
-        node = selectors.node_for(request.user, int(request.GET["node"]))
-    rows = selectors.visible_people(request.user, search=search, node=node)
+        node = selectors.node_for(access.actor(request), int(request.GET["node"]))
+    rows = selectors.visible_people(access.actor(request), search=search, node=node)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "core/people.html", {"form": form, "page": page, "node": node})
 
@@ -117,7 +119,7 @@ def _person_context(request: HttpRequest, person: User, form: RoleAssignmentForm
 
 @access.require(Perm.VIEW_PEOPLE, model=User)
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.person_for(request.user, pk)
+    person = selectors.person_for(access.actor(request), pk)
     return render(request, "core/person_detail.html", _person_context(request, person))
 
 
@@ -158,12 +160,12 @@ def role_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access.require(Perm.VIEW_DIRECTORY)
 def bodies(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/bodies.html", {"bodies": selectors.visible_bodies(request.user)})
+    return render(request, "core/bodies.html", {"bodies": selectors.visible_bodies(access.actor(request))})
 
 
 @access.require(Perm.VIEW_DIRECTORY, model=Body)
 def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    body = selectors.body_for(request.user, pk)
+    body = selectors.body_for(access.actor(request), pk)
     members = body.memberships.select_related("user", "represents").filter(user__protected_identity=False)
     return render(
         request, "core/body_detail.html", {"body": body, "members": members.order_by("function", "user__last_name")}
@@ -180,17 +182,17 @@ def _history_page(request: HttpRequest, obj: Any, title: str, back_url: str) -> 
 
 @access.require(Perm.VIEW_HISTORY, model=Node)
 def node_history(request: HttpRequest, pk: int) -> HttpResponse:
-    node = access.get_object_or_404(request.user, Perm.VIEW_HISTORY, Node.objects.all(), pk=pk)
+    node = access.get_object_or_404(access.actor(request), Perm.VIEW_HISTORY, Node.objects.all(), pk=pk)
     return _history_page(request, node, node.name, reverse("core:node_detail", args=[node.pk]))
 
 
 @access.require(Perm.VIEW_HISTORY, model=User)
 def person_history(request: HttpRequest, pk: int) -> HttpResponse:
-    person = access.get_object_or_404(request.user, Perm.VIEW_HISTORY, User.objects.all(), pk=pk)
+    person = access.get_object_or_404(access.actor(request), Perm.VIEW_HISTORY, User.objects.all(), pk=pk)
     return _history_page(request, person, str(person), reverse("core:person_detail", args=[person.pk]))
 
 
 @access.require(Perm.VIEW_HISTORY, model=Body)
 def body_history(request: HttpRequest, pk: int) -> HttpResponse:
-    body = access.get_object_or_404(request.user, Perm.VIEW_HISTORY, Body.objects.all(), pk=pk)
+    body = access.get_object_or_404(access.actor(request), Perm.VIEW_HISTORY, Body.objects.all(), pk=pk)
     return _history_page(request, body, body.name, reverse("core:body_detail", args=[body.pk]))

@@ -7,7 +7,6 @@ from typing import cast
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
 
 from varna.core import access
 from varna.core.access import Perm
@@ -17,12 +16,11 @@ from varna.core.models import Organisation, User
 
 
 def _who(request: HttpRequest) -> tuple[Organisation, User]:
-    user = cast(User, request.user)
+    user = access.actor(request)
     return cast(Organisation, user.organisation), user
 
 
 @access.require(Perm.IMPORT_DATA, methods=("GET", "POST"))
-@require_http_methods(["GET", "POST"])
 def import_start(request: HttpRequest) -> HttpResponse:
     """Upload a file; it is checked (nothing is written) and, if valid, kept for confirmation."""
     organisation, actor = _who(request)
@@ -45,7 +43,6 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 
 @access.require(Perm.IMPORT_DATA, methods=("GET", "POST"))
-@require_http_methods(["GET", "POST"])
 def import_confirm(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     """GET: what the checked file will change. POST: carry out the import, once."""
     organisation, actor = _who(request)
