@@ -16,7 +16,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from varna.core import access
 from varna.core import selectors as core_selectors
@@ -236,7 +235,6 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/action_form.html", context, status=400 if request.method == "POST" else 200)
 
 
-@require_POST
 @access.require(Perm.MANAGE_PLANS, model=Action, methods=("POST",))
 def action_status(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)
@@ -268,7 +266,6 @@ def _plan_url(action: Action) -> str:
     return reverse("plans:detail", args=[action.plan_id])
 
 
-@require_POST
 @access.require(Perm.MANAGE_PLANS, model=Action, methods=("POST",))
 def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)
