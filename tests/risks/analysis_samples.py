@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from varna.core.models import Node, Organisation, SecurityArea, User
@@ -21,6 +24,17 @@ class Sample:
     analysis: RiskAnalysis
     risk: Risk
     measure: Measure
+
+
+def solrosen_node() -> Node:
+    return Node.objects.get(organisation__slug="exempelkommun", name="Solrosens förskola")
+
+
+def page_queries(client: Client, url: str) -> int:
+    """How many queries a page costs (it must answer 200)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
 
 
 def area(slug: str, code: str = "fire-protection") -> SecurityArea:
@@ -54,7 +68,7 @@ def make_analysis(
 
 def make_sample_analyses() -> dict[str, Sample]:
     """One analysis each at Solrosens förskola, Hemtjänst Centrum and Grannby's sampled unit (made once)."""
-    solrosen = Node.objects.get(organisation__slug="exempelkommun", name="Solrosens förskola")
+    solrosen = solrosen_node()
     hemtjanst = Node.objects.get(organisation__slug="exempelkommun", name="Hemtjänst Centrum")
     grannby = Node.objects.filter(organisation__slug="grannby", depth__gte=2).order_by("-depth", "path").first()
     assert grannby is not None

@@ -6,13 +6,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.risks.analysis_samples import area, make_analysis
+from tests.risks.analysis_samples import area, make_analysis, page_queries, solrosen_node
 from varna.core.models import Node, SecurityArea, User
 from varna.risks import services
 from varna.risks.models import AnalysisStatus, MeasureType, Risk, RiskAnalysis, Stage
@@ -20,13 +18,9 @@ from varna.risks.models import AnalysisStatus, MeasureType, Risk, RiskAnalysis, 
 ClientFor = Callable[[str], Client]
 
 
-def _solrosen() -> Node:
-    return Node.objects.get(organisation__slug="exempelkommun", name="Solrosens förskola")
-
-
 def _analysis_data(**extra: Any) -> dict[str, Any]:
     data = {
-        "node": _solrosen().pk,
+        "node": solrosen_node().pk,
         "title": "Årlig riskanalys Solrosen",
         "analysed_on": timezone.localdate().isoformat(),
         "trigger": "yearly",
@@ -71,7 +65,7 @@ def test_unit_manager_runs_an_analysis_through_the_pages(client_for: ClientFor) 
     assert response.status_code == 302
     analysis = RiskAnalysis.objects.get(title="Årlig riskanalys Solrosen")
     assert response["Location"] == reverse("risks:analysis", args=[analysis.pk])
-    assert analysis.node == _solrosen()
+    assert analysis.node == solrosen_node()
 
     assert client.get(reverse("risks:risk_new", args=[analysis.pk])).status_code == 200
     client.post(reverse("risks:risk_new", args=[analysis.pk]), _risk_data("Brand i köket", 3, people=4, property=2))
@@ -117,7 +111,7 @@ def test_unit_manager_runs_an_analysis_through_the_pages(client_for: ClientFor) 
 
 
 def test_another_units_manager_gets_404(client_for: ClientFor) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     client = client_for("chef.hemtjanst")
     for name in ("risks:analysis", "risks:analysis_edit", "risks:risk_new", "risks:measure_new"):
         assert client.get(reverse(name, args=[sample.analysis.pk])).status_code == 404
@@ -127,7 +121,7 @@ def test_another_units_manager_gets_404(client_for: ClientFor) -> None:
 
 
 def test_employee_gets_403(client_for: ClientFor) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     client = client_for("anstalld")
     assert client.get(reverse("risks:analyses")).status_code == 403
     assert client.get(reverse("risks:analysis", args=[sample.analysis.pk])).status_code == 403
@@ -135,7 +129,7 @@ def test_employee_gets_403(client_for: ClientFor) -> None:
 
 
 def test_security_officer_sees_the_list_but_only_managers_get_the_new_button(client_for: ClientFor) -> None:
-    make_analysis("chef.solrosen", _solrosen())
+    make_analysis("chef.solrosen", solrosen_node())
     officer = client_for("handlaggare.bou").get(reverse("risks:analyses")).content.decode()
     assert 'id="new-analysis"' in officer
     assert "Årlig riskanalys" in officer
@@ -148,7 +142,7 @@ def test_new_analysis_offers_only_nodes_where_the_person_may_write(
     select = re.search(r'<select name="node".*?</select>', html, re.S)
     assert select is not None
     values = {int(v) for v in re.findall(r'value="(\d+)"', select.group(0))}
-    solrosen = _solrosen()
+    solrosen = solrosen_node()
     assert solrosen.pk in values
     assert set(Node.objects.filter(pk__in=values).values_list("path", flat=True)) <= set(
         Node.objects.filter(path__startswith=solrosen.path).values_list("path", flat=True)
@@ -174,7 +168,7 @@ def test_double_submit_creates_one_analysis(client_for: ClientFor) -> None:
 
 
 def test_stale_edit_form_changes_nothing_and_says_so(client_for: ClientFor, persona: Callable[[str], User]) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     shown_revision = sample.analysis.revision
     services.update_analysis(
         actor=persona("ombud.solrosen"), analysis=sample.analysis, revision=shown_revision, title="Ändrad av ombudet"
@@ -189,11 +183,11 @@ def test_stale_edit_form_changes_nothing_and_says_so(client_for: ClientFor, pers
 
 
 def test_edit_offers_participants_from_the_unit_only(client_for: ClientFor, persona: Callable[[str], User]) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     client = client_for("chef.solrosen")
     html = client.get(reverse("risks:analysis_edit", args=[sample.analysis.pk])).content.decode()
     offered = {int(v) for v in re.findall(r'name="participants" value="(\d+)"', html)}
-    solrosen = _solrosen()
+    solrosen = solrosen_node()
     assert offered
     assert not User.objects.filter(pk__in=offered).exclude(employment_node__path__startswith=solrosen.path).exists()
     colleague = persona("anstalld")
@@ -209,7 +203,7 @@ def test_edit_offers_participants_from_the_unit_only(client_for: ClientFor, pers
 
 
 def test_only_adopters_see_the_adopt_button(client_for: ClientFor, persona: Callable[[str], User]) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     services.change_analysis_status(
         actor=persona("chef.solrosen"), analysis=sample.analysis, status=AnalysisStatus.DONE, revision=None
     )
@@ -228,9 +222,9 @@ def test_only_adopters_see_the_adopt_button(client_for: ClientFor, persona: Call
 
 def test_analysis_list_filters_by_status_year_and_text(client_for: ClientFor, persona: Callable[[str], User]) -> None:
     old = make_analysis(
-        "chef.solrosen", _solrosen(), title="Gammal analys", analysed_on=timezone.localdate().replace(year=2021)
+        "chef.solrosen", solrosen_node(), title="Gammal analys", analysed_on=timezone.localdate().replace(year=2021)
     )
-    new = make_analysis("chef.solrosen", _solrosen(), title="Ny analys")
+    new = make_analysis("chef.solrosen", solrosen_node(), title="Ny analys")
     services.change_analysis_status(
         actor=persona("chef.solrosen"), analysis=new.analysis, status=AnalysisStatus.DONE, revision=None
     )
@@ -249,19 +243,13 @@ def test_analysis_list_filters_by_status_year_and_text(client_for: ClientFor, pe
     assert numbers(trigger="damage") == set()
 
 
-def _count(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_analysis_page_costs_the_same_queries_with_more_risks_and_measures(
     client_for: ClientFor, persona: Callable[[str], User], django_assert_max_num_queries: Any
 ) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     client = client_for("chef.solrosen")
     url = reverse("risks:analysis", args=[sample.analysis.pk])
-    small = _count(client, url)
+    small = page_queries(client, url)
     chef = persona("chef.solrosen")
     areas = list(SecurityArea.objects.filter(organisation=sample.analysis.organisation)[:3])
     for n in range(12):

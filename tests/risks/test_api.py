@@ -9,16 +9,14 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.risks.schedule_samples import add_measure, area, clear_risk_data, make_analysis, user
+from tests.risks.schedule_samples import add_measure, area, make_analysis, user
 from varna.core.tokens import issue_token
 from varna.risks.models import AnalysisStatus, Risk, RiskAnalysis
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _no_demo_analyses(demo: None) -> None:
-    clear_risk_data()
+pytestmark = pytest.mark.usefixtures("no_demo_analyses")
 
 
 def _headers(username: str) -> dict[str, str]:

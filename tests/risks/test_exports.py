@@ -16,16 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tests.risks.schedule_samples import add_measure, clear_risk_data, make_analysis
+from tests.risks.schedule_samples import add_measure, make_analysis
 from varna.risks import exports
 from varna.risks.models import RiskAnalysis
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _no_demo_analyses(demo: None) -> None:
-    clear_risk_data()
+pytestmark = pytest.mark.usefixtures("no_demo_analyses")
 
 
 def _analysis(risk_title: str = "Brand i köket") -> RiskAnalysis:

@@ -9,18 +9,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.risks.analysis_samples import Sample, make_analysis
-from varna.core.models import Node, User
+from tests.risks.analysis_samples import Sample, make_analysis, solrosen_node
+from varna.core.models import User
 from varna.plans import services as plan_services
 from varna.plans.models import ActionPlan
 from varna.risks import services
 from varna.risks.models import Measure, MeasureType
 
 ClientFor = Callable[[str], Client]
-
-
-def _solrosen() -> Node:
-    return Node.objects.get(organisation__slug="exempelkommun", name="Solrosens förskola")
 
 
 def _data(sample: Sample, **extra: Any) -> dict[str, Any]:
@@ -43,7 +39,7 @@ def _data(sample: Sample, **extra: Any) -> dict[str, Any]:
 
 
 def test_measure_page_explains_the_three_types(client_for: ClientFor) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     html = client_for("chef.solrosen").get(reverse("risks:measure_new", args=[sample.analysis.pk])).content.decode()
     for value in MeasureType.values:
         assert f'name="measure_type" value="{value}"' in html
@@ -52,7 +48,7 @@ def test_measure_page_explains_the_three_types(client_for: ClientFor) -> None:
 
 
 def test_measure_is_saved_with_costs_and_continuity_flag(client_for: ClientFor) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     response = client_for("chef.solrosen").post(
         reverse("risks:measure_new", args=[sample.analysis.pk]), _data(sample, is_continuity="on")
     )
@@ -65,8 +61,8 @@ def test_measure_is_saved_with_costs_and_continuity_flag(client_for: ClientFor) 
 
 
 def test_measure_needs_a_type_and_a_risk_of_this_analysis(client_for: ClientFor) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
-    other = make_analysis("chef.solrosen", _solrosen(), title="Annan analys")
+    sample = make_analysis("chef.solrosen", solrosen_node())
+    other = make_analysis("chef.solrosen", solrosen_node(), title="Annan analys")
     client = client_for("chef.solrosen")
     url = reverse("risks:measure_new", args=[sample.analysis.pk])
     assert client.post(url, _data(sample, measure_type="")).status_code == 400
@@ -77,7 +73,7 @@ def test_measure_needs_a_type_and_a_risk_of_this_analysis(client_for: ClientFor)
 
 
 def test_double_submit_creates_one_measure(client_for: ClientFor) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     client = client_for("chef.solrosen")
     url = reverse("risks:measure_new", args=[sample.analysis.pk])
     client.post(url, _data(sample))
@@ -86,7 +82,7 @@ def test_double_submit_creates_one_measure(client_for: ClientFor) -> None:
 
 
 def test_stale_measure_form_changes_nothing(client_for: ClientFor, persona: Callable[[str], User]) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     shown = sample.measure.revision
     services.update_measure(actor=persona("ombud.solrosen"), measure=sample.measure, revision=shown, title="Ombudets")
     response = client_for("chef.solrosen").post(
@@ -100,7 +96,7 @@ def test_stale_measure_form_changes_nothing(client_for: ClientFor, persona: Call
 
 
 def test_measure_is_changed_and_removed(client_for: ClientFor) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     client = client_for("chef.solrosen")
     edit = reverse("risks:measure_edit", args=[sample.measure.pk])
     assert client.get(edit).status_code == 200
@@ -115,7 +111,7 @@ def test_measure_is_changed_and_removed(client_for: ClientFor) -> None:
 
 
 def test_other_unit_and_employee_cannot_touch_measures(client_for: ClientFor) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     assert client_for("chef.hemtjanst").get(reverse("risks:measure_edit", args=[sample.measure.pk])).status_code == 404
     assert client_for("anstalld").get(reverse("risks:measure_edit", args=[sample.measure.pk])).status_code == 403
     response = client_for("chef.hemtjanst").post(
@@ -128,12 +124,12 @@ def test_other_unit_and_employee_cannot_touch_measures(client_for: ClientFor) ->
 def test_analysis_page_links_a_measure_to_a_new_action_in_a_plan_covering_the_unit(
     client_for: ClientFor, persona: Callable[[str], User]
 ) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     url = reverse("risks:analysis", args=[sample.analysis.pk])
-    ActionPlan.objects.filter(node__path__in=[_solrosen().path[:i] for i in range(4, 40, 4)]).delete()
+    ActionPlan.objects.filter(node__path__in=[solrosen_node().path[:i] for i in range(4, 40, 4)]).delete()
     assert "?measure=" not in client_for("chef.solrosen").get(url).content.decode()
     plan = plan_services.create_plan(
-        actor=persona("chef.solrosen"), node=_solrosen(), year=timezone.localdate().year, title="Handlingsplan"
+        actor=persona("chef.solrosen"), node=solrosen_node(), year=timezone.localdate().year, title="Handlingsplan"
     )
     html = client_for("chef.solrosen").get(url).content.decode()
     assert reverse("plans:action_new", args=[plan.pk]) + f"?measure={sample.measure.pk}" in html

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.risks.schedule_samples import clear_risk_data, make_analysis, node, user
+from tests.risks.schedule_samples import make_analysis, node, user
 from tests.worker import run_tasks
 from varna.risks import reminders, tasks
 from varna.risks.models import AnalysisStatus, PlannedAnalysis
@@ -18,10 +18,7 @@ from varna.risks.services import schedule as services_schedule
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _no_demo_analyses(demo: None) -> None:
-    clear_risk_data()
-    mail.outbox.clear()
+pytestmark = pytest.mark.usefixtures("no_demo_analyses")
 
 
 def _today() -> datetime.date:

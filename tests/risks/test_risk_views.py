@@ -6,22 +6,16 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.incidents.samples import make_sample_incidents
-from tests.risks.analysis_samples import Sample, area, make_analysis
+from tests.risks.analysis_samples import Sample, area, make_analysis, page_queries, solrosen_node
 from varna.core.models import Node, SecurityArea, User
 from varna.risks import services
 from varna.risks.models import Risk, RiskAssessment, Stage
 
 ClientFor = Callable[[str], Client]
-
-
-def _solrosen() -> Node:
-    return Node.objects.get(organisation__slug="exempelkommun", name="Solrosens förskola")
 
 
 def _risk_form(risk: Risk, **extra: Any) -> dict[str, Any]:
@@ -41,7 +35,7 @@ def _risk_form(risk: Risk, **extra: Any) -> dict[str, Any]:
 
 
 def test_new_risk_page_shows_the_matrix_levels_and_dimension_texts(client_for: ClientFor) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     html = client_for("chef.solrosen").get(reverse("risks:risk_new", args=[sample.analysis.pk])).content.decode()
     matrix = sample.analysis.matrix
     assert 'name="current-likelihood"' in html and 'name="residual-likelihood"' in html
@@ -51,7 +45,7 @@ def test_new_risk_page_shows_the_matrix_levels_and_dimension_texts(client_for: C
 
 
 def test_risk_is_saved_with_its_judgements_and_a_partial_judgement_is_refused(client_for: ClientFor) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     client = client_for("chef.solrosen")
     url = reverse("risks:risk_new", args=[sample.analysis.pk])
     base = {"security_area": area("exempelkommun").pk, "title": "Halka på gården", "timeframe": "existing"}
@@ -70,7 +64,7 @@ def test_risk_is_saved_with_its_judgements_and_a_partial_judgement_is_refused(cl
 
 
 def test_double_submit_creates_one_risk(client_for: ClientFor) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     client = client_for("chef.solrosen")
     url = reverse("risks:risk_new", args=[sample.analysis.pk])
     data = {
@@ -89,7 +83,7 @@ def test_risk_page_shows_judgements_with_matrix_version_and_only_visible_inciden
     client_for: ClientFor, persona: Callable[[str], User]
 ) -> None:
     incidents = make_sample_incidents()
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     services.link_incidents(
         actor=persona("chef.solrosen"), risk=sample.risk, incidents=[incidents["threat"], incidents["ordinary"]]
     )
@@ -106,7 +100,7 @@ def test_risk_page_shows_judgements_with_matrix_version_and_only_visible_inciden
 
 def test_linking_offers_only_incidents_the_person_may_see(client_for: ClientFor) -> None:
     incidents = make_sample_incidents()
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     url = reverse("risks:risk_edit", args=[sample.risk.pk])
     chef = client_for("chef.solrosen").get(url).content.decode()
     offered = set(re.findall(r'name="incidents" value="(\d+)"', chef))
@@ -122,7 +116,7 @@ def test_linking_offers_only_incidents_the_person_may_see(client_for: ClientFor)
 def test_edit_changes_judgements_and_removes_an_emptied_one(
     client_for: ClientFor, persona: Callable[[str], User]
 ) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     services.assess_risk(
         actor=persona("chef.solrosen"), risk=sample.risk, stage=Stage.RESIDUAL, likelihood=1, consequences={"people": 1}
     )
@@ -138,7 +132,7 @@ def test_edit_changes_judgements_and_removes_an_emptied_one(
 
 
 def test_stale_risk_form_changes_nothing(client_for: ClientFor, persona: Callable[[str], User]) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     stale = _risk_form(sample.risk, title="Min version", **{"current-likelihood": 1})
     services.update_risk(actor=persona("ombud.solrosen"), risk=sample.risk, revision=None, title="Ombudets version")
     response = client_for("chef.solrosen").post(reverse("risks:risk_edit", args=[sample.risk.pk]), stale, follow=True)
@@ -149,7 +143,7 @@ def test_stale_risk_form_changes_nothing(client_for: ClientFor, persona: Callabl
 
 
 def test_risk_is_removed_only_after_confirmation(client_for: ClientFor) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     client = client_for("chef.solrosen")
     url = reverse("risks:risk_delete", args=[sample.risk.pk])
     assert client.get(url).status_code == 200
@@ -160,7 +154,7 @@ def test_risk_is_removed_only_after_confirmation(client_for: ClientFor) -> None:
 
 
 def test_employee_and_other_unit_cannot_open_a_risk(client_for: ClientFor) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     assert client_for("anstalld").get(reverse("risks:risk", args=[sample.risk.pk])).status_code == 403
     assert client_for("chef.hemtjanst").get(reverse("risks:risk_edit", args=[sample.risk.pk])).status_code == 404
     assert client_for("chef.hemtjanst").post(reverse("risks:risk_delete", args=[sample.risk.pk])).status_code == 404
@@ -183,7 +177,7 @@ def _numbers(html: str) -> list[str]:
 
 
 def test_risk_list_filters_sorts_and_pages(client_for: ClientFor, persona: Callable[[str], User]) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     _add_risks(sample, persona, 55, "Testrisk")
     client = client_for("chef.solrosen")
     url = reverse("risks:risk_list")
@@ -209,23 +203,17 @@ def test_risk_list_filters_sorts_and_pages(client_for: ClientFor, persona: Calla
     assert client_for("chef.hemtjanst").get(url, {"q": "Testrisk"}).context["page"].paginator.count == 0
 
 
-def _count(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_risk_list_and_risk_page_cost_the_same_queries_at_two_sizes(
     client_for: ClientFor, persona: Callable[[str], User], django_assert_max_num_queries: Any
 ) -> None:
     incidents = make_sample_incidents()
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     services.link_incidents(actor=persona("chef.solrosen"), risk=sample.risk, incidents=[incidents["ordinary"]])
     client = client_for("chef.solrosen")
     list_url = reverse("risks:risk_list")
     risk_url = reverse("risks:risk", args=[sample.risk.pk])
-    small_list = _count(client, list_url)
-    small_risk = _count(client, risk_url)
+    small_list = page_queries(client, list_url)
+    small_risk = page_queries(client, risk_url)
 
     _add_risks(sample, persona, 60, "Fler")
     services.link_incidents(

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.risks.schedule_samples import clear_risk_data, make_analysis, node, report, user
+from tests.risks.schedule_samples import make_analysis, node, report, user
 from varna.core.models import User
 from varna.core.services import StaleFormError
 from varna.risks import schedule
@@ -26,9 +26,7 @@ from varna.risks.services import schedule as services_schedule
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _no_demo_analyses(demo: None) -> None:
-    clear_risk_data()
+pytestmark = pytest.mark.usefixtures("no_demo_analyses")
 
 
 def _today() -> datetime.date:

@@ -9,18 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from tests.incidents.samples import make_sample_incidents
-from tests.risks.analysis_samples import area, make_analysis
-from varna.core.models import CaseCounter, Node, User
+from tests.risks.analysis_samples import area, make_analysis, solrosen_node
+from varna.core.models import CaseCounter, User
 from varna.risks import services
 from varna.risks.models import AnalysisStatus, MeasureType, RiskAssessment, Stage
 
 
-def _solrosen() -> Node:
-    return Node.objects.get(organisation__slug="exempelkommun", name="Solrosens förskola")
-
-
 def test_analysis_keeps_its_matrix_version_when_the_matrix_changes(persona: Callable[[str], User]) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     first = sample.analysis.matrix
     newer = services.use_matrix_template(actor=persona("samordnare"), code="internal-control-4x4")
     assert newer.version == first.version + 1
@@ -32,13 +28,13 @@ def test_analysis_keeps_its_matrix_version_when_the_matrix_changes(persona: Call
     assert sample.analysis.matrix_id == first.pk
     assert RiskAssessment.objects.get(risk=sample.risk, stage=Stage.RESIDUAL).matrix_id == first.pk
     later = services.create_analysis(
-        actor=persona("chef.solrosen"), node=_solrosen(), title="Ny", analysed_on=timezone.localdate()
+        actor=persona("chef.solrosen"), node=solrosen_node(), title="Ny", analysed_on=timezone.localdate()
     )
     assert later.matrix_id == newer.pk
 
 
 def test_risk_level_comes_from_the_worst_dimension(persona: Callable[[str], User]) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     risk = sample.risk
     matrix = sample.analysis.matrix
     # likelihood 3, people 4 and property 2: the worst dimension (4) decides, score 12 is "Hög"
@@ -51,11 +47,11 @@ def test_analysis_cannot_be_done_without_judged_risks_and_adopting_needs_the_rig
     persona: Callable[[str], User],
 ) -> None:
     chef = persona("chef.solrosen")
-    empty = services.create_analysis(actor=chef, node=_solrosen(), title="Tom", analysed_on=timezone.localdate())
+    empty = services.create_analysis(actor=chef, node=solrosen_node(), title="Tom", analysed_on=timezone.localdate())
     with pytest.raises(ValidationError):
         services.change_analysis_status(actor=chef, analysis=empty, status=AnalysisStatus.DONE, revision=None)
 
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     unjudged = services.add_risk(actor=chef, analysis=sample.analysis, security_area=area("exempelkommun"), title="X")
     with pytest.raises(ValidationError):
         services.change_analysis_status(actor=chef, analysis=sample.analysis, status=AnalysisStatus.DONE, revision=None)
@@ -77,7 +73,7 @@ def test_analysis_cannot_be_done_without_judged_risks_and_adopting_needs_the_rig
 
 def test_adopted_analysis_refuses_edits(persona: Callable[[str], User]) -> None:
     chef = persona("chef.solrosen")
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     services.change_analysis_status(actor=chef, analysis=sample.analysis, status=AnalysisStatus.DONE, revision=None)
     services.change_analysis_status(actor=chef, analysis=sample.analysis, status=AnalysisStatus.ADOPTED, revision=None)
     with pytest.raises(ValidationError) as refused:
@@ -91,8 +87,8 @@ def test_adopted_analysis_refuses_edits(persona: Callable[[str], User]) -> None:
 
 def test_measure_needs_a_risk_of_the_same_analysis(persona: Callable[[str], User]) -> None:
     chef = persona("chef.solrosen")
-    one = make_analysis("chef.solrosen", _solrosen(), title="Ett")
-    other = make_analysis("chef.solrosen", _solrosen(), title="Två")
+    one = make_analysis("chef.solrosen", solrosen_node(), title="Ett")
+    other = make_analysis("chef.solrosen", solrosen_node(), title="Två")
     with pytest.raises(ValidationError):
         services.add_measure(
             actor=chef, analysis=one.analysis, measure_type=MeasureType.LIMIT, title="Larm", risks=[other.risk]
@@ -102,19 +98,19 @@ def test_measure_needs_a_risk_of_the_same_analysis(persona: Callable[[str], User
 
 
 def test_unit_manager_of_hemtjanst_cannot_write_solrosens_analysis(persona: Callable[[str], User]) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     outsider = persona("chef.hemtjanst")
     with pytest.raises(PermissionDenied):
         services.add_risk(actor=outsider, analysis=sample.analysis, security_area=area("exempelkommun"), title="X")
     with pytest.raises(PermissionDenied):
         services.update_analysis(actor=outsider, analysis=sample.analysis, revision=None, title="Kapad")
     with pytest.raises(PermissionDenied):
-        services.create_analysis(actor=outsider, node=_solrosen(), title="X", analysed_on=timezone.localdate())
+        services.create_analysis(actor=outsider, node=solrosen_node(), title="X", analysed_on=timezone.localdate())
 
 
 def test_numbering_uses_the_counter_and_never_reuses_a_number(persona: Callable[[str], User]) -> None:
     chef = persona("chef.solrosen")
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     year = timezone.localdate().year
     counter = CaseCounter.objects.get(organisation=sample.analysis.organisation, series="risk", year=year)
     first_number = sample.risk.number
@@ -126,7 +122,7 @@ def test_numbering_uses_the_counter_and_never_reuses_a_number(persona: Callable[
 
 def test_a_repeated_create_gives_back_the_first_analysis(persona: Callable[[str], User]) -> None:
     chef = persona("chef.solrosen")
-    fields = {"node": _solrosen(), "title": "Dubbel", "analysed_on": timezone.localdate()}
+    fields = {"node": solrosen_node(), "title": "Dubbel", "analysed_on": timezone.localdate()}
     first = services.create_analysis(actor=chef, once=True, **fields)
     with pytest.raises(services.AlreadySaved) as again:
         services.create_analysis(actor=chef, once=True, **fields)
@@ -135,7 +131,7 @@ def test_a_repeated_create_gives_back_the_first_analysis(persona: Callable[[str]
 
 def test_relinking_incidents_keeps_links_the_editor_cannot_see(persona: Callable[[str], User]) -> None:
     incidents = make_sample_incidents()
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     chef = persona("chef.solrosen")
     services.link_incidents(actor=chef, risk=sample.risk, incidents=[incidents["threat"], incidents["ordinary"]])
     # the security representative may not read threats and violence
@@ -144,7 +140,7 @@ def test_relinking_incidents_keeps_links_the_editor_cannot_see(persona: Callable
 
 
 def test_a_risk_with_a_wrong_judgement_is_not_saved_at_all(persona: Callable[[str], User]) -> None:
-    sample = make_analysis("chef.solrosen", _solrosen())
+    sample = make_analysis("chef.solrosen", solrosen_node())
     before = sample.analysis.risks.count()
     with pytest.raises(ValidationError):
         services.add_risk(

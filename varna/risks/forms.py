@@ -114,7 +114,7 @@ class AnalysisFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
     trigger = forms.ChoiceField(label=_("Reason"), required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choice_field(self, "node").choices = [
             ("", _("All units")),
@@ -186,7 +186,7 @@ class AnalysisForm(forms.Form):
         help_text=_("Leave empty to have it proposed from the risk levels when the analysis is done."),
     )
 
-    def __init__(self, *args: Any, user: Any, analysis: RiskAnalysis | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, analysis: RiskAnalysis | None = None, **kwargs: Any) -> None:
         if analysis is not None:
             kwargs.setdefault("initial", _analysis_initial(analysis))
         else:
@@ -388,7 +388,7 @@ class RiskForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, user: Any, analysis: RiskAnalysis, risk: Risk | None = None, can_link: bool, **kwargs: Any
+        self, *args: Any, user: User, analysis: RiskAnalysis, risk: Risk | None = None, can_link: bool, **kwargs: Any
     ) -> None:
         linked: list[int] = []
         if risk is not None:
@@ -442,7 +442,7 @@ class RiskFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     timeframe = forms.ChoiceField(label=_("Existing or future"), required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choice_field(self, "node").choices = [
             ("", _("All units")),

@@ -29,7 +29,7 @@ class ScheduleFilterForm(forms.Form):
     due = forms.BooleanField(label=_("Only those due this year"), required=False)
     planned = forms.BooleanField(label=_("Only those in the plan"), required=False)
 
-    def __init__(self, *args: Any, user: Any, today: datetime.date, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, today: datetime.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.today = today
@@ -99,7 +99,7 @@ class AddToPlanForm(PlanEntryForm):
 
     field_order = ["node", "year", "planned_for", "reason", "responsible", "note"]
 
-    def __init__(self, *args: Any, user: Any, node: Node | None, today: datetime.date, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, node: Node | None, today: datetime.date, **kwargs: Any) -> None:
         super().__init__(*args, node=node, **kwargs)
         self.user = user
         years = [(y, label) for y, label in year_choices(today) if y >= today.year]

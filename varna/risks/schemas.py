@@ -157,7 +157,7 @@ class AnalysisDetailOut(AnalysisOut):
 
     @staticmethod
     def resolve_facility(obj: Any) -> int | None:
-        return obj.facility_id
+        return None if obj.facility_id is None else int(obj.facility_id)
 
     @staticmethod
     def resolve_participants(obj: Any) -> list[Any]:

@@ -103,7 +103,7 @@ ANALYSIS_RELATED = (
 )
 
 
-def analysis_for(user: Any, pk: int, perm: Perm = Perm.VIEW_RISKS) -> RiskAnalysis:
+def analysis_for(user: User, pk: int, perm: Perm = Perm.VIEW_RISKS) -> RiskAnalysis:
     return access.get_object_or_404(user, perm, RiskAnalysis.objects.select_related(*ANALYSIS_RELATED), pk=pk)
 
 
@@ -183,7 +183,7 @@ def analysis_measures(analysis: RiskAnalysis) -> list[Measure]:
 RISK_RELATED = ("analysis", "analysis__node", "matrix", "security_area", "owner", "node")
 
 
-def risk_for(user: Any, pk: int, perm: Perm = Perm.VIEW_RISKS) -> Risk:
+def risk_for(user: User, pk: int, perm: Perm = Perm.VIEW_RISKS) -> Risk:
     return access.get_object_or_404(user, perm, Risk.objects.select_related(*RISK_RELATED), pk=pk)
 
 
@@ -198,7 +198,7 @@ def risk_assessments(risk: Risk) -> dict[str, RiskAssessment]:
     return {a.stage: a for a in rows}
 
 
-def risk_incidents(user: Any, risk: Risk) -> tuple[list[Incident], int]:
+def risk_incidents(user: User, risk: Risk) -> tuple[list[Incident], int]:
     """The risk's linked incidents the person may see, and how many others are linked (two queries)."""
     linked = Incident.objects.filter(risks=risk)
     visible = list(
@@ -378,12 +378,12 @@ def find_staff(node: Node, text: str) -> User | None:
     return core_selectors.find_person(node.organisation_id, text, among=staff_of(node))
 
 
-def facilities_for(user: Any) -> QuerySet[Facility]:
+def facilities_for(user: User) -> QuerySet[Facility]:
     """Premises the person may name in an analysis: those they may see, by name."""
     return access.scope(user, Perm.VIEW_FACILITIES, Facility.objects.all()).only("pk", "name").order_by("name", "pk")
 
 
-def incidents_for_linking(user: Any, node: Node, include: list[int] | None = None) -> QuerySet[Incident]:
+def incidents_for_linking(user: User, node: Node, include: list[int] | None = None) -> QuerySet[Incident]:
     """Incidents of the node's subtree over the last five years that the person may see, newest first.
 
     ``include``: incidents already linked, offered whatever their date or unit (still only if visible).
