@@ -16,7 +16,7 @@ What it does, in order (every step prints what it does and how long it took):
    this process, one at a time and a bounded number per scenario (``--requests``), in
    ``--runs`` runs after a warm-up. Reported: p50, p95 and p99 per run and their medians.
 4. Times the statistics aggregate against the plain SQL that computes the same figures
-   (``statistics.plain_sql_aggregate``), alternating the two in this process.
+   (``bench/plain_sql.py``), alternating the two in this process.
 
 Results are printed as JSON and written to ``bench/results/incidents-<date>.json``. Nothing
 here is a test: the targets are checked and reported, never asserted.
@@ -334,6 +334,7 @@ def aggregate_vs_sql_here(count: int) -> dict[str, Any]:
     django.setup()
     from django.utils import timezone
 
+    from bench.plain_sql import plain_sql_aggregate
     from varna.core.models import User
     from varna.incidents import statistics
 
@@ -347,7 +348,7 @@ def aggregate_vs_sql_here(count: int) -> dict[str, Any]:
             (orm, lambda: statistics.aggregate(coordinator, group_by=("year", "type"), filters=filters)),
             (
                 sql,
-                lambda: statistics.plain_sql_aggregate(
+                lambda: plain_sql_aggregate(
                     organisation_id=coordinator.organisation_id or 0,
                     date_from=filters.date_from,
                     date_to=filters.date_to,

@@ -142,3 +142,19 @@ def test_administrator_configures_the_accounting_values(client_for) -> None:
 def test_only_the_administrator_may_configure_accounting(client_for) -> None:
     assert client_for("samordnare").get(reverse("incidents:accounting_settings")).status_code == 403
     assert client_for("chef.solrosen").post(reverse("incidents:accounting_segment_add"), {}).status_code == 403
+
+
+def test_without_segments_a_cost_is_refused_with_a_message_to_ask_the_administrator(client_for, samples) -> None:
+    AccountingSegment.objects.filter(organisation__slug="exempelkommun").delete()  # outside the demo: none yet
+    case = samples["ordinary"]
+    response = client_for("chef.solrosen").post(
+        reverse("incidents:cost_add", args=[case.pk]),
+        {"cost-revision": case.revision, "cost-amount": "500", "cost-accounting_code": VALID_CODE},
+    )
+    assert response.status_code == 400
+    assert sv("No accounting code segments are configured. Ask the administrator to set them up.") in (
+        response.content.decode()
+    )
+    assert not CostLine.objects.filter(incident=case).exists()
+    assert client_for("admin").get(reverse("incidents:accounting_settings")).status_code == 200
+    assert not AccountingSegment.objects.filter(organisation__slug="exempelkommun").exists()

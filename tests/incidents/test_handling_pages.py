@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,6 +14,8 @@ from tests.incidents.samples import report_at_solrosen, sv
 from varna.core.models import Node
 from varna.incidents.models import (
     OPEN_STATUSES,
+    AccountingSegment,
+    ConfidentialRead,
     Incident,
     Status,
 )
@@ -23,9 +27,6 @@ from varna.incidents.services import (
     save_investigation,
 )
 from varna.incidents.views.handling import handling_forms
-
-VALID_CODE = "2100-407-6420"
-STALE = "Someone else has changed this meanwhile. Reload the page and try again."
 
 
 def test_list_filters_by_status_type_node_date_and_number(client_for, samples, persona) -> None:
@@ -135,3 +136,32 @@ def test_case_page_of_a_handler_includes_the_handling_panel(client_for, samples)
     assert reverse("incidents:transition", args=[samples["ordinary"].pk]) in html
     reporter_view = client_for("anstalld").get(reverse("incidents:detail", args=[samples["ordinary"].pk]))
     assert reverse("incidents:transition", args=[samples["ordinary"].pk]) not in reporter_view.content.decode()
+
+
+def _writes(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+
+
+def test_the_case_page_of_a_handler_writes_only_the_confidential_read_log(client_for, samples) -> None:
+    AccountingSegment.objects.filter(organisation__slug="exempelkommun").delete()  # no chart of accounts yet
+    client = client_for("chef.solrosen")
+    for case in (samples["ordinary"], samples["threat"]):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("incidents:detail", args=[case.pk]))
+        assert response.status_code == 200
+        assert reverse("incidents:cost_add", args=[case.pk]) in response.content.decode()
+        table = ConfidentialRead._meta.db_table
+        assert [sql for sql in _writes(queries) if table not in sql] == []
+        assert len(_writes(queries)) == (1 if case.is_confidential else 0)
+    assert not AccountingSegment.objects.filter(organisation__slug="exempelkommun").exists()
+
+
+def test_the_report_page_only_reads_the_event_types(client_for) -> None:
+    client = client_for("anstalld")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("incidents:report")).status_code == 200
+    assert _writes(queries) == []

@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from tests.core.test_imports import make_csv, make_xlsx
+from tests.core.import_samples import make_csv, make_xlsx
 from tests.worker import run_tasks
 from varna.core.imports import ImportReport, import_file, import_nodes, import_people
 from varna.core.models import CaseCounter, Node, Organisation, OutboxMail, User

@@ -16,9 +16,6 @@ from varna.incidents.services import (
     record_authority_notified,
 )
 
-VALID_CODE = "2100-407-6420"
-STALE = "Someone else has changed this meanwhile. Reload the page and try again."
-
 
 def test_investigation_records_causes_measures_and_follow_up_date(client_for, samples) -> None:
     follow_up = timezone.localdate() + datetime.timedelta(days=30)

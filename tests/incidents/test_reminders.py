@@ -24,9 +24,6 @@ from varna.incidents.services import (
 )
 from varna.incidents.services.reminders import AUTHORITY_REMINDER
 
-VALID_CODE = "2100-407-6420"
-STALE = "Someone else has changed this meanwhile. Reload the page and try again."
-
 
 def test_a_serious_event_mails_the_unit_manager_and_the_coordinator_at_report_time(persona, types) -> None:
     mail.outbox.clear()

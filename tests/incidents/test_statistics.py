@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from bench.plain_sql import plain_sql_aggregate
 from tests.incidents.statistics_data import add_incidents, clear_incidents, incident_types, node
 from varna.core.models import User
 from varna.incidents import statistics
@@ -206,7 +207,7 @@ def test_plain_sql_aggregate_gives_the_same_figures_as_the_orm(coordinator, repo
     for include in (True, False):
         filters = _filters(include_near_misses=include)
         orm = statistics.aggregate(coordinator, group_by=("year", "type"), filters=filters)
-        plain = statistics.plain_sql_aggregate(
+        plain = plain_sql_aggregate(
             organisation_id=coordinator.organisation_id,
             date_from=filters.date_from,
             date_to=filters.date_to,

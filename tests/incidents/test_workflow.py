@@ -25,7 +25,6 @@ from varna.incidents.services import (
     save_investigation,
 )
 
-VALID_CODE = "2100-407-6420"
 STALE = "Someone else has changed this meanwhile. Reload the page and try again."
 
 

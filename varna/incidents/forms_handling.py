@@ -63,10 +63,10 @@ class ListFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._choice("status").choices = [("", _("All")), ("open", _("Open cases")), *Status.choices]
-        types = IncidentType.objects.filter(organisation_id=user.organisation_id).values_list("pk", "name")
+        types = IncidentType.objects.filter(organisation_id=user.organisation_id or 0).values_list("pk", "name")
         self._choice("incident_type").choices = [("", _("All types")), *types]
         self._choice("node").choices = [
             ("", _("All units")),
@@ -101,7 +101,7 @@ class TransitionForm(forms.Form):
         label=_("Comment (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, incident: Incident, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, incident: Incident, user: User, **kwargs: Any) -> None:
         _with_revision(kwargs, incident)
         kwargs.setdefault("prefix", "transition")
         super().__init__(*args, **kwargs)

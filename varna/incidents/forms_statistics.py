@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from varna.core import access
 from varna.core.access import Perm
-from varna.core.models import Node, NodeKind, SecurityArea
+from varna.core.models import Node, NodeKind, SecurityArea, User
 from varna.incidents.models import IncidentType
 from varna.incidents.statistics import StatisticsFilter, period_of_years, scope_roots
 from varna.protection.models import Facility
@@ -75,7 +75,7 @@ class _FilterForm(forms.Form):
         error_messages={"invalid_choice": _("Choose whether false alarms are counted.")},
     )
 
-    def __init__(self, data: Mapping[str, Any] | None, *, user: Any, today: datetime.date | None = None) -> None:
+    def __init__(self, data: Mapping[str, Any] | None, *, user: User, today: datetime.date | None = None) -> None:
         self.user = user
         self.today = today or timezone.localdate()
         merged = self.defaults()  # a missing or empty value means the default
@@ -172,12 +172,12 @@ class StatisticsFilterForm(_FilterForm):
 
     field_order = ["year_from", "year_to", "incident_type", "security_area", "node", "node_level"]
 
-    def __init__(self, data: Mapping[str, Any] | None, *, user: Any, today: datetime.date | None = None) -> None:
+    def __init__(self, data: Mapping[str, Any] | None, *, user: User, today: datetime.date | None = None) -> None:
         super().__init__(data, user=user, today=today)
         years = [(str(y), str(y)) for y in range(self.today.year, MIN_YEAR - 1, -1)]
         for name in ("year_from", "year_to"):
             _choice_field(self, name).choices = years
-        org = user.organisation_id
+        org = user.organisation_id or 0  # none: a person outside every organisation sees no choices
         self._set_choices(
             "incident_type",
             _("All types"),
@@ -206,7 +206,7 @@ class StatisticsFilterForm(_FilterForm):
             return None
         pk = _number(raw)
         name = (
-            Facility.objects.filter(pk=pk, organisation_id=self.user.organisation_id)
+            Facility.objects.filter(pk=pk, organisation_id=self.user.organisation_id or 0)
             .values_list("name", flat=True)
             .first()
             if pk is not None
@@ -254,7 +254,7 @@ class AnalysisDueForm(_FilterForm):
 
     field_order = ["years", "node", "node_level"]
 
-    def __init__(self, data: Mapping[str, Any] | None, *, user: Any, today: datetime.date | None = None) -> None:
+    def __init__(self, data: Mapping[str, Any] | None, *, user: User, today: datetime.date | None = None) -> None:
         super().__init__(data, user=user, today=today)
         _choice_field(self, "node_level").choices = [c for c in LEVEL_CHOICES if c[0] != "children"]
 

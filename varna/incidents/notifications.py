@@ -12,8 +12,13 @@ from varna.core import outbox
 from varna.core.models import Node, Role, RoleAssignment, User
 from varna.incidents.models import Incident
 
+# Who is told is a rule about mail, not about access, so it names roles: a unit manager and a security officer
+# hold the same permissions (``access.ROLE_PERMISSIONS``), yet only the manager of the unit hears of its reports,
+# and only the nearest holder up the tree, not everyone who may (``access.holders``) handle the case.
 # Roles told about a new report for their node (the nearest holder up the tree).
 NOTIFIED_ROLES = (Role.UNIT_MANAGER, Role.SECURITY_REPRESENTATIVE)
+# ... and about a new threat or violence report, which the security representative may not read.
+NOTIFIED_ROLES_CONFIDENTIAL = (Role.UNIT_MANAGER, Role.SECURITY_OFFICER)
 
 
 def responsible_for(node: Node, roles: tuple[str, ...] = NOTIFIED_ROLES) -> list[User]:
@@ -54,7 +59,7 @@ def incident_reported(incident_id: int) -> None:
     incident = Incident.objects.select_related("incident_type", "incident_node", "reporter").get(pk=incident_id)
     _send("receipt", incident, [incident.reporter])
     # Confidential reports (threats and violence) go to those who may read them, not to the representative.
-    roles = (Role.UNIT_MANAGER, Role.SECURITY_OFFICER) if incident.is_confidential else NOTIFIED_ROLES
+    roles = NOTIFIED_ROLES_CONFIDENTIAL if incident.is_confidential else NOTIFIED_ROLES
     handlers = [u for u in responsible_for(incident.incident_node, roles) if u.pk != incident.reporter_id]
     _send("new_incident", incident, handlers)
     if incident.is_serious:

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, get_args
 
-from django.db import connection
 from django.db.models import Case, CharField, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr
@@ -39,7 +38,7 @@ from django.utils.translation import gettext_lazy
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import Node, NodeKind, User
-from varna.incidents.models import Incident, IncidentCategory, IncidentType, Status
+from varna.incidents.models import Incident, IncidentCategory, Status
 
 GroupBy = Literal["year", "month", "type", "area", "node", "facility"]
 NodeLevel = Literal["administration", "unit", "children"]
@@ -139,7 +138,7 @@ def rate_per_100(count: int, staff: int | None, years: int | Decimal = 1) -> Dec
 # --- the base queryset and expressions ----------------------------------------------
 
 
-def incidents(user: Any, filters: StatisticsFilter) -> QuerySet[Incident]:
+def incidents(user: User, filters: StatisticsFilter) -> QuerySet[Incident]:
     """The incidents the figures are made of, filtered in the database."""
     qs = access.scope(user, Perm.VIEW_STATISTICS, Incident.objects.all()).filter(
         occurred_on__gte=filters.date_from, occurred_on__lte=filters.date_to, status__in=COUNTED_STATUSES
@@ -152,13 +151,14 @@ def incidents(user: Any, filters: StatisticsFilter) -> QuerySet[Incident]:
         qs = qs.filter(facility_id=filters.facility_id)
     if filters.node is not None:
         qs = qs.filter(incident_node__path__startswith=filters.node.path)
-    excluded = _excluded_categories(filters)
+    excluded = excluded_categories(filters)
     if excluded:
         qs = qs.exclude(incident_type__category__in=excluded)
     return qs.order_by()
 
 
-def _excluded_categories(filters: StatisticsFilter) -> list[str]:
+def excluded_categories(filters: StatisticsFilter) -> list[str]:
+    """The categories the filters leave out: near misses and false alarms, unless included."""
     excluded = []
     if not filters.include_near_misses:
         excluded.append(IncidentCategory.NEAR_MISS.value)
@@ -192,7 +192,7 @@ def _year_to_date(today: datetime.date) -> Q:
 # --- nodes: roll-up along the tree ------------------------------------------------------
 
 
-def scope_roots(user: Any) -> list[str]:
+def scope_roots(user: User) -> list[str]:
     """Paths of the top nodes of the person's statistics scope (no path below another)."""
     paths = sorted({g.node_path for g in access.grants(user) if Perm.VIEW_STATISTICS in g.perms}, key=len)
     kept: list[str] = []
@@ -202,7 +202,7 @@ def scope_roots(user: Any) -> list[str]:
     return kept
 
 
-def visible_node(user: Any, pk: int) -> Node | None:
+def visible_node(user: User, pk: int) -> Node | None:
     """A node the person may filter the statistics on (their scope), or ``None``: for the API's ``node`` filter."""
     return access.scope(user, Perm.VIEW_STATISTICS, Node.objects.all()).filter(pk=pk).first()
 
@@ -226,12 +226,12 @@ class NodeGroups:
     by_path: dict[str, tuple[int, str]] = field(default_factory=dict)  # group path -> (node id, name)
 
     @classmethod
-    def build(cls, user: Any, filters: StatisticsFilter) -> NodeGroups:
+    def build(cls, user: User, filters: StatisticsFilter) -> NodeGroups:
         """One query for the names of the groups (none for ``unit``)."""
         level = filters.node_level
         if level == "unit":
             return cls(level)
-        org_nodes = Node.objects.filter(organisation_id=user.organisation_id)
+        org_nodes = Node.objects.filter(organisation_id=user.organisation_id or 0)
         if level == "administration":
             rows = org_nodes.filter(kind__in=ADMINISTRATION_KINDS).values_list("path", "id", "name")
             return cls(level, by_path={path: (pk, name) for path, pk, name in rows})
@@ -276,7 +276,7 @@ class NodeGroups:
         return pk, node_name, group
 
 
-def staff_counts(user: Any, filters: StatisticsFilter, groups: NodeGroups | None = None) -> dict[Any, int]:
+def staff_counts(user: User, filters: StatisticsFilter, groups: NodeGroups | None = None) -> dict[Any, int]:
     """Active staff per node group (or in all, under the key ``None``): one GROUP BY query."""
     people = access.scope(
         user, Perm.VIEW_STATISTICS, User.objects.filter(is_active=True, employment_node__isnull=False)
@@ -300,7 +300,7 @@ _PLAIN_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 def aggregate(
-    user: Any,
+    user: User,
     *,
     group_by: GroupBy | Sequence[GroupBy],
     filters: StatisticsFilter,
@@ -367,8 +367,8 @@ def aggregate(
 def _row(r: dict[str, Any], groups: NodeGroups | None, staff: dict[Any, int]) -> Row:
     fields: dict[str, Any] = {
         "count": r["n"],
-        "cost": _money(r["cost_sum"]),
-        "estimated_cost": _money(r["estimated_sum"]),
+        "cost": to_money(r["cost_sum"]),
+        "estimated_cost": to_money(r["estimated_sum"]),
     }
     for name in ("year", "month", "incident_type_id", "security_area_id", "facility_id"):
         if name in r:
@@ -382,7 +382,7 @@ def _row(r: dict[str, Any], groups: NodeGroups | None, staff: dict[Any, int]) ->
         fields["security_area_name"] = _("No security area given")
     if "ytd_n" in r:
         fields["ytd_count"] = r["ytd_n"]
-        fields["ytd_cost"] = _money(r["ytd_cost_sum"])
+        fields["ytd_cost"] = to_money(r["ytd_cost_sum"])
     if groups is not None:
         key = r.get("node_group", r.get("incident_node_id"))
         fields["node_id"], fields["node_name"], fields["node_path"] = groups.label(key, r.get("incident_node__name"))
@@ -422,7 +422,8 @@ def _sort_key(row: Row) -> tuple[Any, ...]:
     )
 
 
-def _money(value: Any) -> Decimal:
+def to_money(value: Any) -> Decimal:
+    """A sum from the database as kronor and öre (``None``: zero)."""
     if value is None:
         return ZERO
     return Decimal(str(value)).quantize(ZERO, ROUND_HALF_UP)
@@ -517,7 +518,7 @@ class StatisticsPage:
 FACILITY_TOP = 20
 
 
-def statistics_page(user: Any, filters: StatisticsFilter, *, today: datetime.date) -> StatisticsPage:
+def statistics_page(user: User, filters: StatisticsFilter, *, today: datetime.date) -> StatisticsPage:
     by_month = aggregate(user, group_by=("year", "month"), filters=filters, year_to_date=today)
     by_type_area = aggregate(user, group_by=("type", "area"), filters=filters)
     groups = NodeGroups.build(user, filters)
@@ -550,7 +551,7 @@ def statistics_page(user: Any, filters: StatisticsFilter, *, today: datetime.dat
     )
 
 
-def _node_rows(user: Any, filters: StatisticsFilter, groups: NodeGroups) -> tuple[list[Row], int]:
+def _node_rows(user: User, filters: StatisticsFilter, groups: NodeGroups) -> tuple[list[Row], int]:
     """Rows per node group (with staff) and the staff of the whole scope: two queries."""
     qs = incidents(user, filters)
     key, expression = groups.key("incident_node__path", "incident_node_id")
@@ -606,7 +607,7 @@ def period_of_years(years: int, today: datetime.date) -> tuple[datetime.date, da
     return start + datetime.timedelta(days=1), today
 
 
-def analysis_due(user: Any, *, filters: StatisticsFilter, years: int, limit: int = 25) -> AnalysisDue:
+def analysis_due(user: User, *, filters: StatisticsFilter, years: int, limit: int = 25) -> AnalysisDue:
     """Nodes and facilities ranked by damage frequency and cost: four queries.
 
     Each gets a place in two lists: by frequency (incidents per 100 employees and year; by count
@@ -649,62 +650,3 @@ def _ranks(values: list[tuple[Any, ...]]) -> list[int]:
         same = previous is not None and values[previous] == values[i]
         ranks[i] = ranks[previous] if same and previous is not None else position + 1
     return ranks
-
-
-# --- the plain-SQL twin, for the benchmark ----------------------------------------------------
-
-
-def plain_sql_aggregate(
-    *,
-    organisation_id: int,
-    date_from: datetime.date,
-    date_to: datetime.date,
-    include_near_misses: bool = True,
-    include_false_alarms: bool = True,
-) -> list[Row]:
-    """Counts and costs by year and type for a whole organisation, in hand-written SQL.
-
-    The same figures as ``aggregate(coordinator, group_by=("year", "type"), filters=...)``
-    for a person who sees the whole organisation: the benchmark compares the two.
-    """
-    incident = Incident._meta.db_table
-    incident_type = IncidentType._meta.db_table
-    year = (
-        "CAST(EXTRACT(YEAR FROM i.occurred_on) AS integer)"
-        if connection.vendor == "postgresql"
-        else "CAST(strftime('%%Y', i.occurred_on) AS integer)"
-    )
-    excluded = _excluded_categories(
-        StatisticsFilter(
-            date_from=date_from,
-            date_to=date_to,
-            include_near_misses=include_near_misses,
-            include_false_alarms=include_false_alarms,
-        )
-    )
-    statuses = ", ".join(["%s"] * len(COUNTED_STATUSES))
-    category = f"AND t.category NOT IN ({', '.join(['%s'] * len(excluded))})" if excluded else ""
-    sql = f"""
-        SELECT {year} AS year, i.incident_type_id, t.name, COUNT(*),
-               SUM(CASE WHEN i.total_cost > 0 THEN i.total_cost ELSE COALESCE(i.estimated_cost, 0) END),
-               SUM(CASE WHEN i.total_cost > 0 THEN 0 ELSE COALESCE(i.estimated_cost, 0) END)
-        FROM {incident} i JOIN {incident_type} t ON t.id = i.incident_type_id
-        WHERE i.organisation_id = %s AND i.occurred_on >= %s AND i.occurred_on <= %s
-          AND i.status IN ({statuses}) {category}
-        GROUP BY 1, 2, 3
-        ORDER BY 1, 3
-    """  # noqa: S608 - table names come from the models; every value is a parameter
-    params: list[Any] = [organisation_id, date_from, date_to, *COUNTED_STATUSES, *excluded]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [
-            Row(
-                year=int(y),
-                incident_type_id=type_id,
-                incident_type_name=name,
-                count=n,
-                cost=_money(cost),
-                estimated_cost=_money(estimated),
-            )
-            for y, type_id, name, n, cost, estimated in cursor.fetchall()
-        ]
