@@ -22,8 +22,8 @@ class ImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx"}),
     )
 
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
         limit = settings.VARNA_IMPORT_MAX_BYTES
         if upload.size is not None and upload.size > limit:
             raise forms.ValidationError(
@@ -34,6 +34,7 @@ class ImportForm(forms.Form):
 
     def file_data(self) -> bytes:
         """The uploaded bytes (at most the import limit plus one byte, so the service can say it is too large)."""
-        upload: UploadedFile = self.cleaned_data["file"]
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
         upload.seek(0)
-        return upload.read(settings.VARNA_IMPORT_MAX_BYTES + 1)
+        data: bytes = upload.read(settings.VARNA_IMPORT_MAX_BYTES + 1)
+        return data

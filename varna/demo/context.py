@@ -138,7 +138,7 @@ class OrgContext:
             return objs
         label = model._meta.label
         if label in self.run.history:
-            created = bulk_create_with_history(
+            created: list[Any] = bulk_create_with_history(
                 objs,
                 model,
                 batch_size=BATCH_SIZE,

@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Body, Query, Router
+from ninja import Query, Router
 from ninja import Status as Reply
 from ninja.pagination import paginate
+from ninja.params import functions as params
 
 from varna.core import access
 from varna.core import api as api_helpers
@@ -33,7 +34,7 @@ from varna.risks.models import Measure, Risk
 router = Router(tags=["plans"])
 
 WRITE_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}
-OptionalBody = Body(None)  # an empty body reaches the access check (a 404 or 403), then a 422
+OptionalBody = params.Body(None)  # an empty body reaches the access check (a 404 or 403), then a 422
 
 
 def _action(pk: int) -> Action:
