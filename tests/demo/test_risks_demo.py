@@ -14,6 +14,7 @@ from tests.conftest import TEST_SCALE
 from varna.core.models import CaseCounter, Node, NodeKind, Organisation, SecurityArea
 from varna.demo import plans as demo_plans
 from varna.demo import risks as demo_risks
+from varna.demo.context import OrgContext
 from varna.demo.generator import HISTORY_MODELS, generate
 from varna.demo.personas import persona
 from varna.plans import checklist
@@ -296,7 +297,7 @@ def _queries_of_risk_and_plan_steps(scale: float) -> list[int]:
     queries: list[int] = []
 
     def measured(step: generator.Step) -> generator.Step:
-        def run(ctx: generator.OrgContext) -> None:
+        def run(ctx: OrgContext) -> None:
             with CaptureQueriesContext(connection) as captured:
                 step(ctx)
             queries.append(len(captured.captured_queries))
