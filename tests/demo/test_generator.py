@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import math
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 
+from tests.demo.fingerprint import digest_of_generation, fingerprint
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import (
@@ -34,10 +33,6 @@ from varna.protection.models import Facility
 SMALL = 0.05
 
 pytestmark = pytest.mark.django_db
-
-
-class _Rollback(Exception):
-    pass
 
 
 def _digest() -> str:
@@ -69,22 +64,11 @@ def _digest() -> str:
             "body__organisation__slug", "body__name", "user__username", "function"
         ).values_list("body__name", "user__username", "function", "represents__path"),
     ]
-    digest = hashlib.sha256()
-    for query in queries:
-        for row in query:
-            digest.update(repr(row).encode())
-    return digest.hexdigest()
+    return fingerprint(*queries)
 
 
-def _digest_of_generation(**kwargs: object) -> str:
-    digest = ""
-    try:
-        with transaction.atomic():
-            generate(**kwargs)  # type: ignore[arg-type]
-            digest = _digest()
-            raise _Rollback
-    except _Rollback:
-        pass
+def _digest_of_generation(*, scale: float, organisations: int = 1, seed: int = 1) -> str:
+    digest = digest_of_generation(_digest, scale=scale, organisations=organisations, seed=seed)
     assert not Organisation.objects.exists()
     return digest
 
