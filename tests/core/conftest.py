@@ -1,4 +1,5 @@
-"""Fixtures shared by the core tests: a small municipality for the import tests (``tests/core/test_import_*.py``).
+"""Fixtures shared by the core tests: the API tests' world, and a small municipality for the import tests
+(``tests/core/test_import_*.py``).
 
 ``english`` and ``media_root`` are not autouse here, so that they touch no other test of the folder: the import
 modules ask for them with ``pytestmark = pytest.mark.usefixtures("english", "media_root")``.
@@ -13,6 +14,7 @@ import pytest
 from django.utils import translation
 
 from tests.core.import_samples import add_child, person
+from tests.core.world import World, build_world
 from varna.core.models import Node, NodeKind, Organisation, Role, User
 
 
@@ -59,3 +61,8 @@ def tree(root: Node) -> dict[str, Node]:
         "2101": add_child(administration, "2101", "Solrosens förskola"),
         "2102": add_child(administration, "2102", "Norrskolan"),
     }
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()

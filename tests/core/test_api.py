@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import json
-from dataclasses import dataclass
 from io import StringIO
 from typing import Any
 
@@ -14,152 +13,19 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
+from tests.core.world import World, add_child, add_person, add_role
 from varna.api import api
 from varna.core import access
 from varna.core.models import (
     ApiToken,
     Body,
     BodyFunction,
-    BodyKind,
     BodyMembership,
-    Node,
     NodeKind,
-    Organisation,
     Role,
-    RoleAssignment,
     User,
 )
 from varna.core.tokens import issue_token, revoke_token
-
-START = datetime.date(2020, 1, 1)
-
-
-@dataclass
-class World:
-    """Exempelkommun (a tree of two administrations and three units) and Grannby."""
-
-    org: Organisation
-    root: Node
-    school_admin: Node
-    sun_school: Node
-    moon_school: Node
-    social_admin: Node
-    home_care: Node
-    other_org: Organisation
-    other_root: Node
-    other_unit: Node
-    coordinator: User
-    officer: User
-    manager: User
-    employee: User
-    moon_teacher: User
-    carer: User
-    protected: User
-    outsider: User
-    security_group: Body
-
-
-def _person(org: Organisation, username: str, node: Node, **extra: Any) -> User:
-    first, _, last = username.partition(".")
-    return User.objects.create_user(
-        username=username,
-        password="not-used-by-the-api",
-        organisation=org,
-        employment_node=node,
-        first_name=first.capitalize(),
-        last_name=last.capitalize() or "Testsson",
-        email=f"{username}@example.se",
-        **extra,
-    )
-
-
-def _role(user: User, role: str, node: Node, *, valid_to: datetime.date | None = None) -> RoleAssignment:
-    return RoleAssignment.objects.create(
-        organisation=node.organisation, user=user, role=role, node=node, valid_from=START, valid_to=valid_to
-    )
-
-
-def _root(**fields: Any) -> Node:
-    return Node.objects.add_root(create_kwargs=fields)
-
-
-def _child(parent: Node, **fields: Any) -> Node:
-    child = Node.objects.add_child(parent, create_kwargs=fields)
-    parent.refresh_from_db()  # numchild and the path counter changed
-    return child
-
-
-def build_world() -> World:
-    org = Organisation.objects.create(name="Exempelkommun", slug="exempel")
-    root = _root(organisation=org, kind=NodeKind.EXECUTIVE_BOARD, name="Kommunstyrelsen", code="KS")
-    school_admin = _child(
-        root, organisation=org, kind=NodeKind.ADMINISTRATION, name="Barn- och utbildningsförvaltningen", code="BUF"
-    )
-    sun_school = _child(school_admin, organisation=org, kind=NodeKind.UNIT, name="Solskolan", code="BUF-1")
-    moon_school = _child(school_admin, organisation=org, kind=NodeKind.UNIT, name="Månskolan", code="BUF-2")
-    social_admin = _child(root, organisation=org, kind=NodeKind.ADMINISTRATION, name="Socialförvaltningen", code="SOC")
-    home_care = _child(social_admin, organisation=org, kind=NodeKind.UNIT, name="Hemtjänst Norr", code="SOC-1")
-
-    other_org = Organisation.objects.create(name="Grannby kommun", slug="grannby")
-    other_root = _root(organisation=other_org, kind=NodeKind.COUNCIL, name="Kommunfullmäktige", code="KF")
-    other_unit = _child(other_root, organisation=other_org, kind=NodeKind.UNIT, name="Grannskolan", code="G-1")
-
-    coordinator = _person(org, "sara.samordnare", root)
-    _role(coordinator, Role.SECURITY_COORDINATOR, root)
-    officer = _person(org, "olle.handlaggare", school_admin)
-    _role(officer, Role.SECURITY_OFFICER, school_admin)
-    manager = _person(org, "maja.chef", sun_school, employee_number="1001")
-    _role(manager, Role.UNIT_MANAGER, sun_school)
-    _role(manager, Role.UNIT_MANAGER, moon_school, valid_to=datetime.date(2021, 12, 31))  # ended
-    employee = _person(org, "erik.anstalld", sun_school)
-    _role(employee, Role.EMPLOYEE, sun_school)
-    moon_teacher = _person(org, "mona.larare", moon_school)
-    _role(moon_teacher, Role.EMPLOYEE, moon_school)
-    carer = _person(org, "karl.vardare", home_care)
-    _role(carer, Role.EMPLOYEE, home_care)
-    protected = _person(org, "hemlig.person", sun_school, protected_identity=True, job_title="Lärare")
-    _role(protected, Role.SECURITY_REPRESENTATIVE, sun_school)
-    outsider = _person(other_org, "gustav.granne", other_unit)
-    _role(outsider, Role.SECURITY_COORDINATOR, other_root)
-
-    security_group = Body.objects.create(organisation=org, kind=BodyKind.SECURITY_GROUP, name="SÄKSAM")
-    BodyMembership.objects.create(organisation=org, body=security_group, user=coordinator, function=BodyFunction.CHAIR)
-    BodyMembership.objects.create(
-        organisation=org,
-        body=security_group,
-        user=officer,
-        function=BodyFunction.REPRESENTATIVE,
-        represents=school_admin,
-    )
-    BodyMembership.objects.create(organisation=org, body=security_group, user=protected, function=BodyFunction.MEMBER)
-    Body.objects.create(organisation=other_org, kind=BodyKind.CRISIS_GROUP, name="Grannby krisgrupp")
-
-    return World(
-        org=org,
-        root=root,
-        school_admin=Node.objects.get(pk=school_admin.pk),
-        sun_school=sun_school,
-        moon_school=moon_school,
-        social_admin=Node.objects.get(pk=social_admin.pk),
-        home_care=home_care,
-        other_org=other_org,
-        other_root=other_root,
-        other_unit=other_unit,
-        coordinator=coordinator,
-        officer=officer,
-        manager=manager,
-        employee=employee,
-        moon_teacher=moon_teacher,
-        carer=carer,
-        protected=protected,
-        outsider=outsider,
-        security_group=security_group,
-    )
-
-
-@pytest.fixture
-def world(db: None) -> World:
-    return build_world()
 
 
 class ApiClient:
@@ -500,10 +366,10 @@ def test_other_organisations_body_is_404(world: World) -> None:
 
 def _grow(world: World, count: int) -> None:
     for i in range(count):
-        unit = _child(world.home_care, organisation=world.org, kind=NodeKind.UNIT, name=f"Grupp {i}", code=f"G{i}")
-        person = _person(world.org, f"person.nummer{i}", unit)
-        _role(person, Role.EMPLOYEE, unit)
-        _role(person, Role.SECURITY_REPRESENTATIVE, unit)
+        unit = add_child(world.home_care, organisation=world.org, kind=NodeKind.UNIT, name=f"Grupp {i}", code=f"G{i}")
+        person = add_person(world.org, f"person.nummer{i}", unit)
+        add_role(person, Role.EMPLOYEE, unit)
+        add_role(person, Role.SECURITY_REPRESENTATIVE, unit)
 
 
 @pytest.mark.parametrize("path", ["/nodes", "/people", "/role-assignments", "/bodies"])
@@ -524,7 +390,7 @@ def test_body_detail_and_role_holders_use_a_fixed_number_of_queries(
         BodyMembership.objects.get_or_create(
             organisation=world.org, body=world.security_group, user=user, function=BodyFunction.MEMBER
         )
-        _role(user, Role.SECURITY_OFFICER, world.sun_school)
+        add_role(user, Role.SECURITY_OFFICER, world.sun_school)
     with django_assert_max_num_queries(8):
         assert client.get(f"/bodies/{world.security_group.pk}")[0] == 200
     with django_assert_max_num_queries(8):

@@ -17,7 +17,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
-from tests.core.test_api import build_world
+from tests.core.world import World
 from varna.core.tokens import issue_token
 from varna.incidents.services import ensure_defaults, report_incident
 from varna.wsgi import application
@@ -26,8 +26,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def coordinator_headers(db: None) -> dict[str, str]:
-    world = build_world()
+def coordinator_headers(world: World) -> dict[str, str]:
     # Incidents with small ids (the fuzzer tries id 1 first): PATCH and GET reach the services.
     types = {t.code: t for t in ensure_defaults(organisation=world.org)}
     for code, node in (("vandalism", world.sun_school), ("threat", world.home_care)):
