@@ -89,9 +89,9 @@ def test_an_empty_e_mail_address_is_allowed(org: Organisation, admin: User, tree
 def test_a_failure_while_writing_leaves_nothing_behind(
     org: Organisation, admin: User, tree: dict[str, Node], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from varna.core.imports import people as people_module
+    from simple_history.utils import bulk_create_with_history as real
 
-    real = people_module.bulk_create_with_history
+    from varna.core.imports import people as people_module
 
     def fail_on_roles(objs: list[object], model: type, **kwargs: object) -> object:
         if model is RoleAssignment:
