@@ -17,9 +17,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Body, Field, Header, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
+from ninja.params import functions as params  # Body() and Header() as defaults, typed
 
 from varna.core import access
 from varna.core import api as api_helpers
@@ -82,7 +83,7 @@ class CappedPagination(Pagination):
 WRITE_ERRORS: dict[int, Any] = {**ERRORS, 400: ErrorOut, 409: ErrorOut}
 MAX_IDEMPOTENCY_KEY = 80
 STATISTICS_YEARS = 5  # the default period: this year and the four before
-OptionalBody = Body(None)  # an empty PATCH changes nothing (and reaches the access check, not a 422)
+OptionalBody = params.Body(None)  # an empty PATCH changes nothing (and reaches the access check, not a 422)
 
 
 def _case(pk: int) -> Incident:
@@ -147,7 +148,7 @@ def get_incident(request: HttpRequest, id: int = ObjectId) -> Incident:
 def report(
     request: HttpRequest,
     payload: IncidentIn,
-    idempotency_key: str = Header(
+    idempotency_key: str = params.Header(
         "",
         alias="Idempotency-Key",
         max_length=MAX_IDEMPOTENCY_KEY,

@@ -91,7 +91,7 @@ class MultipleFileField(forms.FileField):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": attachments.ACCEPT}))
         super().__init__(*args, **kwargs)
 
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[bytes]]:
         single = super().clean
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data if item]
@@ -323,8 +323,8 @@ class ReportForm(UploadProblemsMixin, forms.Form):
             raise ValidationError(unknown)
         return person
 
-    def clean_attachments(self) -> list[UploadedFile]:
-        files: list[UploadedFile] = self.cleaned_data.get("attachments") or []
+    def clean_attachments(self) -> list[UploadedFile[bytes]]:
+        files: list[UploadedFile[bytes]] = self.cleaned_data.get("attachments") or []
         attachments.check_uploads(files)
         return files
 

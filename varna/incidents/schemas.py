@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Strict
 
 from varna.core.schemas import MAX_ID, Id, NodeRef, PersonRef, _no_nul
 from varna.incidents import statistics
-from varna.incidents.models import DIMENSION_FIELDS, IncidentCategory, Status
+from varna.incidents.models import DIMENSION_FIELDS, Incident, IncidentCategory, Status
 from varna.incidents.statistics import GroupBy, NodeLevel
 
 MAX_TEXT = 5000  # free-text fields
@@ -242,7 +242,7 @@ class IncidentDetailOut(IncidentOut):
         return {dim: int(getattr(obj, f"{dim}_severity")) for dim in DIMENSION_FIELDS}
 
     @staticmethod
-    def resolve_duplicate_of(obj: Any) -> int | None:
+    def resolve_duplicate_of(obj: Incident) -> int | None:
         return obj.duplicate_of_id
 
 
@@ -264,19 +264,19 @@ class StatisticsRow(Schema):
     estimated_cost: Decimal = Field(description="The part of cost that comes from estimates.")
 
     @staticmethod
-    def resolve_type_id(obj: Any) -> int | None:
+    def resolve_type_id(obj: statistics.Row) -> int | None:
         return obj.incident_type_id
 
     @staticmethod
-    def resolve_type_name(obj: Any) -> str | None:
+    def resolve_type_name(obj: statistics.Row) -> str | None:
         return obj.incident_type_name
 
     @staticmethod
-    def resolve_area_id(obj: Any) -> int | None:
+    def resolve_area_id(obj: statistics.Row) -> int | None:
         return obj.security_area_id
 
     @staticmethod
-    def resolve_area_name(obj: Any) -> str | None:
+    def resolve_area_name(obj: statistics.Row) -> str | None:
         return obj.security_area_name
 
 

@@ -85,7 +85,7 @@ def display_name(name: str | None) -> str:
     return clean[-NAME_LENGTH:] or _("file")
 
 
-def check_upload(upload: UploadedFile) -> FileKind:
+def check_upload(upload: UploadedFile[bytes]) -> FileKind:
     """The file's kind, or a ``ValidationError`` that tells the person what is wrong with it."""
     name = display_name(upload.name)
     size = upload.size or 0
@@ -114,7 +114,7 @@ def check_upload(upload: UploadedFile) -> FileKind:
     return kind
 
 
-def check_uploads(uploads: Sequence[UploadedFile], *, existing: int = 0) -> list[FileKind]:
+def check_uploads(uploads: Sequence[UploadedFile[bytes]], *, existing: int = 0) -> list[FileKind]:
     """Check every file before anything is written; all problems are reported at once."""
     errors: list[ValidationError] = []
     if existing + len(uploads) > MAX_ATTACHMENTS:
@@ -142,7 +142,7 @@ def may_add_attachments(actor: User, incident: Incident) -> bool:
 
 
 @transaction.atomic
-def add_attachments(*, actor: User, incident: Incident, uploads: Sequence[UploadedFile]) -> list[Attachment]:
+def add_attachments(*, actor: User, incident: Incident, uploads: Sequence[UploadedFile[bytes]]) -> list[Attachment]:
     """Attach photos or PDF files to an incident: all of them, or none if one is refused."""
     if not may_add_attachments(actor, incident):
         raise PermissionDenied
@@ -182,13 +182,13 @@ def add_attachments(*, actor: User, incident: Incident, uploads: Sequence[Upload
     return saved
 
 
-def add_attachment(*, actor: User, incident: Incident, upload: UploadedFile) -> Attachment:
+def add_attachment(*, actor: User, incident: Incident, upload: UploadedFile[bytes]) -> Attachment:
     return add_attachments(actor=actor, incident=incident, uploads=[upload])[0]
 
 
 @transaction.atomic
 def report_incident_with_attachments(
-    *, actor: User, uploads: Sequence[UploadedFile] = (), **report: Any
+    *, actor: User, uploads: Sequence[UploadedFile[bytes]] = (), **report: Any
 ) -> tuple[Incident, bool]:
     """Report an incident with its photos and PDF files in one transaction: all or nothing.
 

@@ -116,7 +116,7 @@ def limit_uploads[V: Callable[..., HttpResponse]](view: V) -> V:
 
 def _upload_problems(request: HttpRequest) -> list[str]:
     handler = getattr(request, "_varna_upload_handler", None)
-    if handler is None:
+    if not isinstance(handler, LimitedUploadHandler):
         return []
     request.POST  # noqa: B018 - make sure the body has been read, so the handler has seen every file
     return handler.problems()
