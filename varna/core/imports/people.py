@@ -281,9 +281,7 @@ def _people_plan(
 
     active: set[tuple[int, str, int]] = set()
     for ids in _chunks([u.pk for u in known.values()]):
-        active.update(
-            RoleAssignment.objects.active().filter(user_id__in=ids).values_list("user_id", "role", "node_id")
-        )
+        active.update(RoleAssignment.objects.active().filter(user_id__in=ids).values_list("user_id", "role", "node_id"))
     administrators = {user_id for user_id, role, _node in active if role == Role.ADMINISTRATOR}
     used = set(taken) | {p.username for p in people if p.username}  # never generate one of these
     new: list[tuple[User, _PersonRow]] = []
