@@ -47,6 +47,7 @@ def test_list_filters_by_status_type_node_date_and_number(client_for, samples, p
     by_type = client.get(url, {"incident_type": theft}).content.decode()
     assert samples["hemtjanst"].number in by_type and samples["ordinary"].number not in by_type
     administration = Node.objects.get_parent(Node.objects.get(name="Solrosens förskola"))
+    assert administration is not None
     by_node = client.get(url, {"node": administration.pk}).content.decode()  # the subtree
     assert samples["ordinary"].number in by_node and samples["hemtjanst"].number not in by_node
     future = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.test import Client
@@ -54,7 +55,7 @@ def test_measure_is_saved_with_costs_and_continuity_flag(client_for: ClientFor) 
     )
     assert response.status_code == 302
     measure = Measure.objects.get(title="Brandlarm i köket")
-    assert (measure.investment, measure.yearly_cost, measure.lifetime_years) == (45000, 1200, 15)
+    assert (measure.investment, measure.yearly_cost, measure.lifetime_years) == (Decimal(45000), Decimal(1200), 15)
     assert measure.is_continuity and measure.measure_type == MeasureType.LIMIT
     assert measure.expected_reduction is None and measure.effect_share == 40
     assert list(measure.risks.all()) == [sample.risk]

@@ -193,12 +193,12 @@ def test_risk_list_filters_sorts_and_pages(client_for: ClientFor, persona: Calla
     only_top = client.get(url, {"q": "Testrisk", "level": top}).context["page"]
     assert only_top.paginator.count == Risk.objects.filter(title__startswith="Testrisk", current_level=top).count()
     area_pk = SecurityArea.objects.filter(organisation=sample.analysis.organisation).order_by("pk").first().pk  # type: ignore[union-attr]
-    by_area = client.get(url, {"q": "Testrisk", "security_area": area_pk}).context["page"]
+    by_area = client.get(url, {"q": "Testrisk", "security_area": str(area_pk)}).context["page"]
     assert by_area.paginator.count == 28
     assert client.get(url, {"q": "Testrisk", "timeframe": "future"}).context["page"].paginator.count == 0
     assert client.get(url, {"q": "Testrisk", "status": "accepted"}).context["page"].paginator.count == 0
     hemtjanst = Node.objects.get(organisation__slug="exempelkommun", name="Hemtjänst Centrum")
-    outside = client_for("samordnare").get(url, {"q": "Testrisk", "node": hemtjanst.pk}).context["page"]
+    outside = client_for("samordnare").get(url, {"q": "Testrisk", "node": str(hemtjanst.pk)}).context["page"]
     assert outside.paginator.count == 0
     assert client_for("chef.hemtjanst").get(url, {"q": "Testrisk"}).context["page"].paginator.count == 0
 

@@ -122,10 +122,10 @@ def test_numbering_uses_the_counter_and_never_reuses_a_number(persona: Callable[
 
 def test_a_repeated_create_gives_back_the_first_analysis(persona: Callable[[str], User]) -> None:
     chef = persona("chef.solrosen")
-    fields = {"node": solrosen_node(), "title": "Dubbel", "analysed_on": timezone.localdate()}
-    first = services.create_analysis(actor=chef, once=True, **fields)
+    node, today = solrosen_node(), timezone.localdate()
+    first = services.create_analysis(actor=chef, once=True, node=node, title="Dubbel", analysed_on=today)
     with pytest.raises(services.AlreadySaved) as again:
-        services.create_analysis(actor=chef, once=True, **fields)
+        services.create_analysis(actor=chef, once=True, node=node, title="Dubbel", analysed_on=today)
     assert again.value.record.pk == first.pk
 
 
