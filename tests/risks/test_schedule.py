@@ -260,11 +260,11 @@ def test_stale_change_form_changes_nothing(demo: None) -> None:
     entry = services_schedule.add_to_plan(
         actor=coordinator, node=node("Solrosens förskola"), year=today.year, planned_for=today
     )
-    seen = services_schedule.version(entry)
+    seen = entry.revision
     services_schedule.update_plan_entry(
         actor=coordinator,
         entry=entry,
-        version_seen=seen,
+        revision=seen,
         planned_for=today,
         reason=AnalysisTrigger.DAMAGE,
         responsible=None,
@@ -274,7 +274,7 @@ def test_stale_change_form_changes_nothing(demo: None) -> None:
         services_schedule.update_plan_entry(
             actor=coordinator,
             entry=entry,
-            version_seen=seen,
+            revision=seen,
             planned_for=today,
             reason=AnalysisTrigger.OTHER,
             responsible=None,
@@ -290,7 +290,7 @@ def test_remove_twice_is_harmless(client_for: Callable[[str], Client]) -> None:
         actor=coordinator, node=node("Solrosens förskola"), year=today.year, planned_for=today
     )
     client = client_for("samordnare")
-    data = {"entry": entry.pk, "version": services_schedule.version(entry)}
+    data = {"entry": entry.pk, "revision": entry.revision}
     assert client.post(reverse("risks:schedule_remove"), data).status_code == 302
     assert client.post(reverse("risks:schedule_remove"), data).status_code == 302
     assert not PlannedAnalysis.objects.exists()
@@ -309,7 +309,7 @@ def test_change_form_saves_the_entry(client_for: Callable[[str], Client]) -> Non
         reverse("risks:schedule_change"),
         {
             "entry": entry.pk,
-            "version": services_schedule.version(entry),
+            "revision": entry.revision,
             "planned_for": today.isoformat(),
             "reason": "premises",
             "responsible": user("chef.solrosen").pk,
@@ -329,6 +329,19 @@ def test_an_analysis_of_a_planned_unit_marks_the_entry_done(demo: None) -> None:
     make_analysis(analysed_on=today)
     row = _row("samordnare", "Solrosens förskola")
     assert row.is_done
+
+
+def test_a_change_form_shown_before_the_analysis_fulfilled_the_entry_is_stale(demo: None) -> None:
+    coordinator = user("samordnare")
+    today = _today()
+    entry = services_schedule.add_to_plan(
+        actor=coordinator, node=node("Solrosens förskola"), year=today.year, planned_for=today
+    )
+    shown = entry.revision
+    make_analysis(analysed_on=today)
+    with pytest.raises(StaleFormError):
+        services_schedule.remove_from_plan(actor=coordinator, entry=entry, revision=shown)
+    assert PlannedAnalysis.objects.filter(pk=entry.pk, analysis__isnull=False).exists()
 
 
 # --- performance -------------------------------------------------------------------

@@ -129,12 +129,12 @@ class AddToPlanForm(PlanEntryForm):
 
 class ChangePlanEntryForm(PlanEntryForm):
     entry = forms.IntegerField(widget=forms.HiddenInput(), min_value=1, max_value=MAX_ID)
-    version = forms.CharField(widget=forms.HiddenInput(), max_length=40)
+    revision = forms.IntegerField(widget=forms.HiddenInput(), min_value=1)
 
 
 class RemovePlanEntryForm(forms.Form):
     entry = forms.IntegerField(widget=forms.HiddenInput(), min_value=1, max_value=MAX_ID)
-    version = forms.CharField(widget=forms.HiddenInput(), max_length=40, required=False)
+    revision = forms.IntegerField(widget=forms.HiddenInput(), min_value=1, required=False)
 
 
 class AddAllForm(forms.Form):

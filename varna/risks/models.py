@@ -489,7 +489,9 @@ class PlannedAnalysis(models.Model):
     reminded_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    history = HistoricalRecords()
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    revision = models.PositiveIntegerField(default=1)  # raised by every change; a stale form is refused
+    history = HistoricalRecords(excluded_fields=["revision"])
 
     ACCESS_NODE_FIELD: ClassVar[str | None] = "node"
 

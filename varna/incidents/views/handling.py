@@ -18,7 +18,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from varna.core import access
 from varna.core.access import Perm
@@ -153,7 +152,6 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 # --- actions on a case (POST) ---------------------------------------------------------
 
 
-@require_POST
 @access.require(Perm.HANDLE_INCIDENTS, model=Incident, methods=("POST",))
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)
@@ -181,7 +179,6 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(case_url(incident))
 
 
-@require_POST
 @access.require(Perm.HANDLE_INCIDENTS, model=Incident, methods=("POST",))
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)
@@ -204,7 +201,6 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(case_url(incident))
 
 
-@require_POST
 @access.require(Perm.HANDLE_INCIDENTS, model=Incident, methods=("POST",))
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)
@@ -223,7 +219,6 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(case_url(incident))
 
 
-@require_POST
 @access.require(Perm.HANDLE_INCIDENTS, model=Incident, methods=("POST",))
 def investigation(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)
@@ -242,7 +237,6 @@ def investigation(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, incident, form, _("Investigation"), reverse("incidents:investigation", args=[pk]))
 
 
-@require_POST
 @access.require(Perm.HANDLE_INCIDENTS, model=Incident, methods=("POST",))
 def cost_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)
@@ -269,7 +263,6 @@ def cost_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, incident, form, _("Add a cost"), reverse("incidents:cost_add", args=[pk]))
 
 
-@require_POST
 @access.require(Perm.HANDLE_INCIDENTS, model=Incident, methods=("POST",))
 def cost_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)
@@ -291,7 +284,6 @@ def cost_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(case_url(incident))
 
 
-@require_POST
 @access.require(Perm.HANDLE_INCIDENTS, model=Incident, methods=("POST",))
 def authority_notified(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)
@@ -314,7 +306,6 @@ def authority_notified(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @access.require(Perm.HANDLE_INCIDENTS, model=Incident, methods=("POST",))
 def note(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)
@@ -366,7 +357,6 @@ def _back_to_settings() -> HttpResponse:
     return redirect("incidents:accounting_settings")
 
 
-@require_POST
 @access.require(Perm.CONFIGURE, methods=("POST",))
 def accounting_segment_add(request: HttpRequest) -> HttpResponse:
     form = SegmentForm(request.POST)
@@ -382,7 +372,6 @@ def accounting_segment_add(request: HttpRequest) -> HttpResponse:
     return _back_to_settings()
 
 
-@require_POST
 @access.require(Perm.CONFIGURE, methods=("POST",))
 def accounting_segment_delete(request: HttpRequest) -> HttpResponse:
     user = access.actor(request)
@@ -400,7 +389,6 @@ def accounting_segment_delete(request: HttpRequest) -> HttpResponse:
     return _back_to_settings()
 
 
-@require_POST
 @access.require(Perm.CONFIGURE, methods=("POST",))
 def accounting_value_add(request: HttpRequest) -> HttpResponse:
     user = access.actor(request)
@@ -426,7 +414,6 @@ def accounting_value_add(request: HttpRequest) -> HttpResponse:
     return _back_to_settings()
 
 
-@require_POST
 @access.require(Perm.CONFIGURE, methods=("POST",))
 def accounting_value_delete(request: HttpRequest) -> HttpResponse:
     user = access.actor(request)

@@ -23,7 +23,6 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods, require_POST
 
 from varna.core import access, outbox, registry
 from varna.core.access import Perm
@@ -137,7 +136,6 @@ def _add_service_errors(form: ReportForm, exc: ValidationError) -> None:
 
 @access.require(Perm.REPORT_INCIDENT, methods=("GET", "POST"))
 @limit_uploads
-@require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
     """Report an incident. A resubmit of the same form (same key) leads to the same receipt."""
     user = access.actor(request)
@@ -244,7 +242,6 @@ def _case_url(incident: Incident, anchor: str) -> str:
 
 @access.require(Perm.REPORT_INCIDENT, model=Incident, methods=("POST",), object_perm=Perm.VIEW_INCIDENTS)
 @limit_uploads
-@require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add photos or PDF files to a case: the reporter and the case's handlers may."""
     user = access.actor(request)

@@ -38,7 +38,6 @@ from varna.risks.services.schedule import (
     default_responsible,
     remove_from_plan,
     update_plan_entry,
-    version,
 )
 
 __all__ = [
@@ -71,5 +70,4 @@ __all__ = [
     "update_plan_entry",
     "update_risk",
     "use_matrix_template",
-    "version",
 ]

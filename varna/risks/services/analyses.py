@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Model
+from django.db.models import F, Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -189,7 +189,7 @@ def create_analysis(
     # The yearly plan (K6): an analysis of a planned node that year fulfils the plan entry.
     PlannedAnalysis.objects.filter(
         organisation=organisation, node=node, year=analysed_on.year, analysis__isnull=True
-    ).update(analysis=analysis)
+    ).update(analysis=analysis, revision=F("revision") + 1, updated_at=timezone.now())
     return analysis
 
 

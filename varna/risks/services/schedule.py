@@ -2,13 +2,12 @@
 
 Only those with ``PLAN_ANALYSES`` (the coordinator) change the plan. A node is in the plan at most
 once a year (a unique constraint): adding it twice gives a clear message, never a second entry.
-A change or removal carries the ``version`` the form was shown with; a stale form changes nothing.
+A change or removal carries the ``revision`` the form was shown with; a stale form changes nothing.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -19,19 +18,13 @@ from simple_history.utils import bulk_create_with_history
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import Node, User
-from varna.core.services import StaleFormError, stamp
+from varna.core.services import StaleFormError, check_revision, save_revision, stamp
 from varna.risks import schedule
 from varna.risks.models import AnalysisTrigger, PlannedAnalysis, RiskAnalysis
 
 EARLIEST_YEAR = 2000
 LATEST_YEAR = 2100
 MAX_NOTE = 300
-
-
-def version(entry: PlannedAnalysis) -> str:
-    """A fingerprint of what a form shows of an entry: it changes when the entry changes."""
-    parts = (entry.planned_for, entry.reason, entry.responsible_id, entry.note, entry.analysis_id, entry.year)
-    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:16]
 
 
 def _check_planner(actor: User, node: Node | None = None) -> None:
@@ -126,7 +119,7 @@ def update_plan_entry(
     *,
     actor: User,
     entry: PlannedAnalysis,
-    version_seen: str | None,
+    revision: int | None,
     planned_for: datetime.date,
     reason: str,
     responsible: User | None,
@@ -137,28 +130,25 @@ def update_plan_entry(
     locked = PlannedAnalysis.objects.select_for_update().filter(pk=entry.pk).first()
     if locked is None:
         raise ValidationError(_("The entry has been removed from the plan meanwhile."), code="gone")
-    if version_seen is not None and version_seen != version(locked):
-        raise StaleFormError
+    check_revision(locked, revision)
     note = (note or "").strip()
     _check_fields(actor, year=locked.year, planned_for=planned_for, reason=reason, responsible=responsible, note=note)
     locked.planned_for = planned_for
     locked.reason = reason
     locked.responsible = responsible
     locked.note = note
-    stamp(locked, actor)
-    locked.save(update_fields=["planned_for", "reason", "responsible", "note"])
+    save_revision(locked, actor, ["planned_for", "reason", "responsible", "note"])
     return locked
 
 
 @transaction.atomic
-def remove_from_plan(*, actor: User, entry: PlannedAnalysis, version_seen: str | None) -> None:
+def remove_from_plan(*, actor: User, entry: PlannedAnalysis, revision: int | None) -> None:
     """Take an entry out of the plan."""
     _check_planner(actor, entry.node)
     locked = PlannedAnalysis.objects.select_for_update().filter(pk=entry.pk).first()
     if locked is None:
         return  # already removed: a second click changes nothing
-    if version_seen is not None and version_seen != version(locked):
-        raise StaleFormError
+    check_revision(locked, revision)
     stamp(locked, actor)
     locked.delete()
 

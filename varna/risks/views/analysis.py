@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from varna.core import access, history
 from varna.core import selectors as core_selectors
@@ -193,7 +192,6 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "risks/analysis_detail.html", context)
 
 
-@require_POST
 @access.require(Perm.MANAGE_RISKS, model=RiskAnalysis, methods=("POST",))
 def analysis_status(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)

@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from varna.core import access
 from varna.core.access import Perm
@@ -100,7 +99,6 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, analysis, form, measure)
 
 
-@require_http_methods(["GET", "POST"])
 @access.require(Perm.MANAGE_RISKS, model=Measure, methods=("GET", "POST"))
 def measure_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)

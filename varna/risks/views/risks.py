@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from varna.core import access, history
 from varna.core import selectors as core_selectors
@@ -186,7 +185,6 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, analysis, form, judgements, risk)
 
 
-@require_http_methods(["GET", "POST"])
 @access.require(Perm.MANAGE_RISKS, model=Risk, methods=("GET", "POST"))
 def risk_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)

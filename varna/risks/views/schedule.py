@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from varna.core import access
 from varna.core.access import Perm
@@ -152,7 +151,7 @@ def plan_change(request: HttpRequest) -> HttpResponse:
                 services.update_plan_entry(
                     actor=user,
                     entry=entry,
-                    version_seen=data["version"],
+                    revision=data["revision"],
                     planned_for=data["planned_for"],
                     reason=data["reason"],
                     responsible=data["responsible"],
@@ -167,18 +166,17 @@ def plan_change(request: HttpRequest) -> HttpResponse:
             request, "risks/schedule_entry.html", {"form": form, "entry": entry, "node": entry.node}, status=400
         )
     form = ChangePlanEntryForm(
-        initial={**initial_for(entry), "entry": entry.pk, "version": services.version(entry)}, node=entry.node
+        initial={**initial_for(entry), "entry": entry.pk, "revision": entry.revision}, node=entry.node
     )
     context = {
         "form": form,
         "entry": entry,
         "node": entry.node,
-        "remove_form": RemovePlanEntryForm(initial={"entry": entry.pk, "version": services.version(entry)}),
+        "remove_form": RemovePlanEntryForm(initial={"entry": entry.pk, "revision": entry.revision}),
     }
     return render(request, "risks/schedule_entry.html", context)
 
 
-@require_POST
 @access.require(Perm.PLAN_ANALYSES, methods=("POST",))
 def plan_remove(request: HttpRequest) -> HttpResponse:
     """Take one entry out of the plan. A second click finds it gone and changes nothing."""
@@ -192,7 +190,7 @@ def plan_remove(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("The entry is no longer in the plan."))
         return redirect(_schedule_url())
     try:
-        services.remove_from_plan(actor=user, entry=entry, version_seen=form.cleaned_data["version"] or None)
+        services.remove_from_plan(actor=user, entry=entry, revision=form.cleaned_data["revision"])
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -203,7 +201,6 @@ def plan_remove(request: HttpRequest) -> HttpResponse:
     return redirect(_schedule_url(entry.year))
 
 
-@require_POST
 @access.require(Perm.PLAN_ANALYSES, methods=("POST",))
 def plan_add_all(request: HttpRequest) -> HttpResponse:
     """Add every suggestion of the year to the plan, all or nothing."""
