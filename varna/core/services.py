@@ -50,7 +50,7 @@ def assign_role(
         valid_from=valid_from,
         valid_to=valid_to,
     )
-    assignment._history_user = actor  # type: ignore[attr-defined]
+    stamp(assignment, actor)
     assignment.save()
     return assignment
 
@@ -66,7 +66,7 @@ def end_role(*, actor: User, assignment: RoleAssignment, valid_to: datetime.date
     if assignment.valid_to is not None and assignment.valid_to <= valid_to:
         raise ValidationError(_("The role has already ended."))
     assignment.valid_to = valid_to
-    assignment._history_user = actor  # type: ignore[attr-defined]
+    stamp(assignment, actor)
     assignment.save(update_fields=["valid_to"])
     return assignment
 
@@ -156,9 +156,14 @@ class StaleFormError(ValidationError):
         super().__init__(_("Someone else has changed this meanwhile. Reload the page and try again."), code="stale")
 
 
-def stamp(obj: Any, actor: User) -> None:
-    """Name ``actor`` as the author of the history row that saving ``obj`` writes."""
+def stamp(obj: Any, actor: User | None, reason: str | None = None) -> None:
+    """Name ``actor`` (and, when given, the ``reason``) in the history row that saving ``obj`` writes.
+
+    The one way every service says who made a change: never set ``_history_user`` by hand.
+    """
     obj._history_user = actor
+    if reason is not None:
+        obj._change_reason = reason
 
 
 # A second identical create by the same person within this window is a double submit, not a new record.

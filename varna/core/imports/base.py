@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from treebeard.exceptions import InvalidMoveToDescendant, PathOverflow
 
 from varna.core import registry
-from varna.core.models import Organisation, User
+from varna.core.models import Organisation
 
 logger = logging.getLogger(__name__)
 
@@ -75,11 +75,6 @@ class ImportReport:
         data = asdict(self)
         data.pop("errors")
         return data
-
-
-def history(obj: models.Model, actor: User | None, reason: str) -> None:
-    obj._history_user = actor  # type: ignore[attr-defined]
-    obj._change_reason = reason  # type: ignore[attr-defined]
 
 
 def reason_for(file_name: str) -> str:

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from varna.core.imports.base import ImportKind, ImportReport, history, reason_for, run_all_or_nothing
+from varna.core.imports.base import ImportKind, ImportReport, reason_for, run_all_or_nothing
 from varna.core.imports.files import Column, FileProblem, Table, norm, read_table, too_long_message
 from varna.core.models import Node, NodeKind, Organisation, User
+from varna.core.services import stamp
 
 MAX_DEPTH = (Node._meta.get_field("path").max_length or 255) // Node.steplen
 CODE_MAX = Node._meta.get_field("code").max_length or 40
@@ -219,7 +220,7 @@ def _write_nodes(organisation: Organisation, plan: list[_NodeRow], actor: User |
         existing = Node.objects.filter(organisation=organisation, code=item.code).first()
         if existing is None:
             node = Node(organisation=organisation, code=item.code, name=item.name, kind=item.kind)
-            history(node, actor, reason)
+            stamp(node, actor, reason)
             if item.parent:
                 Node.objects.add_child(get(item.parent), instance=node)
             else:
@@ -231,5 +232,5 @@ def _write_nodes(organisation: Organisation, plan: list[_NodeRow], actor: User |
                 Node.objects.move(existing, parent, "last-child")
                 existing.refresh_from_db()
         existing.name, existing.kind = item.name, item.kind
-        history(existing, actor, reason)
+        stamp(existing, actor, reason)
         existing.save()
