@@ -1,4 +1,4 @@
-"""Serious events and reminders (services/reminders.py, notifications.py): Arbetsmiljöverket the same day,
+"""Serious events and reminders (reminders.py, notifications.py): Arbetsmiljöverket the same day,
 follow-up dates."""
 
 from __future__ import annotations
@@ -16,13 +16,12 @@ from varna.incidents.models import (
     TimelineEntry,
     TimelineKind,
 )
+from varna.incidents.reminders import AUTHORITY_REMINDER, send_due_reminders
 from varna.incidents.services import (
     assign_handler,
     record_authority_notified,
     save_investigation,
-    send_due_reminders,
 )
-from varna.incidents.services.reminders import AUTHORITY_REMINDER
 
 
 def test_a_serious_event_mails_the_unit_manager_and_the_coordinator_at_report_time(persona, types) -> None:

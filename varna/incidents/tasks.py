@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from varna.incidents.services import reminders
+from varna.incidents import reminders
 
 
 @task()

@@ -21,7 +21,6 @@ from varna.incidents.services.handling import (
     reopen_case,
     save_investigation,
 )
-from varna.incidents.services.reminders import send_due_reminders
 from varna.incidents.services.reporting import ensure_defaults, report_incident
 
 __all__ = [
@@ -45,6 +44,5 @@ __all__ = [
     "report_incident",
     "report_incident_with_attachments",
     "save_investigation",
-    "send_due_reminders",
     "validate_accounting_code",
 ]

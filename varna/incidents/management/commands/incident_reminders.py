@@ -9,24 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.tasks import Task
 
-from varna.incidents import tasks
-from varna.incidents.services import reminders
+from varna.core.commands import ReminderCommand
+from varna.incidents import reminders, tasks
 
 
-class Command(BaseCommand):
+class Command(ReminderCommand):
     help = "Send the reminders about incidents (Arbetsmiljöverket, follow-up dates)."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--enqueue", action="store_true", help="Enqueue the work as a background task.")
+    def task(self) -> Task[Any, Any]:
+        return tasks.run_reminders
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        if options["enqueue"]:
-            result = tasks.run_reminders.enqueue()
-            self.stdout.write(f"Enqueued task {result.id}.")
-            return
+    def send(self) -> str:
         counts = reminders.send_due_reminders()
-        self.stdout.write(
-            f"Reminders sent: {counts.authority} about Arbetsmiljöverket, {counts.follow_up} about follow-up dates."
-        )
+        return f"Reminders sent: {counts.authority} about Arbetsmiljöverket, {counts.follow_up} about follow-up dates."

@@ -8,21 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.tasks import Task
 
+from varna.core.commands import ReminderCommand
 from varna.plans import reminders, tasks
 
 
-class Command(BaseCommand):
+class Command(ReminderCommand):
     help = "Mail the people responsible for overdue actions in the action plans (once a day)."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--enqueue", action="store_true", help="Enqueue the work as a background task.")
+    def task(self) -> Task[Any, Any]:
+        return tasks.run_reminders
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        if options["enqueue"]:
-            result = tasks.run_reminders.enqueue()
-            self.stdout.write(f"Enqueued task {result.id}.")
-            return
-        sent = reminders.send_overdue_reminders()
-        self.stdout.write(f"Reminders sent: {sent}.")
+    def send(self) -> str:
+        return f"Reminders sent: {reminders.send_overdue_reminders()}."
