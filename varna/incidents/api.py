@@ -94,6 +94,29 @@ def _case(pk: int) -> Incident:
 # --- cases -------------------------------------------------------------------------
 
 
+def _type_and_node(user: User, type_code: str | None, node_id: int | None) -> tuple[int | None, Node | None] | None:
+    """The incident type (by code) and node a filter names, within the caller's organisation.
+
+    ``None`` when the filter names one that does not exist there: then nothing matches.
+    """
+    organisation_id = api_helpers.organisation_id(user)
+    type_id: int | None = None
+    if type_code is not None:
+        type_id = (
+            IncidentType.objects.filter(organisation_id=organisation_id, code=type_code)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if type_id is None:
+            return None
+    node: Node | None = None
+    if node_id is not None:
+        node = Node.objects.filter(organisation_id=organisation_id, pk=node_id).first()
+        if node is None:
+            return None
+    return type_id, node
+
+
 @router.get("/incidents", response={200: list[IncidentOut], **ERRORS}, summary="Incidents")
 @access.require_api(Perm.REPORT_INCIDENT)
 @paginate(CappedPagination)
@@ -104,20 +127,10 @@ def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]) -> Que
     People with protected personal data are not named here.
     """
     user = access.actor(request)
-    type_id: int | None = None
-    if filters.type is not None:
-        type_id = (
-            IncidentType.objects.filter(organisation_id=api_helpers.organisation_id(user), code=filters.type)
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if type_id is None:
-            return Incident.objects.none()
-    node = None
-    if filters.node is not None:
-        node = Node.objects.filter(organisation_id=api_helpers.organisation_id(user), pk=filters.node).first()
-        if node is None:
-            return Incident.objects.none()
+    found = _type_and_node(user, filters.type, filters.node)
+    if found is None:
+        return Incident.objects.none()
+    type_id, node = found
     return handler_list(
         user,
         ListFilter(
@@ -313,20 +326,10 @@ def incident_statistics(request: HttpRequest, filters: Query[StatisticsFilters])
     date_to = filters.date_to or today
     group_by = tuple(dict.fromkeys(filters.group_by)) or ("year",)
     empty = {"group_by": list(group_by), "rows": [], "count": 0, "cost": 0, "estimated_cost": 0}
-    type_id = None
-    if filters.type is not None:
-        type_id = (
-            IncidentType.objects.filter(organisation_id=api_helpers.organisation_id(user), code=filters.type)
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if type_id is None:
-            return empty
-    node = None
-    if filters.node is not None:
-        node = Node.objects.filter(organisation_id=api_helpers.organisation_id(user), pk=filters.node).first()
-        if node is None:
-            return empty
+    found = _type_and_node(user, filters.type, filters.node)
+    if found is None:
+        return empty
+    type_id, node = found
     if date_to < date_from:
         return empty
     rows = statistics.aggregate(
