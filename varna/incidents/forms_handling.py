@@ -16,7 +16,7 @@ from varna.core.widgets import FastSelect
 from varna.incidents import selectors_handling
 from varna.incidents.models import Incident, IncidentType, Status
 from varna.incidents.services.accounting import validate_accounting_code
-from varna.incidents.services.handling import allowed_transitions, needs_investigation
+from varna.incidents.services.handling import INVESTIGATION_FIELDS, allowed_transitions, needs_investigation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_REVISION = 2**31 - 1
@@ -181,18 +181,7 @@ class InvestigationForm(forms.ModelForm[Incident]):
 
     class Meta:
         model = Incident
-        fields = (
-            "causes",
-            "contributing_factors",
-            "decided_measures",
-            "follow_up_on",
-            "insurance_claim_reference",
-            "no_investigation_reason",
-            "police_report_number",
-            "police_not_contacted_reason",
-            "support_offered",
-            "crisis_group_alerted",
-        )
+        fields = INVESTIGATION_FIELDS  # what the service saves
         widgets = {
             "causes": forms.Textarea(attrs={"rows": 3}),
             "contributing_factors": forms.Textarea(attrs={"rows": 3}),
