@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError
 from varna.core.api import BearerToken
 from varna.core.api import router as core_router
 from varna.incidents.api import router as incidents_router
+from varna.insurance.api import router as insurance_router
 from varna.plans.api import router as plans_router
 from varna.risks.api import router as risks_router
 
@@ -49,3 +50,4 @@ api.add_router("", core_router)
 api.add_router("", incidents_router)
 api.add_router("", risks_router)
 api.add_router("", plans_router)
+api.add_router("", insurance_router)

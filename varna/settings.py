@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "varna.incidents",
     "varna.risks",
     "varna.plans",
+    "varna.insurance",
     "varna.demo",
 ]
 

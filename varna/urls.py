@@ -7,6 +7,7 @@ urlpatterns = [
     path("incidents/", include("varna.incidents.urls")),
     path("risks/", include("varna.risks.urls")),
     path("plans/", include("varna.plans.urls")),
+    path("insurance/", include("varna.insurance.urls")),
     path("", include("varna.core.urls")),
 ]
 

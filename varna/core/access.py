@@ -13,7 +13,8 @@ An object the person may not see is a 404, never a 403.
 People are typed as :class:`~varna.core.models.User`. A view takes ``request: HttpRequest`` and reads the
 person with ``user = access.actor(request)`` (a ``User``: :func:`require` has let only people through).
 A helper that is handed the request after that check may annotate it :class:`AuthenticatedRequest`.
-Who holds a permission for a node is asked with :func:`holders`, never with a list of roles.
+Who holds a permission for a node is asked with :func:`holders`, never with a list of roles; who holds a
+security role at all (to shorten a list of candidates) with :func:`role_holders`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import enum
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Concatenate
+from typing import Any, Concatenate, Literal
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
@@ -60,6 +61,10 @@ class Perm(enum.StrEnum):
     VIEW_PLANS = "view_plans"
     MANAGE_PLANS = "manage_plans"  # write action plans, their actions and the adoption record
     REVIEW_PLANS = "review_plans"  # the security group's yearly review of the plans (G14)
+    VIEW_INSURANCE = "view_insurance"  # a node's claims, fund ledger and share of the allocation
+    MANAGE_INSURANCE = "manage_insurance"  # the insurance programme, claims, exposure and the allocation (G12, K19)
+    REQUEST_FUND = "request_fund"  # ask the deductible fund for a payout or a grant for a preventive measure
+    APPROVE_FUND = "approve_fund"  # decide payouts and grants, book contributions and corrections (G15)
 
 
 # Permissions that, once held anywhere, reach the whole organisation.
@@ -75,6 +80,8 @@ ORGANISATION_WIDE = frozenset(
         Perm.CONFIGURE_RISK_MATRIX,
         Perm.PLAN_ANALYSES,
         Perm.REVIEW_PLANS,
+        Perm.MANAGE_INSURANCE,
+        Perm.APPROVE_FUND,
     }
 )
 
@@ -82,6 +89,7 @@ _EVERYONE = {Perm.VIEW_DASHBOARD, Perm.VIEW_DIRECTORY, Perm.USE_API, Perm.REPORT
 _HANDLERS = {Perm.VIEW_INCIDENTS, Perm.HANDLE_INCIDENTS, Perm.VIEW_STATISTICS}
 _RISK_WORKERS = {Perm.VIEW_RISKS, Perm.MANAGE_RISKS, Perm.VIEW_PLANS}
 _RESPONSIBLE = _RISK_WORKERS | {Perm.ADOPT_RISK_ANALYSES, Perm.MANAGE_PLANS}
+_FUND_APPLICANTS = {Perm.VIEW_INSURANCE, Perm.REQUEST_FUND}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.SECURITY_COORDINATOR: frozenset(
@@ -98,19 +106,37 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         }
         | _RESPONSIBLE
         | {Perm.CONFIGURE_RISK_MATRIX, Perm.PLAN_ANALYSES, Perm.REVIEW_PLANS}
+        | _FUND_APPLICANTS
+        | {Perm.MANAGE_INSURANCE, Perm.APPROVE_FUND}
     ),
     Role.SECURITY_OFFICER: frozenset(
-        _EVERYONE | _HANDLERS | _RESPONSIBLE | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_CONFIDENTIAL}
+        _EVERYONE
+        | _HANDLERS
+        | _RESPONSIBLE
+        | _FUND_APPLICANTS
+        | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_CONFIDENTIAL}
     ),
     Role.HEAD_OF_ADMINISTRATION: frozenset(
-        _EVERYONE | _RESPONSIBLE | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_INCIDENTS, Perm.VIEW_STATISTICS}
+        _EVERYONE
+        | _RESPONSIBLE
+        | _FUND_APPLICANTS
+        | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_INCIDENTS, Perm.VIEW_STATISTICS}
     ),
     Role.UNIT_MANAGER: frozenset(
-        _EVERYONE | _HANDLERS | _RESPONSIBLE | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_CONFIDENTIAL}
+        _EVERYONE
+        | _HANDLERS
+        | _RESPONSIBLE
+        | _FUND_APPLICANTS
+        | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_CONFIDENTIAL}
     ),
     Role.SECURITY_REPRESENTATIVE: frozenset(_EVERYONE | _HANDLERS | _RISK_WORKERS | {Perm.VIEW_FACILITIES}),
     Role.EMPLOYEE: frozenset(_EVERYONE),
     Role.ELECTED_OFFICIAL: frozenset(_EVERYONE | {Perm.VIEW_STATISTICS, Perm.VIEW_PLANS}),
+    # Försäkringshandläggare: keeps the insurance programme and the claims, sees the damage they come from.
+    Role.INSURANCE_HANDLER: frozenset(
+        _EVERYONE
+        | {Perm.VIEW_INSURANCE, Perm.MANAGE_INSURANCE, Perm.VIEW_INCIDENTS, Perm.VIEW_STATISTICS, Perm.VIEW_FACILITIES}
+    ),
     Role.ADMINISTRATOR: frozenset(
         _EVERYONE
         | {
@@ -303,6 +329,22 @@ def holders(perm: Perm, node: Node) -> QuerySet[User]:
     return User.objects.filter(
         organisation_id=node.organisation_id, is_active=True, pk__in=assignments.values("user_id")
     )
+
+
+def role_holders(node: Node, *, within: Literal["subtree", "above"]) -> QuerySet[RoleAssignment, int]:
+    """The ids of the people who hold a security role today (any role other than employee): in ``node``'s
+    subtree (``within="subtree"``) or at ``node`` or above it (``within="above"``).
+
+    Only to shorten a list of candidates (the people a form offers when a subtree has too many staff to list
+    them all), never to decide access: who may do something for a node is :func:`holders`. A subquery for
+    ``pk__in=``; narrow the people it is used on (active, visible by name) there.
+    """
+    assignments = RoleAssignment.objects.active().filter(organisation_id=node.organisation_id)
+    if within == "subtree":
+        assignments = assignments.filter(node__path__startswith=node.path)
+    else:
+        assignments = assignments.filter(node__path__in=node.ancestor_paths())
+    return assignments.exclude(role=Role.EMPLOYEE).values_list("user_id", flat=True)
 
 
 def people_visible_by_name(user: User | None) -> Q:

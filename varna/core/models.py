@@ -85,6 +85,7 @@ class Role(models.TextChoices):
     EMPLOYEE = "employee", _("Employee")
     ELECTED_OFFICIAL = "elected_official", _("Elected official")
     ADMINISTRATOR = "administrator", _("Administrator")
+    INSURANCE_HANDLER = "insurance_handler", _("Insurance handler")
 
 
 SECURITY_ROLES = (

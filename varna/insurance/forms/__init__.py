@@ -1,0 +1,1 @@
+"""The insurance forms, one module per part."""

@@ -1,0 +1,1 @@
+"""The insurance pages, one module per part: programme, claims, fund, allocation."""
