@@ -13,8 +13,8 @@ An object the person may not see is a 404, never a 403.
 People are typed as :class:`~varna.core.models.User`. A view takes ``request: HttpRequest`` and reads the
 person with ``user = access.actor(request)`` (a ``User``: :func:`require` has let only people through).
 A helper that is handed the request after that check may annotate it :class:`AuthenticatedRequest`.
-Who holds a permission for a node is asked with :func:`holders`, never with a list of roles; who holds a
-security role at all (to shorten a list of candidates) with :func:`role_holders`.
+Who holds a permission for a node is asked with :func:`holders`, never with a list of roles; who holds
+any role but employee (only to shorten a list of candidates) with :func:`role_holders`.
 """
 
 from __future__ import annotations
@@ -332,8 +332,9 @@ def holders(perm: Perm, node: Node) -> QuerySet[User]:
 
 
 def role_holders(node: Node, *, within: Literal["subtree", "above"]) -> QuerySet[RoleAssignment, int]:
-    """The ids of the people who hold a security role today (any role other than employee): in ``node``'s
-    subtree (``within="subtree"``) or at ``node`` or above it (``within="above"``).
+    """The ids of the people who hold any role other than employee today (not only
+    :data:`~varna.core.models.SECURITY_ROLES`): in ``node``'s subtree (``within="subtree"``) or at ``node``
+    or above it (``within="above"``).
 
     Only to shorten a list of candidates (the people a form offers when a subtree has too many staff to list
     them all), never to decide access: who may do something for a node is :func:`holders`. A subquery for

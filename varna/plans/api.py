@@ -59,10 +59,7 @@ def list_plans(request: HttpRequest, filters: Query[PlanFilters]) -> QuerySet[Ac
 @access.require_api(Perm.VIEW_PLANS, model=ActionPlan)
 def get_plan(request: HttpRequest, id: int = ObjectId) -> ActionPlan:
     """One plan with its adoption record and its actions (links only to what the caller may see)."""
-    user = access.actor(request)
-    plan = selectors.plan_for(user, id)
-    plan.scoped_actions = selectors.plan_actions(user, plan)  # type: ignore[attr-defined]
-    return plan
+    return selectors.plan_for(access.actor(request), id)
 
 
 def _linked[M: Any](model: type[M], organisation_id: int | None, ids: list[int]) -> list[M] | None:

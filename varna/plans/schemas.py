@@ -7,15 +7,19 @@ People with protected personal data are not named.
 
 import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
+from varna.core import access
 from varna.core.schemas import Id, NodeRef, PersonRef, _no_nul
-from varna.plans.models import OPEN_ACTION_STATUSES, ActionStatus
+from varna.incidents.models import Incident
+from varna.plans import selectors
+from varna.plans.models import OPEN_ACTION_STATUSES, Action, ActionPlan, ActionStatus
 from varna.plans.services import FIRST_YEAR, LAST_YEAR, MAX_BUDGET, MAX_HOURS, MAX_HOW, MAX_LINKS, MAX_NOTE, MAX_WHAT
+from varna.risks.models import Measure, Risk
 
 _NO_NUL = {"pattern": "^[^\\x00]*$"}
 
@@ -89,27 +93,24 @@ class ActionOut(Schema):
     incidents: list[LinkRef]
 
     @staticmethod
-    def resolve_plan(obj: object) -> int:
-        return int(getattr(obj, "plan_id", 0))
+    def resolve_plan(obj: Action) -> int:
+        return obj.plan_id
 
     @staticmethod
-    def resolve_overdue(obj: object) -> bool:
-        due = getattr(obj, "due", None)
-        return bool(
-            due is not None and due < timezone.localdate() and getattr(obj, "status", "") in OPEN_ACTION_STATUSES
-        )
+    def resolve_overdue(obj: Action) -> bool:
+        return obj.due < timezone.localdate() and obj.status in OPEN_ACTION_STATUSES
 
     @staticmethod
-    def resolve_measures(obj: object) -> list[object]:
-        return list(obj.measures.all())  # type: ignore[attr-defined]
+    def resolve_measures(obj: Action) -> list[Measure]:
+        return list(obj.measures.all())
 
     @staticmethod
-    def resolve_risks(obj: object) -> list[object]:
-        return list(obj.risks.all())  # type: ignore[attr-defined]
+    def resolve_risks(obj: Action) -> list[Risk]:
+        return list(obj.risks.all())
 
     @staticmethod
-    def resolve_incidents(obj: object) -> list[object]:
-        return list(obj.incidents.all())  # type: ignore[attr-defined]
+    def resolve_incidents(obj: Action) -> list[Incident]:
+        return list(obj.incidents.all())
 
 
 class AdoptionOut(Schema):
@@ -130,11 +131,11 @@ class ActionPlanOut(Schema):
     revision: int
 
     @staticmethod
-    def resolve_adopted(obj: object) -> bool:
-        return getattr(obj, "adopted_on", None) is not None
+    def resolve_adopted(obj: ActionPlan) -> bool:
+        return obj.adopted_on is not None
 
     @staticmethod
-    def resolve_adoption(obj: object) -> object:
+    def resolve_adoption(obj: ActionPlan) -> ActionPlan:
         return obj
 
 
@@ -142,5 +143,5 @@ class ActionPlanDetailOut(ActionPlanOut):
     actions: list[ActionOut]
 
     @staticmethod
-    def resolve_actions(obj: object) -> list[object]:
-        return list(getattr(obj, "scoped_actions", []))
+    def resolve_actions(obj: ActionPlan, context: dict[str, Any]) -> list[Action]:
+        return selectors.plan_actions(access.actor(context["request"]), obj)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from varna.core import access
 from varna.core.access import Perm
-from varna.core.models import Node, Role, RoleAssignment, User
+from varna.core.models import Node, User
 from varna.incidents.models import Incident
 from varna.plans import checklist
 from varna.plans.checklist import NAMND_KINDS, overdue_condition
@@ -144,12 +144,7 @@ def responsible_candidates(plan: ActionPlan, actor: User, current: User | None =
     listed = base.filter(access.people_visible_by_name(actor))
     subtree = listed.filter(employment_node__path__startswith=node.path)
     if subtree[: PEOPLE_LIMIT + 1].count() > PEOPLE_LIMIT:
-        role_holders = (
-            RoleAssignment.objects.active()
-            .filter(organisation_id=plan.organisation_id, node__path__startswith=node.path)
-            .exclude(role=Role.EMPLOYEE)
-            .values("user_id")
-        )
+        role_holders = access.role_holders(node, within="subtree")
         subtree = listed.filter(Q(employment_node_id=node.pk) | Q(pk__in=role_holders))
     ids = subtree.values("pk")[:PEOPLE_LIMIT]
     return base.filter(Q(pk__in=ids) | always).order_by("last_name", "first_name", "pk")

@@ -24,8 +24,7 @@ from varna.core.access import Perm
 from varna.core.api import ERRORS, ObjectId, Pagination
 from varna.core.models import Node, SecurityArea, User
 from varna.core.schemas import ErrorOut
-from varna.incidents.models import Incident
-from varna.risks import costbenefit, selectors, services
+from varna.risks import selectors, services
 from varna.risks.models import Measure, Risk, RiskAnalysis, Stage
 from varna.risks.schemas import (
     MAX_TEXT,
@@ -146,12 +145,10 @@ def list_risks(request: HttpRequest, filters: Query[RiskFilters]) -> QuerySet[Ri
 
 
 def _risk_detail(user: User, pk: int) -> Risk:
-    risk = access.get_object_or_404(
+    """The risk for :class:`RiskDetailOut` (its resolver lists the linked incidents the caller may see)."""
+    return access.get_object_or_404(
         user, Perm.VIEW_RISKS, Risk.objects.select_related("node", "security_area", "matrix", "owner"), pk=pk
     )
-    visible = access.scope(user, Perm.VIEW_INCIDENTS, Incident.objects.filter(risks=risk))
-    risk.visible_incident_ids = list(visible.order_by("pk").values_list("pk", flat=True))  # type: ignore[attr-defined]
-    return risk
 
 
 @router.get("/risks/{id}", response={200: RiskDetailOut, **ERRORS}, summary="One risk")
@@ -226,21 +223,13 @@ def list_measures(request: HttpRequest, filters: Query[MeasureFilters]) -> Query
     return selectors.measures(access.actor(request), wanted).select_related("node")
 
 
-def _cost_benefit(measure: Measure) -> costbenefit.CostBenefitRow | None:
-    """The measure's row in the cost-benefit ranking (K8)."""
-    ranking = costbenefit.rank_measures(measure.analysis)
-    return next((row for row in ranking.rows if row.measure.pk == measure.pk), None)
-
-
 @router.get("/measures/{id}", response={200: MeasureDetailOut, **ERRORS}, summary="One measure")
 @access.require_api(Perm.VIEW_RISKS, model=Measure)
 def get_measure(request: HttpRequest, id: int = ObjectId) -> Measure:
     """One measure with its annual cost and its place in the analysis's cost-benefit ranking (K8)."""
-    measure = access.get_object_or_404(
+    return access.get_object_or_404(
         access.actor(request),
         Perm.VIEW_RISKS,
         Measure.objects.select_related("node", "analysis", "security_area", "responsible"),
         pk=id,
     )
-    measure.cost_benefit = _cost_benefit(measure)  # type: ignore[attr-defined]
-    return measure

@@ -312,6 +312,7 @@ def suggestions(user: User, *, year: int, today: datetime.date | None = None) ->
 
 def unit_managers(node_ids: list[int] | QuerySet[Any]) -> dict[int, User]:
     """The active unit manager of each node (the first by name when a node has several): one query."""
+    # A mail rule (whom the reminder is addressed to), not an access decision: like incidents/notifications.py.
     rows = (
         RoleAssignment.objects.active()
         .filter(node_id__in=node_ids, role=Role.UNIT_MANAGER, user__is_active=True)
@@ -329,17 +330,10 @@ def responsible_candidates(node: Node) -> QuerySet[User]:
 
     People with protected personal data are never listed by name.
     """
-    paths = node.ancestor_paths()
-    holders = (
-        RoleAssignment.objects.active()
-        .filter(organisation_id=node.organisation_id, node__path__in=paths)
-        .exclude(role=Role.EMPLOYEE)
-        .values("user_id")
-    )
     return (
         User.objects.filter(organisation_id=node.organisation_id, is_active=True)
         .filter(access.people_visible_by_name(None))
-        .filter(Q(employment_node_id=node.pk) | Q(pk__in=holders))
+        .filter(Q(employment_node_id=node.pk) | Q(pk__in=access.role_holders(node, within="above")))
         .order_by("last_name", "first_name", "pk")
     )
 

@@ -14,14 +14,17 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
+from varna.core import access
 from varna.core.schemas import Id, NodeRef, PersonRef, _no_nul
-from varna.risks import matrices
+from varna.risks import costbenefit, matrices, selectors
 from varna.risks.models import (
     DIMENSIONS,
     AnalysisStatus,
     AnalysisTrigger,
+    Measure,
     MeasureStatus,
     MeasureType,
+    Risk,
     RiskStatus,
     Stage,
     Timeframe,
@@ -249,8 +252,8 @@ class RiskDetailOut(RiskOut):
         return sorted(rows, key=lambda a: order.get(a.stage, 99))
 
     @staticmethod
-    def resolve_incident_ids(obj: Any) -> list[int]:
-        return list(getattr(obj, "visible_incident_ids", []))
+    def resolve_incident_ids(obj: Risk, context: dict[str, Any]) -> list[int]:
+        return selectors.risk_incident_ids(access.actor(context["request"]), obj)
 
     @staticmethod
     def resolve_measure_ids(obj: Any) -> list[int]:
@@ -322,5 +325,5 @@ class MeasureDetailOut(MeasureOut):
         return list(obj.risks.order_by("pk").values_list("pk", flat=True))
 
     @staticmethod
-    def resolve_cost_benefit(obj: Any) -> Any:
-        return getattr(obj, "cost_benefit", None)
+    def resolve_cost_benefit(obj: Measure) -> costbenefit.CostBenefitRow | None:
+        return selectors.measure_cost_benefit(obj)

@@ -18,9 +18,10 @@ from django.utils import timezone
 from varna.core import access, registry
 from varna.core import selectors as core_selectors
 from varna.core.access import Perm
-from varna.core.models import Node, Role, RoleAssignment, SecurityArea, User
+from varna.core.models import Node, SecurityArea, User
 from varna.incidents.models import Incident
 from varna.protection.models import Facility
+from varna.risks import costbenefit
 from varna.risks.models import Measure, Risk, RiskAnalysis, RiskAssessment, RiskMatrix
 
 PEOPLE_LIMIT = 300  # more people than this are never listed in one form field
@@ -55,6 +56,25 @@ def level_of(matrix: RiskMatrix | None, index: int | None) -> Level | None:
     if band is None:
         return None
     return Level(index, str(band["label"]), str(band["colour"]))
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    """A risk in a list with its three levels as shown, on the risk's own matrix version."""
+
+    risk: Risk
+    inherent: Level | None  # without controls
+    current: Level | None  # today
+    residual: Level | None  # after the measures
+
+    @classmethod
+    def of(cls, risk: Risk, matrix: RiskMatrix | None) -> RiskRow:
+        return cls(
+            risk,
+            level_of(matrix, risk.inherent_level),
+            level_of(matrix, risk.current_level),
+            level_of(matrix, risk.residual_level),
+        )
 
 
 # --- analyses ----------------------------------------------------------------------
@@ -107,17 +127,15 @@ def analysis_for(user: User, pk: int, perm: Perm = Perm.VIEW_RISKS) -> RiskAnaly
     return access.get_object_or_404(user, perm, RiskAnalysis.objects.select_related(*ANALYSIS_RELATED), pk=pk)
 
 
-def analysis_risks(analysis: RiskAnalysis) -> list[Risk]:
-    """The analysis's risks with their security area, owner, number of measures and levels."""
-    rows: list[Risk] = list(
+def analysis_risks(analysis: RiskAnalysis) -> list[RiskRow]:
+    """The analysis's risks with their security area, owner, number of measures (``measure_count``) and levels."""
+    rows = (
         Risk.objects.filter(analysis=analysis)
         .select_related("security_area", "owner")
         .annotate(measure_count=Count("measures"))
         .order_by("pk")
     )
-    for row in rows:
-        _attach_levels(row, analysis.matrix)
-    return rows
+    return [RiskRow.of(risk, analysis.matrix) for risk in rows]
 
 
 # --- how the work on measures goes on in a later app (the action plans), asked through a hook ---
@@ -187,12 +205,6 @@ def risk_for(user: User, pk: int, perm: Perm = Perm.VIEW_RISKS) -> Risk:
     return access.get_object_or_404(user, perm, Risk.objects.select_related(*RISK_RELATED), pk=pk)
 
 
-def _attach_levels(risk: Risk, matrix: RiskMatrix | None) -> None:
-    risk.level_inherent = level_of(matrix, risk.inherent_level)  # type: ignore[attr-defined]
-    risk.level_current = level_of(matrix, risk.current_level)  # type: ignore[attr-defined]
-    risk.level_residual = level_of(matrix, risk.residual_level)  # type: ignore[attr-defined]
-
-
 def risk_assessments(risk: Risk) -> dict[str, RiskAssessment]:
     rows = RiskAssessment.objects.filter(risk=risk).select_related("matrix", "assessed_by")
     return {a.stage: a for a in rows}
@@ -206,6 +218,12 @@ def risk_incidents(user: User, risk: Risk) -> tuple[list[Incident], int]:
     )
     hidden = linked.count() - len(visible)
     return visible, hidden
+
+
+def risk_incident_ids(user: User, risk: Risk) -> list[int]:
+    """The ids of the risk's linked incidents that the person may see, lowest first (one query)."""
+    visible = access.scope(user, Perm.VIEW_INCIDENTS, Incident.objects.filter(risks=risk))
+    return list(visible.order_by("pk").values_list("pk", flat=True))
 
 
 def risk_measures(risk: Risk) -> list[Measure]:
@@ -297,12 +315,16 @@ def measures(user: User, filters: MeasureFilter) -> QuerySet[Measure]:
     return rows.order_by("analysis_id", "priority", "pk")
 
 
-def attach_levels(rows: list[Risk]) -> list[Risk]:
-    """Give each risk of a page its levels, fetching the page's matrix versions in one query."""
-    matrices = {m.pk: m for m in RiskMatrix.objects.filter(pk__in={r.matrix_id for r in rows})}
-    for row in rows:
-        _attach_levels(row, matrices.get(row.matrix_id))
-    return rows
+def measure_cost_benefit(measure: Measure) -> costbenefit.CostBenefitRow | None:
+    """The measure's row in its analysis's cost-benefit ranking (K8)."""
+    ranking = costbenefit.rank_measures(measure.analysis)
+    return next((row for row in ranking.rows if row.measure.pk == measure.pk), None)
+
+
+def risk_rows(risks: list[Risk]) -> list[RiskRow]:
+    """The risks of a page with their levels, fetching the page's matrix versions in one query."""
+    matrices = {m.pk: m for m in RiskMatrix.objects.filter(pk__in={r.matrix_id for r in risks})}
+    return [RiskRow.of(risk, matrices.get(risk.matrix_id)) for risk in risks]
 
 
 def active_matrix(organisation_id: int | None) -> RiskMatrix | None:
@@ -362,12 +384,7 @@ def staff_to_list(node: Node, selected: list[int]) -> list[User]:
     rows = list(staff[: PEOPLE_LIMIT + 1])
     if len(rows) <= PEOPLE_LIMIT:
         return rows
-    role_holders = (
-        RoleAssignment.objects.active()
-        .filter(organisation_id=node.organisation_id, node__path__startswith=node.path)
-        .exclude(role=Role.EMPLOYEE)
-        .values("user_id")
-    )
+    role_holders = access.role_holders(node, within="subtree")
     return list(
         staff.filter(Q(employment_node_id=node.pk) | Q(pk__in=role_holders) | Q(pk__in=selected))[:PEOPLE_LIMIT]
     )

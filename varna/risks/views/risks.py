@@ -226,8 +226,8 @@ def risk_list(request: HttpRequest) -> HttpResponse:
             text=cleaned["q"].strip(),
         )
     page = Paginator(selectors.risk_list(user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.attach_levels(list(page.object_list))
-    return render(request, "risks/risk_list.html", {"form": form, "page": page})
+    rows = selectors.risk_rows(list(page.object_list))
+    return render(request, "risks/risk_list.html", {"form": form, "page": page, "rows": rows})
 
 
 @access.require(Perm.VIEW_HISTORY, model=Risk)
