@@ -88,6 +88,21 @@ def dashboard_figures(user: User) -> dict[str, int]:
     return figures
 
 
+def damage_incidents(organisation_id: int | None = None) -> QuerySet[Incident]:
+    """The incidents that count as damage, as the damage statistics count them: not rejected reports or
+    duplicates, and neither near misses nor false alarms. Unscoped (for organisation-wide figures such as the
+    insurance allocation); narrow it by ``organisation_id`` and further filters. A case's cost is
+    ``statistics.cost_expression()``: its cost lines, else its estimate.
+    """
+    from varna.incidents.models import IncidentCategory
+    from varna.incidents.statistics import COUNTED_STATUSES
+
+    incidents = Incident.objects.filter(status__in=COUNTED_STATUSES).exclude(
+        incident_type__category__in=(IncidentCategory.NEAR_MISS, IncidentCategory.FALSE_ALARM)
+    )
+    return incidents if organisation_id is None else incidents.filter(organisation_id=organisation_id)
+
+
 def damage_at_node(*, node: Combinable, after: Combinable, until: datetime.date) -> tuple[Coalesce, Coalesce]:
     """The damage at a node, counted as the damage statistics count it, for annotating a query of nodes.
 
@@ -99,14 +114,11 @@ def damage_at_node(*, node: Combinable, after: Combinable, until: datetime.date)
     """
     from django.db.models import Count, IntegerField, Subquery, Sum, Value
 
-    from varna.incidents.models import IncidentCategory
-    from varna.incidents.statistics import COUNTED_STATUSES, MONEY, ZERO, cost_expression
+    from varna.incidents.statistics import MONEY, ZERO, cost_expression
 
     incidents = (
-        Incident.objects.filter(
-            incident_node=node, status__in=COUNTED_STATUSES, occurred_on__lte=until, occurred_on__gt=after
-        )
-        .exclude(incident_type__category__in=(IncidentCategory.NEAR_MISS, IncidentCategory.FALSE_ALARM))
+        damage_incidents()
+        .filter(incident_node=node, occurred_on__lte=until, occurred_on__gt=after)
         .order_by()
         .values("incident_node")
     )
