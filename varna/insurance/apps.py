@@ -13,3 +13,11 @@ class InsuranceConfig(AppConfig):
 
         # A new organisation gets the cover lines, its fund, the fund rules and the settings; pages only read them.
         registry.register_set_up("insurance.programme", setup.set_up_insurance)
+
+        # The exposure import (insured values per unit and facility and year) on core's import page.
+        from varna.insurance import imports as exposure_import
+
+        registry.register_importer(
+            registry.Importer(
+                exposure_import.KIND, exposure_import.KIND_LABEL, exposure_import.import_insured_values, order=40
+            )

@@ -1,12 +1,27 @@
 """The insurance pages under /insurance/: the programme, claims, the deductible fund and the allocation."""
 
-from django.urls import URLPattern, path  # noqa: F401 - each part adds its paths below
+from django.urls import URLPattern, path
 
 app_name = "insurance"
 
 urlpatterns: list[URLPattern] = []
 
 # --- the programme (policies, cover lines, prisbasbelopp, procurement, exposure) ---
+from varna.insurance.views import programme as programme_views  # noqa: E402 - each part imports its own views
+
+urlpatterns += [
+    path("policies/", programme_views.policy_list, name="policies"),
+    path("policies/new/", programme_views.policy_new, name="policy_new"),
+    path("policies/<int:pk>/", programme_views.policy_detail, name="policy"),
+    path("policies/<int:pk>/edit/", programme_views.policy_edit, name="policy_edit"),
+    path("cover-lines/", programme_views.cover_line_list, name="cover_lines"),
+    path("cover-lines/<int:pk>/", programme_views.cover_line_edit, name="cover_line_edit"),
+    path("price-base-amounts/", programme_views.price_base, name="price_base"),
+    path("procurement/", programme_views.procurement_list, name="procurements"),
+    path("procurement/new/", programme_views.procurement_new, name="procurement_new"),
+    path("procurement/<int:pk>/", programme_views.procurement_edit, name="procurement_edit"),
+    path("exposure/", programme_views.exposure, name="exposure"),
+]
 
 # --- claims ---
 
