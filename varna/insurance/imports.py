@@ -37,7 +37,7 @@ FIRST_YEAR = 2000
 
 EXPOSURE_COLUMNS = (
     Column("år", ("year", "försäkringsår", "värdeår")),
-    Column("enhet", ("enhetskod", "enhetsnamn", "förvaltning", "unit", "unit code")),
+    Column("enhet", ("enhetskod", "enhetsnamn", "unit", "unit code")),
     Column("lokal", ("anläggning", "byggnad", "fastighet", "facility"), required=False),
     Column(
         "byggnadsvärde",
