@@ -24,6 +24,7 @@ from varna.core.access import Requirement
 from varna.core.models import ApiToken, Node, Organisation, OutboxMail, User
 from varna.demo.personas import PERSONAS as DEMO_PERSONAS
 from varna.incidents.models import Incident
+from varna.insurance.models import Claim
 
 PERSONAS = [p.username for p in DEMO_PERSONAS]
 SAMPLE_NODES = ["Solrosens förskola", "Hemtjänst Centrum", "Kommunstyrelsen"]
@@ -83,6 +84,10 @@ def samples(model: type[models.Model]) -> list[models.Model]:
         from tests.incidents.samples import make_sample_incidents
 
         make_sample_incidents()  # the demo data in the test database has no incidents
+    if model is Claim and not Claim.objects.exists():
+        from tests.insurance.claim_samples import make_sample_claims
+
+        make_sample_claims()  # nor insurance data
     if model is OutboxMail and not OutboxMail.objects.exists():
         for org in Organisation.objects.order_by("pk"):  # the demo sends no mail: one failed mail per municipality
             OutboxMail.objects.create(

@@ -21,3 +21,13 @@ class InsuranceConfig(AppConfig):
             registry.Importer(
                 exposure_import.KIND, exposure_import.KIND_LABEL, exposure_import.import_insured_values, order=40
             )
+        )
+
+        # The incident's case page lists its claims to the insurer and offers to start one.
+        from varna.insurance.selectors import claims as claim_selectors
+
+        registry.register_panel(
+            registry.Panel(
+                "incident", "insurance", "insurance/_incident_panel.html", claim_selectors.incident_claims, order=30
+            )
+        )

@@ -24,6 +24,17 @@ urlpatterns += [
 ]
 
 # --- claims ---
+from varna.insurance.views import claims as claim_views  # noqa: E402 - each part imports its own views
+
+urlpatterns += [
+    path("claims/", claim_views.claim_list, name="claims"),
+    path("claims/follow-up/", claim_views.claim_follow_up, name="claim_follow_up"),
+    path("claims/from-incident/<int:pk>/", claim_views.claim_new, name="claim_new"),
+    path("claims/<int:pk>/", claim_views.claim_detail, name="claim"),
+    path("claims/<int:pk>/decision/", claim_views.claim_decision, name="claim_decision"),
+    path("claims/<int:pk>/payment/", claim_views.claim_payment, name="claim_payment"),
+    path("claims/<int:pk>/withdraw/", claim_views.claim_withdraw, name="claim_withdraw"),
+]
 
 # --- the deductible fund ---
 
