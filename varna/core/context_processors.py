@@ -25,6 +25,7 @@ NAVIGATION: list[tuple[str, Any, Perm]] = [
     ("plans:list", _("Action plans"), Perm.VIEW_PLANS),
     ("plans:review", _("Review of plans"), Perm.REVIEW_PLANS),
     ("insurance:claims", _("Claims"), Perm.VIEW_INSURANCE),
+    ("insurance:fund", _("Deductible fund"), Perm.VIEW_INSURANCE),
     ("insurance:policies", _("Insurance"), Perm.MANAGE_INSURANCE),
     ("core:organisation", _("Organisation"), Perm.VIEW_DIRECTORY),
     ("core:security_roles", _("Security roles"), Perm.VIEW_DIRECTORY),

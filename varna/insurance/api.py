@@ -140,3 +140,54 @@ def create_claim(request: HttpRequest, id: int = ObjectId) -> Reply[Any]:
     except ValidationError as exc:
         return api_helpers.invalid(api_helpers.messages(exc))
     return Reply(201, claim_selectors.claim_for(user, claim.pk))
+
+
+# --- the deductible fund (G12, G15) -----------------------------------------------------------
+# The balance is computed from the ledger (no stored balance); a caller who views insurance for some units sees
+# their entries and their sum, the coordinator and the insurance handler the whole fund.
+
+from django.http import Http404  # noqa: E402
+
+from varna.core import selectors as core_selectors  # noqa: E402
+from varna.insurance.models import FundEntry  # noqa: E402
+from varna.insurance.schemas import FundBalanceOut, FundEntryFilters, FundEntryOut  # noqa: E402
+from varna.insurance.selectors import fund as fund_selectors  # noqa: E402
+
+
+@router.get("/insurance/fund", response={200: FundBalanceOut, **ERRORS}, summary="The deductible fund's balance")
+@access.require_api(Perm.VIEW_INSURANCE)
+def get_fund_balance(request: HttpRequest) -> dict[str, Any]:
+    """The balance in total and per node, from the ledger: the whole fund for the coordinator and the insurance
+    handler, the caller's own units otherwise."""
+    user = access.actor(request)
+    fund = fund_selectors.fund_for(user)
+    if fund is None:
+        raise Http404
+    whole = fund_selectors.sees_whole_fund(user)
+    nodes = [
+        {"id": b.node_id, "name": b.name, "kind": b.kind, "balance": b.own, "subtree_balance": b.subtree}
+        for b in fund_selectors.node_balances(user)
+    ]
+    return {
+        "whole_fund": whole,
+        "balance": fund_selectors.fund_balance(fund) if whole else fund_selectors.scope_balance(user),
+        "floor": fund.floor if whole else None,
+        "nodes": nodes,
+    }
+
+
+@router.get("/insurance/fund/entries", response={200: list[FundEntryOut], **ERRORS}, summary="The fund's entries")
+@access.require_api(Perm.VIEW_INSURANCE)
+@paginate(Pagination)
+def list_fund_entries(request: HttpRequest, filters: Query[FundEntryFilters]) -> QuerySet[FundEntry]:
+    """The ledger's entries the caller may see, newest first. Entries are never changed: a correction is an
+    entry of its own that points to the one it corrects."""
+    user = access.actor(request)
+    node = None
+    if filters.node is not None:
+        node = core_selectors.node_in_scope(user, Perm.VIEW_INSURANCE, filters.node)
+        if node is None:
+            return FundEntry.objects.none()
+    return fund_selectors.entry_list(
+        user, node=node, kind=filters.kind, date_from=filters.date_from, date_to=filters.date_to
+    )

@@ -31,3 +31,26 @@ class InsuranceConfig(AppConfig):
                 "incident", "insurance", "insurance/_incident_panel.html", claim_selectors.incident_claims, order=30
             )
         )
+
+        # The deductible fund: its balance and what waits for a decision on the coordinator's overview page, and
+        # on an incident's case page what the fund has been asked to pay for it.
+        from varna.insurance.selectors import fund as fund_selectors
+
+        registry.register_panel(
+            registry.Panel(
+                "dashboard",
+                "insurance.fund",
+                "insurance/_dashboard.html",
+                lambda user, _obj: fund_selectors.dashboard_figures(user),
+                order=40,
+            )
+        )
+        registry.register_panel(
+            registry.Panel(
+                "incident",
+                "insurance.fund",
+                "insurance/fund_incident_panel.html",
+                fund_selectors.incident_panel,
+                order=35,
+            )
+        )

@@ -150,3 +150,45 @@ class ClaimIn(Schema):
     submitted_on: Day | None = Field(None, description="The day the claim was submitted to the insurer.")
     note: Note = Field("", description="A note.")
 
+
+# --- the deductible fund (G12, G15) ------------------------------------------------------------
+
+from varna.insurance.models import FundEntryKind  # noqa: E402
+
+
+class FundNodeBalanceOut(Schema):
+    id: int
+    name: str
+    kind: str
+    balance: Decimal = Field(description="The sum of the entries booked on the node itself.")
+    subtree_balance: Decimal = Field(description="The sum of the entries of the node and every node below it.")
+
+
+class FundBalanceOut(Schema):
+    whole_fund: bool = Field(description="True when the caller sees the whole fund; otherwise only their units.")
+    balance: Decimal = Field(description="The whole fund's balance, or the sum of the caller's units' entries.")
+    floor: Decimal | None = Field(description="The lowest balance the fund may reach (only with the whole fund).")
+    nodes: list[FundNodeBalanceOut] = Field(description="Every node in the caller's scope with entries, tree order.")
+
+
+class FundEntryFilters(Schema):
+    node: Id | None = Field(None, description="Only entries of this node or a node below it.")
+    kind: FundEntryKind | None = Field(
+        None, description="Only entries of this kind: contribution, payout, grant, interest or correction."
+    )
+    date_from: Day | None = Field(None, description="Only entries booked on or after this date.")
+    date_to: Day | None = Field(None, description="Only entries booked on or before this date.")
+
+
+class FundEntryOut(Schema):
+    id: int
+    number: str
+    booked_on: datetime.date
+    kind: FundEntryKind
+    amount: Decimal = Field(description="As the fund sees it: a contribution adds (> 0), a payout takes (< 0).")
+    node: NodeRef | None
+    incident_id: int | None
+    claim_id: int | None
+    measure_id: int | None
+    corrects_id: int | None = Field(description="The entry a correction sets right.")
+    text: str

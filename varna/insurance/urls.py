@@ -37,5 +37,20 @@ urlpatterns += [
 ]
 
 # --- the deductible fund ---
+from varna.insurance.views import fund as fund_views  # noqa: E402 - each part imports its own views
+
+urlpatterns += [
+    path("fund/", fund_views.fund_overview, name="fund"),
+    path("fund/entries/", fund_views.fund_entries, name="fund_entries"),
+    path("fund/entries/new/", fund_views.fund_entry_new, name="fund_entry_new"),
+    path("fund/units/<int:pk>/", fund_views.fund_node, name="fund_node"),
+    path("fund/rules/", fund_views.fund_rules, name="fund_rules"),
+    path("fund/requests/", fund_views.fund_requests, name="fund_requests"),
+    path("fund/incidents/<int:pk>/payout/", fund_views.fund_payout, name="fund_payout"),
+    path("fund/incidents/<int:pk>/payout/decide/", fund_views.fund_payout_decide, name="fund_payout_decide"),
+    path("fund/grants/", fund_views.fund_grants, name="fund_grants"),
+    path("fund/measures/<int:pk>/grant/", fund_views.fund_grant, name="fund_grant"),
+    path("fund/measures/<int:pk>/grant/decide/", fund_views.fund_grant_decide, name="fund_grant_decide"),
+]
 
 # --- the allocation and the statistics ---
