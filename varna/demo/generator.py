@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from varna.core.models import Organisation
-from varna.demo import bodies, facilities, incidents, people, plans, risks, tree
+from varna.demo import bodies, facilities, incidents, insurance, people, plans, risks, tree
 from varna.demo.context import OrgContext, Run, Writer
 from varna.demo.names import ascii_slug, municipality_names
 from varna.demo.personas import EXEMPELKOMMUN, GRANNBY, PASSWORD
@@ -43,6 +43,7 @@ STEPS: list[tuple[str, Step]] = [
     ("incidents", incidents.build),
     ("risks", risks.build),
     ("plans", plans.build),
+    ("insurance", insurance.build),
 ]
 
 # Models written together with their history rows (simple_history), so that every
@@ -67,6 +68,15 @@ HISTORY_MODELS = frozenset(
         "plans.ActionPlan",
         "plans.Action",
         "plans.PlanReview",
+        # Insurance (issue 12): the programme, exposure, claims and the fund's requests; the ledger itself
+        # (insurance.FundEntry) is never edited and keeps no history.
+        "insurance.InsurancePolicy",
+        "insurance.Procurement",
+        "insurance.InsuredValue",
+        "insurance.Claim",
+        "insurance.ClaimPayment",
+        "insurance.PayoutRequest",
+        "insurance.GrantApplication",
     }
 )
 
@@ -149,6 +159,8 @@ class Summary:
             ("facility", "lokaler / facilities"),
             ("body", "organ / bodies"),
             ("bodymembership", "ledamöter / members"),
+            ("claim", "skadeanmälningar / claims"),
+            ("fundentry", "poster i självriskfonden / fund entries"),
         ]
         lines = [f"Demodata skapad / demo data generated (scale {self.scale:g}, seed {self.seed}):"]
         short = [("node", "noder"), ("user", "personer"), ("roleassignment", "roller"), ("facility", "lokaler")]

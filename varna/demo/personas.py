@@ -27,6 +27,7 @@ REPRESENTATIVE = "security_representative"
 EMPLOYEE = "employee"
 ELECTED = "elected_official"
 ADMINISTRATOR = "administrator"
+INSURANCE_HANDLER = "insurance_handler"
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,16 @@ PERSONAS: list[Persona] = [
         "Systemförvaltare",
         ((ADMINISTRATOR, ROOT), (EMPLOYEE, "IT-enheten")),
         "Systemadministratör för Exempelkommun (inställningar, import, roller)",
+    ),
+    Persona(
+        "forsakring",
+        "Helena",
+        "Åkesson",
+        EXEMPELKOMMUN,
+        "Ekonomienheten",
+        "Försäkringshandläggare",
+        ((INSURANCE_HANDLER, ROOT), (EMPLOYEE, "Ekonomienheten")),
+        "Försäkringshandläggare för hela Exempelkommun (försäkringsprogrammet och skadeanmälningarna)",
     ),
     Persona(
         "samordnare.grannby",
