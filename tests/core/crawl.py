@@ -24,7 +24,7 @@ from varna.core.access import Requirement
 from varna.core.models import ApiToken, Node, Organisation, OutboxMail, User
 from varna.demo.personas import PERSONAS as DEMO_PERSONAS
 from varna.incidents.models import Incident
-from varna.insurance.models import Claim
+from varna.insurance.models import Allocation, Claim
 
 PERSONAS = [p.username for p in DEMO_PERSONAS]
 SAMPLE_NODES = ["Solrosens förskola", "Hemtjänst Centrum", "Kommunstyrelsen"]
@@ -88,6 +88,10 @@ def samples(model: type[models.Model]) -> list[models.Model]:
         from tests.insurance.claim_samples import make_sample_claims
 
         make_sample_claims()  # nor insurance data
+    if model is Allocation and not Allocation.objects.exists():
+        from tests.insurance.allocation_world import make_sample_allocations
+
+        make_sample_allocations()  # a draft allocation per municipality
     if model is OutboxMail and not OutboxMail.objects.exists():
         for org in Organisation.objects.order_by("pk"):  # the demo sends no mail: one failed mail per municipality
             OutboxMail.objects.create(

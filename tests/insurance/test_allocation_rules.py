@@ -245,7 +245,7 @@ def test_any_allocation_sums_exactly_and_keeps_its_limits(
     assert sum(o.premium_amount for o in out) == premium
     assert sum(o.contribution_amount for o in out) == contribution
     assert all(o.premium_amount >= 0 and o.contribution_amount >= 0 for o in out)
-    assert abs(sum(o.share for o in out) - 1) <= D("0.00001")
+    assert abs(sum((o.share for o in out), D(0)) - 1) <= D("0.00001")
     for line, o in zip(lines, out, strict=True):
         assert o.explanation
         if line.takes_part and line.previous_share and not o.cap_not_held:

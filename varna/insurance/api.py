@@ -191,3 +191,32 @@ def list_fund_entries(request: HttpRequest, filters: Query[FundEntryFilters]) ->
     return fund_selectors.entry_list(
         user, node=node, kind=filters.kind, date_from=filters.date_from, date_to=filters.date_to
     )
+
+
+# --- the allocation (G12) -----------------------------------------------------------------------
+# Read only. The list holds every allocation for those who keep it (MANAGE_INSURANCE), and for a node the fixed
+# allocations with its own line; one allocation is an organisation-level record, read by those who hold
+# VIEW_INSURANCE for the whole organisation (a 404 otherwise), with the lines they may see.
+
+from varna.insurance.models import Allocation  # noqa: E402
+from varna.insurance.schemas_allocation import AllocationFilters, AllocationOut  # noqa: E402
+from varna.insurance.selectors import allocation as allocation_selectors  # noqa: E402
+
+
+@router.get("/insurance/allocations", response={200: list[AllocationOut], **ERRORS}, summary="Cost allocations")
+@access.require_api(Perm.VIEW_INSURANCE)
+@paginate(Pagination)
+def list_allocations(request: HttpRequest, filters: Query[AllocationFilters]) -> QuerySet[Allocation]:
+    """The allocations the caller may read, newest year and version first, each with the lines the caller may
+    see: all of them for those who keep the allocation, otherwise the caller's own line of the fixed ones."""
+    allocations = allocation_selectors.api_allocations(access.actor(request))
+    if filters.year is not None:
+        allocations = allocations.filter(year=filters.year)
+    return allocations
+
+
+@router.get("/insurance/allocations/{id}", response={200: AllocationOut, **ERRORS}, summary="One cost allocation")
+@access.require_api(Perm.VIEW_INSURANCE, model=Allocation)
+def get_allocation(request: HttpRequest, id: int = ObjectId) -> Allocation:
+    """One allocation with its settings and the lines the caller may see."""
+    return allocation_selectors.api_allocation(access.actor(request), id)

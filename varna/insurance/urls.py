@@ -54,3 +54,18 @@ urlpatterns += [
 ]
 
 # --- the allocation and the statistics ---
+from varna.insurance.views import allocation as allocation_views  # noqa: E402 - each part imports its own views
+from varna.insurance.views import statistics as statistics_views  # noqa: E402
+
+urlpatterns += [
+    path("allocations/", allocation_views.allocation_list, name="allocations"),
+    path("allocations/new/", allocation_views.allocation_new, name="allocation_new"),
+    path("allocations/mine/", allocation_views.my_allocation, name="my_allocation"),
+    path("allocations/<int:pk>/", allocation_views.allocation_detail, name="allocation"),
+    path("allocations/<int:pk>/fix/", allocation_views.allocation_fix, name="allocation_fix"),
+    path("allocations/<int:pk>/new-version/", allocation_views.allocation_new_version, name="allocation_new_version"),
+    path("allocations/<int:pk>/discard/", allocation_views.allocation_discard, name="allocation_discard"),
+    path("allocations/<int:pk>/xlsx/", allocation_views.allocation_xlsx, name="allocation_xlsx"),
+    path("statistics/", statistics_views.statistics, name="statistics"),
+    path("statistics/xlsx/", statistics_views.statistics_xlsx, name="statistics_xlsx"),
+]
