@@ -121,6 +121,8 @@ def test_a_unit_sees_the_computation_before_it_sends_and_the_coordinator_approve
     assert "Ansökan har beviljats och 19 600 kr har betalats ut" in text(decided)
     request.refresh_from_db()
     assert request.status == RequestStatus.APPROVED and request.entry is not None
+    paid = text(manager.get(url))
+    assert "Fonden har betalat för den här skadan." in paid and "Visa beräkningen" not in paid
     ledger = text(manager.get(f"/insurance/fund/units/{fw.w.sun_school.pk}/"))
     assert request.entry.number in ledger and 'id="node-balance">80 400 kr' in ledger
     assert 'id="fund-balance">130 400 kr' in text(coordinator.get("/insurance/fund/"))

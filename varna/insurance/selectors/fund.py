@@ -398,6 +398,8 @@ def dashboard_figures(user: User) -> dict[str, Any] | None:
 
 def incident_panel(user: User, incident: Incident) -> dict[str, Any] | None:
     """On an incident's case page: its requests to the fund, and the way to ask; ``None``: nothing for this person."""
+    if not access.has_perm(user, Perm.REQUEST_FUND) and not access.has_perm(user, Perm.VIEW_INSURANCE):
+        return None  # asked without a query: most people who open a case hold neither
     node = incident.incident_node
     can_request = access.has_perm(user, Perm.REQUEST_FUND, node)
     if not can_request and not access.has_perm(user, Perm.VIEW_INSURANCE, node):

@@ -35,10 +35,10 @@ from varna.insurance.forms.fund import (
     as_input,
 )
 from varna.insurance.fund_rules import kr
-from varna.insurance.models import FundEntryKind
+from varna.insurance.models import FundEntryKind, RequestStatus
 from varna.insurance.selectors import fund as selectors
 from varna.insurance.services import fund as services
-from varna.insurance.services import fund_requests as requests
+from varna.insurance.services import fund_requests as request_services
 from varna.risks.models import Measure
 
 PAGE_SIZE = 50
@@ -229,13 +229,15 @@ def fund_requests(request: HttpRequest) -> HttpResponse:
 
 def _incident_context(user: User, incident: Incident) -> dict[str, Any]:
     node = incident.incident_node
+    asked = list(selectors.incident_requests(incident))
     return {
         "incident": incident,
         # The type of a confidential case (threats and violence) is shown only to those who may read such cases.
         "show_type": not incident.is_confidential or access.has_perm(user, Perm.VIEW_CONFIDENTIAL, node),
         "can_open_incident": access.has_perm(user, Perm.VIEW_INCIDENTS, node),
-        "requests": list(selectors.incident_requests(incident)),
-        "waiting": selectors.waiting_payout(incident),
+        "requests": asked,
+        "waiting": next((r for r in asked if r.status == RequestStatus.REQUESTED), None),
+        "paid": next((r for r in asked if r.status == RequestStatus.APPROVED), None),
         "can_approve": access.has_perm(user, Perm.APPROVE_FUND),
         "rules": selectors.rules_for(user),
     }
@@ -260,7 +262,7 @@ def fund_payout(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, _("The organisation has no fund rules yet. Ask the administrator to set it up."))
         elif "send" in request.POST:
             try:
-                requests.request_payout(
+                request_services.request_payout(
                     actor=user, incident=incident, claim=data["claim"], damage_cost=data["damage_cost"]
                 )
             except ValidationError as exc:
@@ -299,7 +301,7 @@ def fund_payout_decide(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             if data["decision"] == "approve":
-                decided = requests.approve_payout(
+                decided = request_services.approve_payout(
                     actor=user, request=waiting, revision=form.revision_value(), note=data["reason"]
                 )
                 assert decided.entry is not None  # noqa: S101 - an approval books the payout
@@ -318,7 +320,7 @@ def fund_payout_decide(request: HttpRequest, pk: int) -> HttpResponse:
                         % {"asked": kr(waiting.computed_amount)},
                     )
             else:
-                requests.reject_payout(
+                request_services.reject_payout(
                     actor=user, request=waiting, reason=data["reason"], revision=form.revision_value()
                 )
                 messages.success(request, _("The request has been rejected."))
@@ -351,7 +353,7 @@ def fund_grant(request: HttpRequest, pk: int) -> HttpResponse:
     form = GrantApplicationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            requests.apply_for_grant(
+            request_services.apply_for_grant(
                 actor=user,
                 measure=measure,
                 amount=form.cleaned_data["amount"],
@@ -390,7 +392,7 @@ def fund_grant_decide(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             if data["decision"] == "approve":
-                decided = requests.approve_grant(
+                decided = request_services.approve_grant(
                     actor=user,
                     application=waiting,
                     granted_amount=data["granted_amount"],
@@ -404,7 +406,7 @@ def fund_grant_decide(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"amount": kr(decided.granted_amount), "number": decided.entry.number},
                 )
             else:
-                requests.reject_grant(
+                request_services.reject_grant(
                     actor=user, application=waiting, reason=data["reason"], revision=form.revision_value()
                 )
                 messages.success(request, _("The application has been rejected."))
