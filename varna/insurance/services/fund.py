@@ -1,4 +1,4 @@
-"""Every write of the deductible fund (självriskfond, G12, G15): the ledger, the rules, payout requests and grants.
+"""Every write of the deductible fund's ledger and rules (självriskfond, G12, G15).
 
 - :func:`book_entry` is the one way an entry enters the ledger (the allocation books its contributions through
   it too). It locks the fund's row, so bookings of one fund happen one at a time: no two payouts together can
@@ -8,8 +8,8 @@
 - Payout requests and grant applications, whose approvals book through :func:`book_entry`, are in
   :mod:`varna.insurance.services.fund_requests`.
 
-Each function checks the access policy itself. Texts that are stored (the computation, an entry's text made
-by a decision) are written in Swedish, the language of the organisation's documents.
+Each function checks the access policy itself. The helpers that clean input and lock the fund are shared with
+:mod:`~varna.insurance.services.fund_requests`.
 """
 
 from __future__ import annotations
@@ -30,13 +30,7 @@ from varna.core.models import Node, User
 from varna.core.services import check_revision, lock_actor, next_case_number, recent_duplicate, save_revision, stamp
 from varna.incidents.models import Incident
 from varna.insurance.fund_rules import kr
-from varna.insurance.models import (
-    Claim,
-    DeductibleFund,
-    FundEntry,
-    FundEntryKind,
-    FundRules,
-)
+from varna.insurance.models import Claim, DeductibleFund, FundEntry, FundEntryKind, FundRules
 from varna.risks.models import Measure
 
 __all__ = ["SERIES", "book_entry", "correct_entry", "paid_this_year", "update_rules"]

@@ -13,6 +13,7 @@ Swedish, the language of the organisation's documents.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,6 +40,7 @@ from varna.insurance.services.fund import (
 from varna.risks.models import Measure, MeasureStatus
 
 __all__ = [
+    "PayoutComputation",
     "apply_for_grant",
     "approve_grant",
     "approve_payout",
@@ -55,14 +57,28 @@ MAX_MOTIVATION = 4000
 # --- payout requests -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PayoutComputation:
+    """What the fund pays: the computation in the reader's language, and its text in Swedish to be kept."""
+
+    computation: Computation
+    swedish: str
+
+    @property
+    def amount(self) -> Decimal:
+        return self.computation.amount
+
+
 def payout_computation(
     rules: FundRules, *, incident: Incident, claim: Claim | None, damage_cost: Decimal, year: int
-) -> Computation:
+) -> PayoutComputation:
     """What the fund pays for ``incident`` today, under ``rules`` (the caps count this year's payouts)."""
     deductible = claim.deductible if claim is not None else Decimal(0)
-    return compute_payout(
-        rules, damage_cost, deductible, claim is not None, paid_this_year(incident.incident_node, year)
-    )
+    paid = paid_this_year(incident.incident_node, year)
+    computation = compute_payout(rules, damage_cost, deductible, claim is not None, paid)
+    with translation.override("sv"):
+        swedish = compute_payout(rules, damage_cost, deductible, claim is not None, paid).text
+    return PayoutComputation(computation, swedish)
 
 
 def _rules(organisation_id: int) -> FundRules:
@@ -104,18 +120,17 @@ def request_payout(
     if earlier is not None:
         return earlier
     _no_other_payout(incident)
-    with translation.override("sv"):
-        computation = payout_computation(
-            _rules(incident.organisation_id),
-            incident=incident,
-            claim=claim,
-            damage_cost=cost,
-            year=timezone.localdate().year,
-        )
-    if computation.amount <= 0:
+    computed = payout_computation(
+        _rules(incident.organisation_id),
+        incident=incident,
+        claim=claim,
+        damage_cost=cost,
+        year=timezone.localdate().year,
+    )
+    if computed.amount <= 0:
         raise ValidationError(
             _("Under the fund's rules the fund pays nothing for this damage. %(computation)s")
-            % {"computation": computation.text},
+            % {"computation": computed.computation.text},
             code="nothing",
         )
     request = PayoutRequest(
@@ -124,8 +139,8 @@ def request_payout(
         incident=incident,
         claim=claim,
         damage_cost=cost,
-        computed_amount=computation.amount,
-        computation=computation.text,
+        computed_amount=computed.amount,
+        computation=computed.swedish,
         requested_by=actor,
     )
     stamp(request, actor)
@@ -180,25 +195,25 @@ def approve_payout(
     note = clean_text(note, limit=MAX_REASON)
     locked_fund(found.organisation_id)
     today = timezone.localdate()
+    computed = payout_computation(
+        _rules(found.organisation_id),
+        incident=found.incident,
+        claim=found.claim,
+        damage_cost=found.damage_cost,
+        year=today.year,
+    )
     with translation.override("sv"):
-        computation = payout_computation(
-            _rules(found.organisation_id),
-            incident=found.incident,
-            claim=found.claim,
-            damage_cost=found.damage_cost,
-            year=today.year,
-        )
         text = _("Payout for the damage %(number)s") % {"number": found.incident.number}
-    if computation.amount <= 0:
+    if computed.amount <= 0:
         raise ValidationError(
             _("Under the fund's rules as they are today the fund pays nothing: %(computation)s Reject the request.")
-            % {"computation": computation.text},
+            % {"computation": computed.computation.text},
             code="nothing",
         )
     entry = book_entry(
         actor=actor,
         kind=FundEntryKind.PAYOUT,
-        amount=-computation.amount,
+        amount=-computed.amount,
         booked_on=today,
         text=text,
         node=found.node,
@@ -210,8 +225,8 @@ def approve_payout(
     found.decided_by = actor
     found.decision_note = note
     found.entry = entry
-    found.computed_amount = computation.amount
-    found.computation = computation.text
+    found.computed_amount = computed.amount
+    found.computation = computed.swedish
     save_revision(
         found,
         actor,
