@@ -4,7 +4,7 @@
 förvaltningar, municipal companies and federations: see :mod:`varna.insurance.allocation_inputs`). It
 works in :class:`~decimal.Decimal` throughout; percentages in the settings are whole numbers.
 
-The rules, in order (also explained on the allocation page and in ``docs/guide/forsakring-och-sjalvriskfond.md``):
+The rules, in order (also explained on the allocation page, ``insurance/allocation_rules.html``):
 
 1. **Who takes part.** A node with staff, insured values or damage in the period. A node that had a
    share last year but has none of them now gets a line of zero, so that it sees why.
