@@ -121,7 +121,9 @@ def entry_by_number(user: User, number: str, perm: Perm = Perm.APPROVE_FUND) -> 
 
 def fund_balance(fund: DeductibleFund) -> Decimal:
     """The whole fund's balance: the sum of all its entries."""
-    return cents(FundEntry.objects.filter(fund=fund).aggregate(total=Sum("amount"))["total"])
+    # One fund per organisation: filtered on the organisation, the sum is read from the ledger's balance index.
+    entries = FundEntry.objects.filter(organisation_id=fund.organisation_id)
+    return cents(entries.aggregate(total=Sum("amount"))["total"])
 
 
 def scope_balance(user: User, node: Node | None = None) -> Decimal:

@@ -123,7 +123,9 @@ def _cents(total: Any) -> Decimal:
 
 def _balance(fund: DeductibleFund) -> Decimal:
     """The fund's balance: the sum of its entries (there is no stored balance that could drift)."""
-    return _cents(FundEntry.objects.filter(fund=fund).aggregate(total=Sum("amount"))["total"])
+    # One fund per organisation: filtered on the organisation, the sum is read from the ledger's balance index.
+    entries = FundEntry.objects.filter(organisation_id=fund.organisation_id)
+    return _cents(entries.aggregate(total=Sum("amount"))["total"])
 
 
 def may_approve(actor: User) -> int:
