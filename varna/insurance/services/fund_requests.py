@@ -173,8 +173,9 @@ def _locked_request(actor: User, request: PayoutRequest, revision: int | None) -
     organisation_id = may_approve(actor)
     if request.organisation_id != organisation_id:
         raise PermissionDenied
-    locked = PayoutRequest.objects.select_for_update().select_related("incident__incident_node", "claim", "node")
-    found = locked.get(pk=request.pk)
+    # Only the request's row is locked: its claim is an outer join, which PostgreSQL does not lock.
+    related = PayoutRequest.objects.select_related("incident__incident_node", "claim", "node")
+    found = related.select_for_update(of=("self",)).get(pk=request.pk)
     check_revision(found, revision)
     if found.status != RequestStatus.REQUESTED:
         raise ValidationError(_("The request has already been decided."), code="decided")
@@ -298,7 +299,8 @@ def _locked_application(actor: User, application: GrantApplication, revision: in
     organisation_id = may_approve(actor)
     if application.organisation_id != organisation_id:
         raise PermissionDenied
-    found = GrantApplication.objects.select_for_update().select_related("measure", "node").get(pk=application.pk)
+    related = GrantApplication.objects.select_related("measure", "node")
+    found = related.select_for_update(of=("self",)).get(pk=application.pk)
     check_revision(found, revision)
     if found.status != RequestStatus.REQUESTED:
         raise ValidationError(_("The application has already been decided."), code="decided")
