@@ -392,6 +392,9 @@ class FundEntry(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["fund", "node"]),
             models.Index(fields=["fund", "booked_on"]),
+            # The balance per node (a GROUP BY of the scoped ledger) read from the index alone: at scale 15
+            # (92,000 entries) 89 ms became 16 ms on SQLite (bench/insurance_fund_balance.py).
+            models.Index(fields=["organisation", "node", "amount"], name="fund_entry_balance"),
         ]
 
     def __str__(self) -> str:
