@@ -152,6 +152,23 @@ def test_the_balance_per_node_is_the_sum_of_its_entries_and_never_below_the_floo
         assert balance == sum(by_node.values())
 
 
+def test_the_fund_pages_balances_are_the_sums_of_the_demo_entries(demo: None) -> None:
+    from varna.insurance.selectors.fund import fund_balance, node_balances
+
+    for org in Organisation.objects.all():
+        fund = DeductibleFund.objects.get(organisation=org)
+        own = dict(
+            FundEntry.objects.filter(fund=fund, node__isnull=False).values_list("node").annotate(s=Sum("amount"))
+        )
+        coordinator = persona("samordnare" if org.slug == "exempelkommun" else f"samordnare.{org.slug}")
+        balances = {b.node_id: b for b in node_balances(coordinator)}
+        assert {n: balances[n].own for n in own} == own
+        assert not [b for n, b in balances.items() if n not in own and b.own]
+        root = next(b for b in balances.values() if b.depth == 1)
+        assert root.subtree == sum(own.values())
+        assert fund_balance(fund) == FundEntry.objects.filter(fund=fund).aggregate(s=Sum("amount"))["s"]
+
+
 def test_every_staffed_unit_pays_a_monthly_contribution_and_corrections_point_back(demo: None) -> None:
     entries = FundEntry.objects.filter(organisation__slug="exempelkommun")
     contributions = entries.filter(kind=FundEntryKind.CONTRIBUTION, node__isnull=False)
