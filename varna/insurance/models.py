@@ -25,8 +25,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from varna.core.formats import money
 from varna.core.models import Node, Organisation
 from varna.incidents.models import Incident
 from varna.protection.models import Facility
@@ -71,7 +73,7 @@ class PriceBaseAmount(models.Model):
         ordering: ClassVar = ["-year"]
 
     def __str__(self) -> str:
-        return f"{self.year}: {self.amount}"
+        return f"{self.year}: {money(self.amount)}"
 
 
 class DeductibleKind(models.TextChoices):
@@ -160,7 +162,7 @@ class Procurement(models.Model):
         ordering: ClassVar = ["-decided_on"]
 
     def __str__(self) -> str:
-        return f"{self.insurer} {self.contract_from}–{self.contract_to}"
+        return f"{self.insurer} {self.contract_from:%Y-%m-%d}–{self.contract_to:%Y-%m-%d}"
 
 
 class InsuredValue(models.Model):
@@ -200,7 +202,7 @@ class InsuredValue(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.node_id}"
+        return f"{self.year} {self.node.name}" + (f", {self.facility.name}" if self.facility is not None else "")
 
 
 class InsuranceSettings(models.Model):
@@ -228,7 +230,7 @@ class InsuranceSettings(models.Model):
 class ClaimStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted to the insurer")
     DECIDED = "decided", _("Decided")
-    PAID = "paid", _("Paid")
+    PAID = "paid", pgettext_lazy("claim status", "Paid")
     DENIED = "denied", _("Denied")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -302,7 +304,7 @@ class ClaimPayment(models.Model):
         constraints: ClassVar = [models.CheckConstraint(condition=Q(amount__gt=0), name="claim_payment_positive")]
 
     def __str__(self) -> str:
-        return f"{self.claim_id}: {self.amount}"
+        return f"{self.paid_on:%Y-%m-%d} {money(self.amount, 2)}"
 
 
 # --- the deductible fund -------------------------------------------------------------------
@@ -473,7 +475,7 @@ class PayoutRequest(models.Model):
         ordering: ClassVar = ["-requested_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.incident_id}: {self.computed_amount}"
+        return f"{self.incident.number}: {money(self.computed_amount)}"
 
 
 class GrantApplication(models.Model):
@@ -511,7 +513,7 @@ class GrantApplication(models.Model):
         constraints: ClassVar = [models.CheckConstraint(condition=Q(amount__gt=0), name="grant_amount_positive")]
 
     def __str__(self) -> str:
-        return f"{self.measure_id}: {self.amount}"
+        return f"{self.measure.number}: {money(self.amount)}"
 
 
 # --- the allocation --------------------------------------------------------------------------
@@ -566,7 +568,7 @@ class Allocation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} v{self.version}"
+        return f"{self.year} ({self.version})"
 
 
 class AllocationLine(models.Model):
@@ -599,4 +601,4 @@ class AllocationLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.allocation_id}: {self.node_id}"
+        return f"{self.allocation}: {self.node.name}"
