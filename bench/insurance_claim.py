@@ -23,7 +23,7 @@ What it does:
    Each scenario: ``--runs`` runs of ``--calls`` timed calls after 5 warm-up calls; p50, p95 and p99 per run and
    their medians, against the target p95 of 50 ms (the issue's benchmark). The claims stay in the database.
 
-Results are printed as JSON and written to ``bench/results/insurance-claim-<date>-scale<N>.json``.
+Results are printed as JSON and written to ``bench/results/insurance-claim-<date>-scale<N>-<database>.json``.
 Nothing here is a test: the targets are checked and reported, never asserted.
 """
 
@@ -42,6 +42,7 @@ from bench.insurance_common import (
     arguments,
     database_env,
     fill,
+    machine,
     report,
     scenario_log,
     setup_django,
@@ -127,6 +128,7 @@ def measure(args: Any) -> dict[str, Any]:
 
 def main() -> int:
     args = arguments(__doc__).parse_args()
+    before = machine()
     env = database_env(args)
     log(f"database {env['DATABASE_URL']} at scale {args.scale:g}")
     started = time.perf_counter()
@@ -142,6 +144,7 @@ def main() -> int:
         "demo_seconds": demo_seconds,
         "runs": args.runs,
         "calls_per_run": args.calls,
+        "machine": before,
     }
     result |= measure(args)
     report("insurance-claim", args.scale, result)

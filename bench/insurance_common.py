@@ -26,6 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.incidents import RESULTS, VARNA, log, machine, percentile, run  # noqa: E402 - after the path is set
 
+__all__ = ["machine"]  # the benchmarks take the machine's figures (and load) before they start
+
 MIN_CALLS = 20  # timed calls per run, even for a slow scenario
 
 
@@ -135,11 +137,12 @@ def summary(runs: list[list[float]], target: float) -> dict[str, Any]:
 
 
 def report(name: str, scale: float, result: dict[str, Any]) -> None:
-    """Print the result as JSON and write it to ``bench/results/<name>-<date>-scale<N>.json``."""
-    result["machine"] = machine() | {"load_after": os.getloadavg()}
+    """Print the result as JSON and write it to ``bench/results/<name>-<date>-scale<N>-<database>.json``."""
+    result["machine"] = result.get("machine") or machine()  # taken at the start: load_before is the start's
+    result["machine"]["load_after"] = os.getloadavg()
     RESULTS.mkdir(parents=True, exist_ok=True)
     date = datetime.datetime.now().astimezone().date().isoformat()
-    path = RESULTS / f"{name}-{date}-scale{scale:g}.json"
+    path = RESULTS / f"{name}-{date}-scale{scale:g}-{result.get('database', 'sqlite')}.json"
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n")
     print(json.dumps(result, indent=2, ensure_ascii=False, default=str))
     log(f"written to {path.relative_to(ROOT)}")
