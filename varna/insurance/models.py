@@ -437,7 +437,7 @@ class FundRules(models.Model):
 class RequestStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("fund request", "Rejected")
 
 
 class PayoutRequest(models.Model):
