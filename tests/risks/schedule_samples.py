@@ -111,9 +111,17 @@ def report(
 
 
 def clear_risk_data() -> None:
-    """Remove the demo's analyses and plan entries, so that a test starts from units never analysed."""
+    """Remove the demo's analyses and plan entries, so that a test starts from units never analysed.
+
+    The demo's grants from the deductible fund point to measures: they go first (corrections before the
+    entries they correct).
+    """
+    from varna.insurance.models import FundEntry, GrantApplication
     from varna.risks.models import PlannedAnalysis
 
+    GrantApplication.objects.all().delete()
+    FundEntry.objects.filter(corrects__measure__isnull=False).delete()
+    FundEntry.objects.filter(measure__isnull=False).delete()
     PlannedAnalysis.objects.all().delete()
     Measure.objects.all().delete()
     Risk.objects.all().delete()

@@ -4,11 +4,31 @@ import datetime
 from typing import Any, cast
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from varna.core.models import Node, Role
+
+
+class RevisionMixin(forms.Form):
+    """The ``revision`` a form was shown with, checked by ``core.services.check_revision`` (stale forms)."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
+
+    def revision_value(self) -> int | None:
+        """The revision sent with the form, or ``None`` when it sent none (then no check is made)."""
+        value = self.cleaned_data.get("revision")
+        return int(value) if value is not None else None
+
+
+def errors_to_messages(request: HttpRequest, exc: ValidationError) -> None:
+    """Show a service's refusal as error messages on the next page (for views that redirect)."""
+    for message in exc.messages:
+        messages.error(request, message)
 
 
 class DateInput(forms.DateInput):

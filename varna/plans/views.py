@@ -20,22 +20,13 @@ from django.utils.translation import gettext as _
 from varna.core import access
 from varna.core import selectors as core_selectors
 from varna.core.access import Perm
+from varna.core.forms import errors_to_messages
 from varna.plans import selectors, services
 from varna.plans.forms import ActionForm, AdoptionForm, PlanEditForm, PlanFilterForm, PlanForm, StatusForm
 from varna.plans.models import Action, ActionPlan, ActionStatus
 
 PAGE_SIZE = 50
 GET_POST = ("GET", "POST")
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-def _revision(form: Any) -> int | None:
-    value = form.cleaned_data.get("revision")
-    return int(value) if value is not None else None
 
 
 # --- the list and one plan -------------------------------------------------------------
@@ -116,7 +107,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.update_plan(
                 actor=user,
                 plan=plan,
-                revision=_revision(form),
+                revision=form.revision_value(),
                 title=form.cleaned_data["title"],
                 summary=form.cleaned_data["summary"],
             )
@@ -146,7 +137,7 @@ def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
             services.record_adoption(
                 actor=user,
                 plan=plan,
-                revision=_revision(form),
+                revision=form.revision_value(),
                 adopted_by_body=form.cleaned_data["adopted_by_body"],
                 adopted_on=form.cleaned_data["adopted_on"],
                 minute_paragraph=form.cleaned_data["minute_paragraph"],
@@ -225,7 +216,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(request.POST or None, plan=plan, user=user, action=action, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_action(actor=user, action=action, revision=_revision(form), **form.values())
+            services.update_action(actor=user, action=action, revision=form.revision_value(), **form.values())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -248,11 +239,11 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
             actor=user,
             action=action,
             status=form.cleaned_data["status"],
-            revision=_revision(form),
+            revision=form.revision_value(),
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(
             request,

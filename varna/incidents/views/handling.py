@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from varna.core import access
 from varna.core.access import Perm
+from varna.core.forms import errors_to_messages
 from varna.core.models import User
 from varna.core.services import StaleFormError
 from varna.incidents import selectors, selectors_handling, services
@@ -77,11 +78,6 @@ def handling_forms(user: User, incident: Incident, panel: HandlingPanel) -> Hand
     )
 
 
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
 def _form_page(request: HttpRequest, incident: Incident, form: forms.BaseForm, title: str, action: str) -> HttpResponse:
     """Show a form with errors again, keeping what the person wrote."""
     return render(
@@ -110,7 +106,7 @@ def _revision(form: forms.BaseForm) -> int:
 
 def _refused(request: HttpRequest, incident: Incident, exc: ValidationError) -> HttpResponse:
     """A stale form or a closed case: nothing was saved; back to the case, which shows how it is now."""
-    _errors(request, exc)
+    errors_to_messages(request, exc)
     return redirect(case_url(incident))
 
 
@@ -169,7 +165,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             duplicate_of=form.cleaned_data["duplicate_of"],
         )
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(
             request,
@@ -191,7 +187,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
             actor=user, incident=incident, revision=_revision(form), reason=form.cleaned_data["reason"]
         )
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(
             request,
@@ -213,7 +209,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             actor=user, incident=incident, handler=form.cleaned_data["handler"], revision=_revision(form)
         )
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, _("The case handler has been set."))
     return redirect(case_url(incident))
@@ -364,7 +360,7 @@ def accounting_segment_add(request: HttpRequest) -> HttpResponse:
         try:
             services.add_accounting_segment(actor=access.actor(request), **form.cleaned_data)
         except ValidationError as exc:
-            _errors(request, exc)
+            errors_to_messages(request, exc)
         else:
             messages.success(request, _("The segment has been added."))
     else:
@@ -408,7 +404,7 @@ def accounting_value_add(request: HttpRequest) -> HttpResponse:
             actor=user, segment=segment, value=form.cleaned_data["value"], name=form.cleaned_data["name"]
         )
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, _("The value has been added."))
     return _back_to_settings()

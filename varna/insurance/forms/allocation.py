@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from varna.core.forms import RevisionMixin
 from varna.insurance.services.allocation import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -23,10 +24,6 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 def whole_kronor(**kwargs: Any) -> forms.DecimalField:
     """An amount in whole kronor that fits the allocation's columns."""
     return forms.DecimalField(min_value=0, max_value=MAX_TOTAL, max_digits=12, decimal_places=0, **kwargs)
-
-
-class RevisionMixin(forms.Form):
-    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
 
 
 class AllocationSettingsForm(RevisionMixin):

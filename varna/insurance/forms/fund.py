@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from varna.core import selectors as core_selectors
 from varna.core.access import Perm
+from varna.core.forms import RevisionMixin
 from varna.core.models import User
 from varna.core.widgets import FastSelect
 from varna.incidents.models import Incident
@@ -78,14 +79,6 @@ def _choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
     field = form.fields[name]
     assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared on the form
     return field
-
-
-class RevisionMixin(forms.Form):
-    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
-
-    def revision_value(self) -> int | None:
-        value = self.cleaned_data.get("revision")
-        return int(value) if value is not None else None
 
 
 # --- the ledger ----------------------------------------------------------------------------

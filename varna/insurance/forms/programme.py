@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from varna.core.forms import RevisionMixin
 from varna.core.models import User
 from varna.insurance.models import CoverLine, DeductibleKind, InsurancePolicy, Procurement
 from varna.insurance.selectors import programme as selectors
@@ -30,10 +31,6 @@ def amount_text(value: Decimal | None) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text.replace(".", ",")
-
-
-class RevisionMixin(forms.Form):
-    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
 
 
 class CoverLineChoiceField(forms.ModelChoiceField[CoverLine]):

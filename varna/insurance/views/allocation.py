@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.exports import XLSX_TYPE
+from varna.core.forms import errors_to_messages
 from varna.insurance import exports
 from varna.insurance.forms.allocation import (
     AllocationSettingsForm,
@@ -33,16 +34,6 @@ from varna.insurance.selectors import allocation as selectors
 from varna.insurance.services import allocation as services
 
 GET_POST = ("GET", "POST")
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-def _revision(form: Any) -> int | None:
-    value = form.cleaned_data.get("revision")
-    return int(value) if value is not None else None
 
 
 @access.require(Perm.MANAGE_INSURANCE)
@@ -98,7 +89,7 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.recompute_draft(
                     actor=user,
                     allocation=allocation,
-                    revision=_revision(form),
+                    revision=form.revision_value(),
                     weights=form.weights(),
                     **form.totals(),
                 )
@@ -141,7 +132,7 @@ def allocation_fix(request: HttpRequest, pk: int) -> HttpResponse:
             services.fix_allocation(
                 actor=user,
                 allocation=allocation,
-                revision=_revision(form),
+                revision=form.revision_value(),
                 booked_on=form.cleaned_data["booked_on"],
             )
         except ValidationError as exc:
@@ -170,7 +161,7 @@ def allocation_new_version(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         draft = services.new_version(actor=user, allocation=allocation)
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
         return redirect("insurance:allocation", pk=allocation.pk)
     messages.success(
         request,
@@ -189,9 +180,9 @@ def allocation_discard(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Tick the box to confirm that the draft is to be removed."))
         return redirect("insurance:allocation", pk=allocation.pk)
     try:
-        services.discard_draft(actor=user, allocation=allocation, revision=_revision(form))
+        services.discard_draft(actor=user, allocation=allocation, revision=form.revision_value())
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
         return redirect("insurance:allocation", pk=allocation.pk)
     messages.success(request, _("The draft has been removed."))
     return redirect("insurance:allocations")

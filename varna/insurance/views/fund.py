@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from varna.core import access
 from varna.core import selectors as core_selectors
 from varna.core.access import Perm
+from varna.core.forms import errors_to_messages
 from varna.core.models import Node, User
 from varna.incidents.models import Incident
 from varna.insurance.forms.fund import (
@@ -44,11 +45,6 @@ from varna.risks.models import Measure
 PAGE_SIZE = 50
 GET_POST = ("GET", "POST")
 MONTHS_SHOWN = 12
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _form_errors(request: HttpRequest, form: DecisionForm) -> None:
@@ -325,7 +321,7 @@ def fund_payout_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("The request has been rejected."))
         except ValidationError as exc:
-            _errors(request, exc)
+            errors_to_messages(request, exc)
     return redirect("insurance:fund_payout", pk=incident.pk)
 
 
@@ -411,7 +407,7 @@ def fund_grant_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("The application has been rejected."))
         except ValidationError as exc:
-            _errors(request, exc)
+            errors_to_messages(request, exc)
     return redirect("insurance:fund_grant", pk=measure.pk)
 
 

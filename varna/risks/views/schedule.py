@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from varna.core import access
 from varna.core.access import Perm
+from varna.core.forms import errors_to_messages
 from varna.core.models import Node
 from varna.risks import schedule, services
 from varna.risks.forms_schedule import (
@@ -38,11 +39,6 @@ from varna.risks.models import PlannedAnalysis
 def _schedule_url(year: int | None = None) -> str:
     url = reverse("risks:schedule")
     return f"{url}?{urlencode({'year': year})}" if year else url
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 @access.require(Perm.VIEW_RISKS)
@@ -192,7 +188,7 @@ def plan_remove(request: HttpRequest) -> HttpResponse:
     try:
         services.remove_from_plan(actor=user, entry=entry, revision=form.cleaned_data["revision"])
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(
             request,
@@ -213,7 +209,7 @@ def plan_add_all(request: HttpRequest) -> HttpResponse:
     try:
         created = services.add_all_suggestions(actor=user, year=year, expected=form.cleaned_data["expected"])
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(
             request,
