@@ -18,7 +18,21 @@ _numbers = itertools.count(1)
 
 
 def clear_incidents() -> None:
-    """Remove the demo generator's incidents, so that a test counts only its own."""
+    """Remove the demo generator's incidents, so that a test counts only its own.
+
+    The demo's claims, payout requests and fund entries point to incidents: they go first (requests before
+    the entries they booked, corrections before the entries they correct).
+    """
+    from django.db.models import Q
+
+    from varna.insurance.models import Claim, ClaimPayment, FundEntry, PayoutRequest
+
+    PayoutRequest.objects.all().delete()
+    linked = Q(incident__isnull=False) | Q(claim__isnull=False)
+    FundEntry.objects.filter(Q(corrects__incident__isnull=False) | Q(corrects__claim__isnull=False)).delete()
+    FundEntry.objects.filter(linked).delete()
+    ClaimPayment.objects.all().delete()
+    Claim.objects.all().delete()
     Incident.objects.exclude(duplicate_of=None).update(duplicate_of=None)
     Incident.objects.all().delete()
 
