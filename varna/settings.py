@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "varna.risks",
     "varna.plans",
     "varna.insurance",
+    "varna.training",
     "varna.demo",
 ]
 

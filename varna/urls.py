@@ -8,6 +8,7 @@ urlpatterns = [
     path("risks/", include("varna.risks.urls")),
     path("plans/", include("varna.plans.urls")),
     path("insurance/", include("varna.insurance.urls")),
+    path("training/", include("varna.training.urls")),
     path("", include("varna.core.urls")),
 ]
 

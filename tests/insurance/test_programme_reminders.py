@@ -19,10 +19,10 @@ from tests.insurance.test_programme_services import (
 from tests.worker import run_tasks
 from varna.core import access
 from varna.core.access import Perm
+from varna.core.dates import add_months
 from varna.core.models import OutboxMail, Role, RoleAssignment
 from varna.insurance import reminders, tasks
 from varna.insurance.models import Procurement
-from varna.insurance.selectors.programme import months_before
 
 
 def keepers() -> list[str]:
@@ -72,7 +72,7 @@ def test_no_reminder_before_the_months_before_the_date() -> None:
     procurement = make_procurement(next_procurement_on=today + datetime.timedelta(days=400), reminder_months=6)
     assert reminders.send_due_reminders().procurements == 0
     assert not OutboxMail.objects.exists()
-    remind_from = months_before(today + datetime.timedelta(days=400), 6)
+    remind_from = add_months(today + datetime.timedelta(days=400), -6)
     assert reminders.send_due_reminders(today=remind_from - datetime.timedelta(days=1)).procurements == 0
     assert reminders.send_due_reminders(today=remind_from).procurements == 1
     procurement.refresh_from_db()
@@ -102,5 +102,5 @@ def test_the_task_runs_the_reminders() -> None:
 
 
 def test_the_months_before_a_date_keep_to_the_end_of_a_short_month() -> None:
-    assert months_before(datetime.date(2027, 8, 31), 6) == datetime.date(2027, 2, 28)
-    assert months_before(datetime.date(2027, 3, 15), 15) == datetime.date(2025, 12, 15)
+    assert add_months(datetime.date(2027, 8, 31), -6) == datetime.date(2027, 2, 28)
+    assert add_months(datetime.date(2027, 3, 15), -15) == datetime.date(2025, 12, 15)

@@ -16,11 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.risks.schedule_samples import make_analysis, node, report, user
+from varna.core.dates import add_months
 from varna.core.models import User
 from varna.core.services import StaleFormError
 from varna.risks import schedule
 from varna.risks.models import AnalysisStatus, AnalysisTrigger, PlannedAnalysis
-from varna.risks.schedule import ScheduleFilter, add_months
+from varna.risks.schedule import ScheduleFilter
 from varna.risks.services import schedule as services_schedule
 
 pytestmark = pytest.mark.django_db

@@ -65,6 +65,10 @@ class Perm(enum.StrEnum):
     MANAGE_INSURANCE = "manage_insurance"  # the insurance programme, claims, exposure and the allocation (G12, K19)
     REQUEST_FUND = "request_fund"  # ask the deductible fund for a payout or a grant for a preventive measure
     APPROVE_FUND = "approve_fund"  # decide payouts and grants, book contributions and corrections (G15)
+    VIEW_OWN_TRAINING = "view_own_training"  # one's own training record and what one needs next
+    VIEW_TRAINING = "view_training"  # the training records, coverage and gaps of the people in a subtree (G7)
+    RECORD_TRAINING = "record_training"  # register completed courses, import providers' lists, sessions
+    CONFIGURE_TRAINING = "configure_training"  # the courses and who needs them
 
 
 # Permissions that, once held anywhere, reach the whole organisation.
@@ -82,14 +86,17 @@ ORGANISATION_WIDE = frozenset(
         Perm.REVIEW_PLANS,
         Perm.MANAGE_INSURANCE,
         Perm.APPROVE_FUND,
+        Perm.CONFIGURE_TRAINING,
+        Perm.VIEW_OWN_TRAINING,
     }
 )
 
-_EVERYONE = {Perm.VIEW_DASHBOARD, Perm.VIEW_DIRECTORY, Perm.USE_API, Perm.REPORT_INCIDENT}
+_EVERYONE = {Perm.VIEW_DASHBOARD, Perm.VIEW_DIRECTORY, Perm.USE_API, Perm.REPORT_INCIDENT, Perm.VIEW_OWN_TRAINING}
 _HANDLERS = {Perm.VIEW_INCIDENTS, Perm.HANDLE_INCIDENTS, Perm.VIEW_STATISTICS}
 _RISK_WORKERS = {Perm.VIEW_RISKS, Perm.MANAGE_RISKS, Perm.VIEW_PLANS}
 _RESPONSIBLE = _RISK_WORKERS | {Perm.ADOPT_RISK_ANALYSES, Perm.MANAGE_PLANS}
 _FUND_APPLICANTS = {Perm.VIEW_INSURANCE, Perm.REQUEST_FUND}
+_TRAINING_MANAGERS = {Perm.VIEW_TRAINING, Perm.RECORD_TRAINING}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.SECURITY_COORDINATOR: frozenset(
@@ -108,18 +115,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | {Perm.CONFIGURE_RISK_MATRIX, Perm.PLAN_ANALYSES, Perm.REVIEW_PLANS}
         | _FUND_APPLICANTS
         | {Perm.MANAGE_INSURANCE, Perm.APPROVE_FUND}
+        | _TRAINING_MANAGERS
+        | {Perm.CONFIGURE_TRAINING}
     ),
     Role.SECURITY_OFFICER: frozenset(
         _EVERYONE
         | _HANDLERS
         | _RESPONSIBLE
         | _FUND_APPLICANTS
-        | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_CONFIDENTIAL}
+        | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_CONFIDENTIAL, Perm.VIEW_TRAINING}
     ),
     Role.HEAD_OF_ADMINISTRATION: frozenset(
         _EVERYONE
         | _RESPONSIBLE
         | _FUND_APPLICANTS
+        | _TRAINING_MANAGERS
         | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_INCIDENTS, Perm.VIEW_STATISTICS}
     ),
     Role.UNIT_MANAGER: frozenset(
@@ -127,6 +137,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | _HANDLERS
         | _RESPONSIBLE
         | _FUND_APPLICANTS
+        | _TRAINING_MANAGERS
         | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_CONFIDENTIAL}
     ),
     Role.SECURITY_REPRESENTATIVE: frozenset(_EVERYONE | _HANDLERS | _RISK_WORKERS | {Perm.VIEW_FACILITIES}),
@@ -137,6 +148,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         _EVERYONE
         | {Perm.VIEW_INSURANCE, Perm.MANAGE_INSURANCE, Perm.VIEW_INCIDENTS, Perm.VIEW_STATISTICS, Perm.VIEW_FACILITIES}
     ),
+    # HR-handläggare: keeps the courses and every person's training record, and sees who works where.
+    Role.HR: frozenset(_EVERYONE | _TRAINING_MANAGERS | {Perm.CONFIGURE_TRAINING, Perm.VIEW_PEOPLE}),
     Role.ADMINISTRATOR: frozenset(
         _EVERYONE
         | {

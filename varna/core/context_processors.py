@@ -30,6 +30,7 @@ NAVIGATION: list[tuple[str, Any, Perm]] = [
     ("insurance:allocations", _("Cost allocation"), Perm.MANAGE_INSURANCE),
     ("insurance:my_allocation", _("Our cost allocation"), Perm.VIEW_INSURANCE),
     ("insurance:statistics", _("Insurance statistics"), Perm.MANAGE_INSURANCE),
+    # --- training (each part adds its lines here) ---
     ("core:organisation", _("Organisation"), Perm.VIEW_DIRECTORY),
     ("core:security_roles", _("Security roles"), Perm.VIEW_DIRECTORY),
     ("core:bodies", _("Groups"), Perm.VIEW_DIRECTORY),

@@ -86,6 +86,7 @@ class Role(models.TextChoices):
     ELECTED_OFFICIAL = "elected_official", _("Elected official")
     ADMINISTRATOR = "administrator", _("Administrator")
     INSURANCE_HANDLER = "insurance_handler", _("Insurance handler")
+    HR = "hr", _("HR officer")
 
 
 SECURITY_ROLES = (
@@ -113,6 +114,12 @@ class User(AbstractUser):
     )
     employee_number = models.CharField(_("employee number"), max_length=40, blank=True)
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    employed_from = models.DateField(
+        _("employed from"),
+        null=True,
+        blank=True,
+        help_text=_("The first day of employment; new employees get time to complete the courses they need."),
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     protected_identity = models.BooleanField(
         _("protected personal data"),

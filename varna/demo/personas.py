@@ -28,6 +28,7 @@ EMPLOYEE = "employee"
 ELECTED = "elected_official"
 ADMINISTRATOR = "administrator"
 INSURANCE_HANDLER = "insurance_handler"
+HR = "hr"
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,16 @@ PERSONAS: list[Persona] = [
         "Försäkringshandläggare",
         ((INSURANCE_HANDLER, ROOT), (EMPLOYEE, "Ekonomienheten")),
         "Försäkringshandläggare för hela Exempelkommun (försäkringsprogrammet och skadeanmälningarna)",
+    ),
+    Persona(
+        "hr",
+        "Sara",
+        "Lindqvist",
+        EXEMPELKOMMUN,
+        "HR-enheten",
+        "HR-specialist",
+        ((HR, ROOT), (EMPLOYEE, "HR-enheten")),
+        "HR-specialist för hela Exempelkommun (kurser, utbildningskrav och allas utbildningar)",
     ),
     Persona(
         "samordnare.grannby",

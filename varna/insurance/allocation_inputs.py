@@ -43,6 +43,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 
+from varna.core.dates import add_months
 from varna.core.models import Node, User
 from varna.incidents.selectors import damage_incidents
 from varna.incidents.statistics import ADMINISTRATION_KINDS, cost_expression
@@ -51,7 +52,7 @@ from varna.insurance.models import Allocation, AllocationStatus, InsurancePolicy
 from varna.plans.checklist import NAMND_KINDS
 from varna.plans.models import ActionPlan
 from varna.risks.models import RiskAnalysis
-from varna.risks.schedule import DONE_STATUSES, add_months
+from varna.risks.schedule import DONE_STATUSES
 
 ZERO = Decimal(0)
 CURRENT_ANALYSIS_MONTHS = 12

@@ -23,9 +23,9 @@ from django.utils import timezone, translation
 
 from varna.core import access, outbox
 from varna.core.access import Perm
+from varna.core.dates import add_months
 from varna.core.models import Node
 from varna.insurance.models import Procurement
-from varna.insurance.selectors.programme import months_before
 
 
 @dataclass
@@ -59,7 +59,7 @@ def _procurement_reminders(today: datetime.date, counts: ReminderCounts) -> None
     for procurement in candidates:
         if procurement.next_procurement_on is None:
             continue
-        if today < months_before(procurement.next_procurement_on, procurement.reminder_months):
+        if today < add_months(procurement.next_procurement_on, -procurement.reminder_months):
             continue
         with transaction.atomic():
             # Claim the reminder first: a second run at the same moment finds nothing left to send.

@@ -24,7 +24,6 @@ urgency. The rules, also explained in ``docs/guide/planering-av-riskanalyser.md`
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from django.utils import timezone
 
 from varna.core import access
 from varna.core.access import Perm
+from varna.core.dates import add_months
 from varna.core.models import Node, NodeKind, Role, RoleAssignment, User
 from varna.incidents.selectors import damage_at_node
 from varna.risks.models import AnalysisStatus, PlannedAnalysis, Risk, RiskAnalysis, RiskMatrix, RiskStatus
@@ -45,14 +45,6 @@ DEFAULT_REVIEW_MONTHS = 12  # G4: risk identification recurs yearly
 DAMAGE_MONTHS = 12  # the damage history of a node never analysed
 DONE_STATUSES: tuple[str, ...] = (AnalysisStatus.DONE, AnalysisStatus.ADOPTED)
 PAGE_SIZE = 50
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """``day`` moved ``months`` months on; the 31st becomes the month's last day where needed."""
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

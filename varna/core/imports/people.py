@@ -43,6 +43,7 @@ ROLE_NAMES: dict[str, str] = {
     "anställd": Role.EMPLOYEE,
     "förtroendevald": Role.ELECTED_OFFICIAL,
     "administratör": Role.ADMINISTRATOR,
+    "hr-handläggare": Role.HR,
 } | {r.value.replace("_", " "): r.value for r in Role}
 ROLE_LIST = ", ".join(list(ROLE_NAMES)[:8])
 

@@ -3,7 +3,6 @@ exposure. Every read is scoped by the access policy (``MANAGE_INSURANCE``: the w
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from varna.core import access, formats
 from varna.core.access import Perm
+from varna.core.dates import add_months
 from varna.core.models import Node, NodeKind, User
 from varna.insurance.deductibles import MissingPriceBaseAmount, deductible_for
 from varna.insurance.models import (
@@ -247,13 +247,6 @@ def procurement_for(user: User, pk: int) -> Procurement:
     return access.get_object_or_404(user, PERM, Procurement.objects.prefetch_related("cover_lines"), pk=pk)
 
 
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` months earlier (the month's last day when it is shorter)."""
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 @dataclass
 class NextProcurement:
     procurement: Procurement
@@ -267,7 +260,7 @@ def next_procurement(user: User) -> NextProcurement | None:
     if latest is None or latest.next_procurement_on is None:
         return None
     on = latest.next_procurement_on
-    return NextProcurement(latest, on, months_before(on, latest.reminder_months))
+    return NextProcurement(latest, on, add_months(on, -latest.reminder_months))
 
 
 # --- exposure ----------------------------------------------------------------------------------
