@@ -97,7 +97,7 @@ def valid_record(course_id: int, today: datetime.date, person_ref: str = "pk") -
 
 def in_grace(requirement: CourseRequirement, today: datetime.date) -> Q:
     """A ``Q`` on :class:`User`: employed recently enough to still have time for the course."""
-    return Q(employed_from__gt=today - datetime.timedelta(days=requirement.within_days))
+    return Q(employed_from__gte=today - datetime.timedelta(days=requirement.within_days))
 
 
 def status_for(
