@@ -25,12 +25,15 @@ def clear_incidents() -> None:
     """
     from django.db.models import Q
 
-    from varna.insurance.models import Claim, ClaimPayment, FundEntry, PayoutRequest
+    from varna.insurance.models import Claim, ClaimPayment, DeductibleFund, FundEntry, PayoutRequest
+    from varna.insurance.services.fund import rebuild_balances
 
     PayoutRequest.objects.all().delete()
     linked = Q(incident__isnull=False) | Q(claim__isnull=False)
     FundEntry.objects.filter(Q(corrects__incident__isnull=False) | Q(corrects__claim__isnull=False)).delete()
     FundEntry.objects.filter(linked).delete()
+    for fund in DeductibleFund.objects.all():
+        rebuild_balances(fund)
     ClaimPayment.objects.all().delete()
     Claim.objects.all().delete()
     Incident.objects.exclude(duplicate_of=None).update(duplicate_of=None)

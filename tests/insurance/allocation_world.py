@@ -25,6 +25,7 @@ from varna.insurance.models import (
     InsurancePolicy,
     InsuredValue,
 )
+from varna.insurance.services.fund import rebuild_balances
 from varna.insurance.services.setup import set_up_insurance
 
 BOU = "Barn- och utbildningsförvaltningen"
@@ -152,7 +153,7 @@ def fund_entry(
 ) -> FundEntry:
     """A ledger entry written directly: for the read side's tests (the services book through book_entry)."""
     org = organisation()
-    return FundEntry.objects.create(
+    entry = FundEntry.objects.create(
         organisation=org,
         fund=DeductibleFund.objects.get(organisation=org),
         number=f"T-{next(_keys)}",
@@ -164,6 +165,8 @@ def fund_entry(
         text="Test",
         approved_by=user("samordnare"),
     )
+    rebuild_balances(entry.fund)  # what book_entry keeps for each entry it books
+    return entry
 
 
 def make_sample_allocations() -> list[Allocation]:

@@ -1,8 +1,8 @@
 """Properties of the deductible fund's ledger, in the database (SQLite, and PostgreSQL in ``make test``).
 
 - Over random sequences of contributions, interest, payouts, grants and corrections, the services accept exactly
-  what a plain model of the rules accepts, and the balance in total and per node always equals the sum of the
-  entries and never goes below the floor.
+  what a plain model of the rules accepts, and the balance in total and per node (read from the running balance
+  per node that the booking service keeps) always equals the sum of the entries and never goes below the floor.
 - Two payouts at once cannot take the fund below its floor: the fund's row is locked for every booking
   (``select_for_update``). Only PostgreSQL runs bookings in parallel, so that test runs there alone.
 """
@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from tests.insurance.fund_world import FundWorld, build_fund_world
 from varna.core.models import CaseCounter, Node, User
 from varna.incidents.models import Incident
-from varna.insurance.models import DeductibleFund, FundEntry, FundEntryKind
+from varna.insurance.models import DeductibleFund, FundEntry, FundEntryKind, FundNodeBalance
 from varna.insurance.selectors import fund as selectors
 from varna.insurance.services import fund as services
 from varna.risks.models import Measure
@@ -159,6 +159,10 @@ def _check(fw: FundWorld, model: Model) -> None:
     assert sum((r.subtree for r in summary.rows), summary.outside) == balance
     months = selectors.balance_by_month(fw.w.coordinator)
     assert (months[-1].balance if months else Decimal(0)) == balance
+    # The running balance kept per node (what the pages read) is exactly the ledger's sum per node.
+    ledger = dict(FundEntry.objects.filter(fund=fw.fund).order_by().values_list("node_id").annotate(Sum("amount")))
+    kept = dict(FundNodeBalance.objects.filter(fund=fw.fund).values_list("node_id", "balance"))
+    assert {n: selectors.cents(t) for n, t in kept.items()} == {n: selectors.cents(t) for n, t in ledger.items()}
 
 
 @pytest.fixture

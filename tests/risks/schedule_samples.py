@@ -116,12 +116,15 @@ def clear_risk_data() -> None:
     The demo's grants from the deductible fund point to measures: they go first (corrections before the
     entries they correct).
     """
-    from varna.insurance.models import FundEntry, GrantApplication
+    from varna.insurance.models import DeductibleFund, FundEntry, GrantApplication
+    from varna.insurance.services.fund import rebuild_balances
     from varna.risks.models import PlannedAnalysis
 
     GrantApplication.objects.all().delete()
     FundEntry.objects.filter(corrects__measure__isnull=False).delete()
     FundEntry.objects.filter(measure__isnull=False).delete()
+    for fund in DeductibleFund.objects.all():
+        rebuild_balances(fund)
     PlannedAnalysis.objects.all().delete()
     Measure.objects.all().delete()
     Risk.objects.all().delete()

@@ -41,6 +41,7 @@ from varna.insurance.models import (
     PayoutRequest,
     RequestStatus,
 )
+from varna.insurance.services.fund import rebuild_balances
 from varna.risks.models import Measure, MeasureStatus, MeasureType
 
 FUND_SERIES, FUND_PREFIX = "fund", ""  # as varna.insurance.services.fund.book_entry numbers entries: 2026-00001
@@ -354,6 +355,7 @@ class Ledger(Common):
                 entry.request.entry_id = entry.obj.pk
         insert(self.ctx, FundEntry, [e.obj for e in self.entries if e.corrects is not None])
         set_counters(self.ctx, FUND_SERIES, numbers)
+        rebuild_balances(fund)  # the running balance per node, as book_entry keeps it
         for model in (PayoutRequest, GrantApplication):
             rows: list[Any] = [r for r in self.requests if isinstance(r, model)]
             insert(self.ctx, model, rows)

@@ -8,8 +8,9 @@
 - :class:`Claim` (skadeanmälan till försäkringsbolag) is started from an incident; :class:`ClaimPayment` are
   the insurer's payments.
 - :class:`DeductibleFund` is the fund's row (locked for every booking) and :class:`FundEntry` its ledger,
-  never edited: a correction is a new entry that points to the one it corrects. The balance is the sum of the
-  entries; no stored balance can drift.
+  never edited: a correction is a new entry that points to the one it corrects. :class:`FundNodeBalance` is
+  the running balance per node, kept with each entry in the same transaction and always equal to the sum of
+  its entries.
 - :class:`FundRules` say what the fund pays; :class:`PayoutRequest` and :class:`GrantApplication` are a node's
   requests, decided by the coordinator, and the decision books a ledger entry.
 - :class:`Allocation` with its :class:`AllocationLine` per node: premiums and fund contributions shared out
@@ -401,6 +402,36 @@ class FundEntry(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class FundNodeBalance(models.Model):
+    """The fund's balance on one node (``node`` empty: entries on no node, such as interest).
+
+    Kept by :func:`varna.insurance.services.fund.book_entry` in the same transaction as the entry, under the
+    fund's lock, so it always equals the sum of the node's entries (the ledger stays the record; this is its
+    running total, proven equal in tests/insurance/test_fund_properties.py). The fund page reads a few hundred
+    of these rows instead of summing the whole ledger.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    fund = models.ForeignKey(DeductibleFund, on_delete=models.CASCADE, related_name="node_balances")
+    node = models.ForeignKey(Node, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    balance = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = "node"
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["fund", "node"], condition=Q(node__isnull=False), name="fund_node_balance_once"
+            ),
+            models.UniqueConstraint(
+                fields=["fund"], condition=Q(node__isnull=True), name="fund_node_balance_once_without_node"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node or '-'}: {money(self.balance)}"
 
 
 class FundRules(models.Model):

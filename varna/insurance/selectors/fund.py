@@ -34,6 +34,7 @@ from varna.insurance.models import (
     DeductibleFund,
     FundEntry,
     FundEntryKind,
+    FundNodeBalance,
     FundRules,
     GrantApplication,
     PayoutRequest,
@@ -120,18 +121,21 @@ def entry_by_number(user: User, number: str, perm: Perm = Perm.APPROVE_FUND) -> 
 
 
 def fund_balance(fund: DeductibleFund) -> Decimal:
-    """The whole fund's balance: the sum of all its entries."""
-    # One fund per organisation: filtered on the organisation, the sum is read from the ledger's balance index.
-    entries = FundEntry.objects.filter(organisation_id=fund.organisation_id)
-    return cents(entries.aggregate(total=Sum("amount"))["total"])
+    """The whole fund's balance: the sum of the nodes' running balances (each equal to its entries' sum)."""
+    return cents(FundNodeBalance.objects.filter(fund=fund).aggregate(total=Sum("balance"))["total"])
+
+
+def visible_balances(user: User) -> QuerySet[FundNodeBalance]:
+    """The nodes' running balances the person sees: the same scope as the entries they sum."""
+    return access.scope(user, Perm.VIEW_INSURANCE, FundNodeBalance.objects.all())
 
 
 def scope_balance(user: User, node: Node | None = None) -> Decimal:
     """The sum of the entries the person sees (under ``node`` when given)."""
-    rows = visible_entries(user)
+    rows = visible_balances(user)
     if node is not None:
         rows = rows.filter(node__path__startswith=node.path)
-    return cents(rows.aggregate(total=Sum("amount"))["total"])
+    return cents(rows.aggregate(total=Sum("balance"))["total"])
 
 
 @dataclass(frozen=True)
@@ -151,21 +155,16 @@ class NodeBalance:
 def node_balances(user: User, *, under: Node | None = None) -> list[NodeBalance]:
     """The balance of every node in the person's scope that has entries in its subtree, in tree order.
 
-    One ``GROUP BY`` over the visible entries (by node) and one read of the nodes in scope; the subtree sums
-    are added up the tree in Python, in one pass over the sums.
+    One read of the nodes' running balances (kept by the service that books each entry, one row per node with
+    entries) and one of the nodes in scope; the subtree sums are added up the tree in Python, in one pass.
     """
-    organisation_id = user.organisation_id
-    if organisation_id is not None and sees_whole_fund(user):  # no scope join: the covering index answers the sums
-        entries = FundEntry.objects.filter(organisation_id=organisation_id, node__isnull=False)
-        nodes = Node.objects.filter(organisation_id=organisation_id)
-    else:
-        entries = visible_entries(user).filter(node__isnull=False)
-        nodes = access.scope(user, Perm.VIEW_INSURANCE, Node.objects.all())
+    balances = visible_balances(user).filter(node__isnull=False)
+    nodes = access.scope(user, Perm.VIEW_INSURANCE, Node.objects.all())
     if under is not None:
-        entries = entries.filter(node__path__startswith=under.path)
+        balances = balances.filter(node__path__startswith=under.path)
         nodes = nodes.filter(path__startswith=under.path)
     own_by_id: dict[int, Decimal] = {
-        node_id: cents(total) for node_id, total in entries.order_by().values_list("node_id").annotate(Sum("amount"))
+        node_id: cents(total) for node_id, total in balances.order_by().values_list("node_id", "balance")
     }
     if not own_by_id:
         return []

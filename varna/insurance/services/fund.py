@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,7 @@ from varna.core.models import Node, User
 from varna.core.services import check_revision, lock_actor, next_case_number, recent_duplicate, save_revision, stamp
 from varna.incidents.models import Incident
 from varna.insurance.fund_rules import kr
-from varna.insurance.models import Claim, DeductibleFund, FundEntry, FundEntryKind, FundRules
+from varna.insurance.models import Claim, DeductibleFund, FundEntry, FundEntryKind, FundNodeBalance, FundRules
 from varna.risks.models import Measure
 
 __all__ = ["SERIES", "book_entry", "correct_entry", "paid_this_year", "update_rules"]
@@ -122,10 +122,28 @@ def _cents(total: Any) -> Decimal:
 
 
 def _balance(fund: DeductibleFund) -> Decimal:
-    """The fund's balance: the sum of its entries (there is no stored balance that could drift)."""
-    # One fund per organisation: filtered on the organisation, the sum is read from the ledger's balance index.
-    entries = FundEntry.objects.filter(organisation_id=fund.organisation_id)
-    return _cents(entries.aggregate(total=Sum("amount"))["total"])
+    """The fund's balance: the sum of its nodes' running balances (each kept equal to its entries' sum)."""
+    return _cents(FundNodeBalance.objects.filter(fund=fund).aggregate(total=Sum("balance"))["total"])
+
+
+def _add_to_balance(fund: DeductibleFund, node_id: int | None, amount: Decimal) -> None:
+    """Move the node's running balance by ``amount``; call under the fund's lock, in the entry's transaction."""
+    rows = FundNodeBalance.objects.filter(fund=fund)
+    rows = rows.filter(node__isnull=True) if node_id is None else rows.filter(node_id=node_id)
+    if not rows.update(balance=F("balance") + amount):
+        FundNodeBalance.objects.create(organisation_id=fund.organisation_id, fund=fund, node_id=node_id, balance=amount)
+
+
+@transaction.atomic
+def rebuild_balances(fund: DeductibleFund) -> None:
+    """Set every node's running balance from the ledger: after entries were written in bulk (the demo)."""
+    locked_fund(fund.organisation_id)
+    FundNodeBalance.objects.filter(fund=fund).delete()
+    totals = FundEntry.objects.filter(fund=fund).order_by().values_list("node_id").annotate(total=Sum("amount"))
+    FundNodeBalance.objects.bulk_create(
+        FundNodeBalance(organisation_id=fund.organisation_id, fund=fund, node_id=node_id, balance=total)
+        for node_id, total in totals
+    )
 
 
 def may_approve(actor: User) -> int:
@@ -231,6 +249,7 @@ def book_entry(
     )
     stamp(entry, actor)
     entry.save()
+    _add_to_balance(fund, entry.node_id, amount)
     return entry
 
 
