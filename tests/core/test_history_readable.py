@@ -63,3 +63,15 @@ def test_money_and_numbers_are_written_the_swedish_way() -> None:
     assert formats.number("3.25", 1) == "3,3"
     assert formats.money(None) == "–"
     assert formats.money("abc") == "–"
+
+
+def test_history_shows_amounts_in_whole_kronor_and_ore_only_when_there_are_any() -> None:
+    from decimal import Decimal
+
+    from varna.core.history import _display
+    from varna.insurance.models import Claim, InsurancePolicy
+
+    assert _display(InsurancePolicy, "premium", Decimal("120400.00")) == "120\u00a0400\u00a0kr"
+    assert _display(Claim, "claimed_amount", Decimal("4500.50")) == "4\u00a0500,50\u00a0kr"
+    assert _display(Claim, "deductible", Decimal("25000.00")) == "25\u00a0000\u00a0kr"  # named in MONEY_FIELDS
+    assert _display(InsurancePolicy, "deductible_price_base", Decimal("0.50")) == "0,50"  # prisbasbelopp, not kronor

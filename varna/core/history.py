@@ -29,7 +29,7 @@ from varna.core.models import RoleAssignment, User
 MAX_ENTRIES = 300
 
 ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
-# Amount fields are shown in kronor.
+# Amount fields are shown in kronor: those named with one of these words, and those a model lists in MONEY_FIELDS.
 MONEY_WORDS = ("amount", "cost", "investment", "budget", "benefit")
 
 
@@ -116,10 +116,12 @@ def _display(model: type[models.Model], name: str, value: Any, names: _Names | N
         return _person(value)
     if isinstance(value, datetime.date):
         return formats.local_time(value)
-    if isinstance(value, Decimal | float) or (isinstance(value, int) and any(w in name for w in MONEY_WORDS)):
+    is_money = name in getattr(model, "MONEY_FIELDS", ()) or any(w in name for w in MONEY_WORDS)
+    if isinstance(value, Decimal | float) or (isinstance(value, int) and is_money):
         places = getattr(f, "decimal_places", 0) or 0
-        if any(w in name for w in MONEY_WORDS):
-            return formats.money(value, places)
+        if is_money:
+            # Whole kronor as 4 500 kr; öre only when there are any (4 500,50 kr).
+            return formats.money(value, places if Decimal(str(value)) % 1 else 0)
         return formats.number(value, places)
     return str(value)
 

@@ -121,6 +121,7 @@ class InsurancePolicy(models.Model):
     revision = models.PositiveIntegerField(default=1)
     history = HistoricalRecords(m2m_fields=[nodes, facilities], excluded_fields=["revision"])
 
+    MONEY_FIELDS: ClassVar[frozenset[str]] = frozenset({"premium", "sum_insured"})  # shown as kronor in the history
     ACCESS_NODE_FIELD: ClassVar[str | None] = None
 
     class Meta:
@@ -180,6 +181,9 @@ class InsuredValue(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()
 
+    MONEY_FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {"building_value", "contents_value"}
+    )  # shown as kronor in the history
     ACCESS_NODE_FIELD: ClassVar[str | None] = "node"
 
     class Meta:
@@ -267,6 +271,7 @@ class Claim(models.Model):
     revision = models.PositiveIntegerField(default=1)
     history = HistoricalRecords(excluded_fields=["revision"])
 
+    MONEY_FIELDS: ClassVar[frozenset[str]] = frozenset({"deductible", "compensation"})  # shown as kronor in the history
     ACCESS_NODE_FIELD: ClassVar[str | None] = "node"
 
     class Meta:
@@ -325,6 +330,7 @@ class DeductibleFund(models.Model):
     )
     history = HistoricalRecords()
 
+    MONEY_FIELDS: ClassVar[frozenset[str]] = frozenset({"floor"})  # shown as kronor in the history
     ACCESS_NODE_FIELD: ClassVar[str | None] = None
 
     class Meta:
@@ -455,6 +461,9 @@ class FundRules(models.Model):
     revision = models.PositiveIntegerField(default=1)
     history = HistoricalRecords(excluded_fields=["revision"])
 
+    MONEY_FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {"own_share", "cap_per_event", "cap_per_year"}
+    )  # shown as kronor in the history
     ACCESS_NODE_FIELD: ClassVar[str | None] = None
 
     class Meta:
