@@ -163,25 +163,32 @@ def node_balances(user: User, *, under: Node | None = None) -> list[NodeBalance]
     if under is not None:
         balances = balances.filter(node__path__startswith=under.path)
         nodes = nodes.filter(path__startswith=under.path)
-    own_by_id: dict[int, Decimal] = {
-        node_id: cents(total) for node_id, total in balances.order_by().values_list("node_id", "balance")
+    # The stored balances are to the öre; they are added up the tree as whole öre (int), which is exact and
+    # several times faster than adding Decimals, and turned back into kronor once per node.
+    own_by_id: dict[int, int] = {
+        node_id: int(total.scaleb(2)) for node_id, total in balances.order_by().values_list("node_id", "balance")
     }
     if not own_by_id:
         return []
     rows = list(nodes.order_by("path").values_list("pk", "name", "kind", "path", "depth"))
     path_of = {pk: path for pk, _name, _kind, path, _depth in rows}
-    subtree: dict[str, Decimal] = defaultdict(Decimal)
+    subtree: dict[str, int] = defaultdict(int)
+    step = Node.steplen
     for node_id, total in own_by_id.items():
         path = path_of.get(node_id)
         if path is None:
             continue
-        for end in range(Node.steplen, len(path) + 1, Node.steplen):
+        for end in range(step, len(path) + 1, step):
             subtree[path[:end]] += total
     return [
-        NodeBalance(pk, name, kind, path, depth, own_by_id.get(pk, ZERO), subtree[path])
+        NodeBalance(pk, name, kind, path, depth, _kronor(own_by_id.get(pk, 0)), _kronor(subtree[path]))
         for pk, name, kind, path, depth in rows
         if path in subtree
     ]
+
+
+def _kronor(ore: int) -> Decimal:
+    return Decimal(ore).scaleb(-2)
 
 
 @dataclass(frozen=True)
