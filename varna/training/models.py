@@ -256,3 +256,28 @@ class StaffInformation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident}: {self.given_on:%Y-%m-%d}"
+
+
+class GapMail(models.Model):
+    """A unit manager was mailed their units' training gaps in a month: the monthly mail goes once a month.
+
+    Bookkeeping of ``training.reminders`` only (no page shows or edits it); the reminder claims the row before the
+    mail enters the outbox, in one transaction, so that a second run in the same month sends nothing.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"), help_text=_("The first day of the month the mail was for."))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = _("monthly gap mail")
+        verbose_name_plural = _("monthly gap mails")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["person", "month"], name="training_gap_mail_once_a_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.month:%Y-%m}"
