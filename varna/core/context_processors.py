@@ -31,6 +31,7 @@ NAVIGATION: list[tuple[str, Any, Perm]] = [
     ("insurance:my_allocation", _("Our cost allocation"), Perm.VIEW_INSURANCE),
     ("insurance:statistics", _("Insurance statistics"), Perm.MANAGE_INSURANCE),
     # --- training (each part adds its lines here) ---
+    ("training:coverage", _("Training coverage"), Perm.VIEW_TRAINING),
     ("core:organisation", _("Organisation"), Perm.VIEW_DIRECTORY),
     ("core:security_roles", _("Security roles"), Perm.VIEW_DIRECTORY),
     ("core:bodies", _("Groups"), Perm.VIEW_DIRECTORY),

@@ -7,3 +7,14 @@ app_name = "training"
 urlpatterns: list[URLPattern] = []
 
 # Each part appends its own section below: "# --- <part> ---", then its imports and patterns.
+
+# --- coverage, gap lists and their export ---
+from django.urls import path  # noqa: E402
+
+from varna.training.views import coverage as coverage_views  # noqa: E402
+
+urlpatterns += [
+    path("coverage/", coverage_views.coverage, name="coverage"),
+    path("gaps/", coverage_views.gaps, name="gaps"),
+    path("gaps/export/", coverage_views.gaps_export, name="gaps_export"),
+]
