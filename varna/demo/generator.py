@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from varna.core.models import Organisation
-from varna.demo import bodies, facilities, incidents, insurance, people, plans, risks, tree
+from varna.demo import bodies, facilities, incidents, insurance, people, plans, risks, training, tree
 from varna.demo.context import OrgContext, Run, Writer
 from varna.demo.names import ascii_slug, municipality_names
 from varna.demo.personas import EXEMPELKOMMUN, GRANNBY, PASSWORD
@@ -44,6 +44,7 @@ STEPS: list[tuple[str, Step]] = [
     ("risks", risks.build),
     ("plans", plans.build),
     ("insurance", insurance.build),
+    ("training", training.build),  # after people (employment, managers), facilities (care homes) and incidents
 ]
 
 # Models written together with their history rows (simple_history), so that every
@@ -77,6 +78,11 @@ HISTORY_MODELS = frozenset(
         "insurance.ClaimPayment",
         "insurance.PayoutRequest",
         "insurance.GrantApplication",
+        # Training (issue 14): the few sessions, their participants and the information to staff; the records
+        # themselves (200,000 at scale 15) have never changed in the demo and keep no history rows.
+        "training.CourseSession",
+        "training.SessionParticipant",
+        "training.StaffInformation",
     }
 )
 
@@ -161,6 +167,7 @@ class Summary:
             ("bodymembership", "ledamöter / members"),
             ("claim", "skadeanmälningar / claims"),
             ("fundentry", "poster i självriskfonden / fund entries"),
+            ("trainingrecord", "genomförda utbildningar / training records"),
         ]
         lines = [f"Demodata skapad / demo data generated (scale {self.scale:g}, seed {self.seed}):"]
         short = [("node", "noder"), ("user", "personer"), ("roleassignment", "roller"), ("facility", "lokaler")]
