@@ -9,4 +9,13 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         # Each part registers its set-up hook, panels and importers here (see varna/insurance/apps.py).
-        pass
+        from varna.core import registry
+
+        # --- import of providers' lists: completed courses as an import kind on core's import page too.
+        from varna.training import imports as record_import
+
+        registry.register_importer(
+            registry.Importer(
+                record_import.KIND, record_import.KIND_LABEL, record_import.import_training_records, order=50
+            )
+        )

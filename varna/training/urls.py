@@ -18,3 +18,11 @@ urlpatterns += [
     path("gaps/", coverage_views.gaps, name="gaps"),
     path("gaps/export/", coverage_views.gaps_export, name="gaps_export"),
 ]
+
+# --- import of providers' lists ---
+from varna.training.views import imports as import_views  # noqa: E402
+
+urlpatterns += [
+    path("import/", import_views.import_start, name="import"),
+    path("import/<uuid:token>/", import_views.import_confirm, name="import_confirm"),
+]
