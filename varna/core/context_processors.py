@@ -33,6 +33,7 @@ NAVIGATION: list[tuple[str, Any, Perm]] = [
     # --- training (each part adds its lines here) ---
     ("training:coverage", _("Training coverage"), Perm.VIEW_TRAINING),
     ("training:import", _("Import training records"), Perm.RECORD_TRAINING),
+    ("training:information", _("Information to staff"), Perm.VIEW_TRAINING),
     ("core:organisation", _("Organisation"), Perm.VIEW_DIRECTORY),
     ("core:security_roles", _("Security roles"), Perm.VIEW_DIRECTORY),
     ("core:bodies", _("Groups"), Perm.VIEW_DIRECTORY),

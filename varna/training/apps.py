@@ -11,6 +11,19 @@ class TrainingConfig(AppConfig):
         # Each part registers its set-up hook, panels and importers here (see varna/insurance/apps.py).
         from varna.core import registry
 
+        # --- information to staff (K24): the incident's case page shows what the staff were told after it.
+        from varna.training.selectors import information as information_selectors
+
+        registry.register_panel(
+            registry.Panel(
+                "incident",
+                "training.information",
+                "training/_incident_information.html",
+                information_selectors.incident_information,
+                order=50,
+            )
+        )
+
         # --- import of providers' lists: completed courses as an import kind on core's import page too.
         from varna.training import imports as record_import
 

@@ -8,6 +8,16 @@ urlpatterns: list[URLPattern] = []
 
 # Each part appends its own section below: "# --- <part> ---", then its imports and patterns.
 
+# --- information to staff after a security event (K24) ---
+from django.urls import path  # noqa: E402 - each part imports what it needs
+
+from varna.training.views import information as information_views  # noqa: E402
+
+urlpatterns += [
+    path("information/", information_views.information_list, name="information"),
+    path("information/from-incident/<int:pk>/", information_views.information_new, name="information_new"),
+]
+
 # --- coverage, gap lists and their export ---
 from django.urls import path  # noqa: E402
 
