@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -152,36 +153,36 @@ class NodeBalance:
     subtree: Decimal
 
 
-def node_balances(user: User, *, under: Node | None = None) -> list[NodeBalance]:
-    """The balance of every node in the person's scope that has entries in its subtree, in tree order.
+def node_balances(user: User, *, under: Node | None = None, kinds: Collection[str] | None = None) -> list[NodeBalance]:
+    """The balance of every node in the person's scope that has entries in its subtree, in tree order
+    (only nodes of ``kinds`` when given: the fund page shows the förvaltningar).
 
-    One read of the nodes' running balances (kept by the service that books each entry, one row per node with
-    entries) and one of the nodes in scope; the subtree sums are added up the tree in Python, in one pass.
+    One read of the nodes' running balances with their paths (kept by the service that books each entry, one
+    row per node with entries), the subtree sums added up the tree in Python in one pass, then one read of the
+    nodes to show.
     """
     balances = visible_balances(user).filter(node__isnull=False)
     nodes = access.scope(user, Perm.VIEW_INSURANCE, Node.objects.all())
     if under is not None:
         balances = balances.filter(node__path__startswith=under.path)
         nodes = nodes.filter(path__startswith=under.path)
+    if kinds is not None:
+        nodes = nodes.filter(kind__in=kinds)
     # The stored balances are to the öre; they are added up the tree as whole öre (int), which is exact and
-    # several times faster than adding Decimals, and turned back into kronor once per node.
-    own_by_id: dict[int, int] = {
-        node_id: int(total.scaleb(2)) for node_id, total in balances.order_by().values_list("node_id", "balance")
+    # several times faster than adding Decimals, and turned back into kronor once per node shown.
+    own_by_path: dict[str, int] = {
+        path: int(total.scaleb(2)) for path, total in balances.order_by().values_list("node__path", "balance")
     }
-    if not own_by_id:
+    if not own_by_path:
         return []
-    rows = list(nodes.order_by("path").values_list("pk", "name", "kind", "path", "depth"))
-    path_of = {pk: path for pk, _name, _kind, path, _depth in rows}
     subtree: dict[str, int] = defaultdict(int)
     step = Node.steplen
-    for node_id, total in own_by_id.items():
-        path = path_of.get(node_id)
-        if path is None:
-            continue
+    for path, total in own_by_path.items():
         for end in range(step, len(path) + 1, step):
             subtree[path[:end]] += total
+    rows = nodes.order_by("path").values_list("pk", "name", "kind", "path", "depth")
     return [
-        NodeBalance(pk, name, kind, path, depth, _kronor(own_by_id.get(pk, 0)), _kronor(subtree[path]))
+        NodeBalance(pk, name, kind, path, depth, _kronor(own_by_path.get(path, 0)), _kronor(subtree[path]))
         for pk, name, kind, path, depth in rows
         if path in subtree
     ]
@@ -210,9 +211,9 @@ class FundSummary:
 def fund_summary(user: User, fund: DeductibleFund) -> FundSummary:
     """The balance in total and per förvaltning (administration, company, federation), from the ledger."""
     whole = sees_whole_fund(user)
-    balances = node_balances(user)
-    rows = [b for b in balances if b.kind in ADMINISTRATION_KINDS]
-    if not rows and balances:  # a unit's view: the top of its own part of the tree
+    rows = node_balances(user, kinds=ADMINISTRATION_KINDS)
+    balances = [] if rows else node_balances(user)
+    if balances:  # a unit's view: the top of its own part of the tree
         top = min(b.depth for b in balances)
         rows = [b for b in balances if b.depth == top]
     rows = [r for r in rows if not any(r.path.startswith(o.path) and r is not o for o in rows)]  # no nesting
