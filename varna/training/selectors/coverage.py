@@ -27,12 +27,13 @@ from __future__ import annotations
 import datetime
 import operator
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Value
+from django.db.models.expressions import Expression
 from django.http import Http404
 from django.utils import timezone
 
@@ -47,6 +48,7 @@ from varna.training.selectors.needs import (
     in_grace,
     requirement_condition,
     staff,
+    status_for,
     valid_record,
 )
 
@@ -168,6 +170,11 @@ class Tree:
 
 def _flag(condition: Q) -> ExpressionWrapper[Q]:
     return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def _flag_or_true(condition: Q) -> Expression:
+    """A requirement's condition as a boolean column (an empty condition holds for everyone)."""
+    return _flag(condition) if condition else Value(True)
 
 
 def _any(conditions: Sequence[Q]) -> Q | None:
@@ -419,52 +426,68 @@ def gaps(
     *,
     days: int = GAP_DAYS,
     today: datetime.date | None = None,
-    courses: Iterable[int] | None = None,
 ) -> list[Gap]:
     """Who under ``node`` lacks a course they need (``missing``, ``expired``) or holds one that ends within
-    ``days``, by unit, name and course. One query per required course.
+    ``days``, by unit, name and course.
 
-    New employees who still have time are not listed (they are not gaps yet).
+    Three queries whatever the number of courses: the requirements, the people under ``node`` with a flag per
+    requirement that holds for them, and their records of the required courses; where each person stands is
+    :func:`needs.status_for`, the rule of the person's own page. New employees who still have time are not listed
+    (they are not gaps yet).
     """
     day = today or timezone.localdate()
     horizon = day + datetime.timedelta(days=days)
-    wanted = set(courses) if courses is not None else None
-    found: list[Gap] = []
-    for course_id, requirements in _by_course(organisation_id).items():
-        if wanted is not None and course_id not in wanted:
-            continue
-        course = requirements[0].course
-        people, groups = _course_people(organisation_id, requirements, day, [node.path])
-        records = TrainingRecord.objects.filter(person_id=OuterRef("pk"), course_id=course_id)
-        latest_expiry = records.order_by().values("person_id").annotate(m=Max("expires_on")).values("m")
-        lasting = records.filter(Q(expires_on__isnull=True) | Q(expires_on__gt=horizon))
-        rows = (
-            people.annotate(
-                has=valid_record(course_id, day),
-                lasts=Exists(lasting),
-                ever=Exists(records),
-                late=_flag(groups["late"]),
-            )
-            .filter(Q(has=False, late=True) | Q(has=True, lasts=False))
-            .annotate(until=Subquery(latest_expiry))
-            .values_list(
-                "pk",
-                "first_name",
-                "last_name",
-                "username",
-                "protected_identity",
-                "employee_number",
-                "employment_node__name",
-                "has",
-                "ever",
-                "until",
-            )
-            .order_by()
+    requirements = [r for group in _by_course(organisation_id).values() for r in group]
+    if not requirements:
+        return []
+    flags = {f"r{r.pk}": _flag_or_true(requirement_condition(r, day)) for r in requirements}
+    people = (
+        staff(organisation_id)
+        .filter(employment_node__path__startswith=node.path)
+        .annotate(**flags)
+        .values_list(
+            "pk",
+            "first_name",
+            "last_name",
+            "username",
+            "protected_identity",
+            "employee_number",
+            "employment_node__name",
+            "employed_from",
+            *flags,
         )
-        for pk, first, last, username, protected, number, unit, has, ever, until in rows:
-            status = Status.EXPIRING if has else Status.EXPIRED if ever else Status.MISSING
-            name = f"{first} {last}".strip() or username
-            on = until if status != Status.MISSING else None
+        .order_by()
+    )
+    records: dict[tuple[int, int], list[TrainingRecord]] = defaultdict(list)
+    for r in TrainingRecord.objects.filter(
+        organisation_id=organisation_id,
+        person_id__in=staff(organisation_id).filter(employment_node__path__startswith=node.path).values("pk"),
+        course_id__in={r.course_id for r in requirements},
+    ).only("person_id", "course_id", "completed_on", "expires_on"):
+        records[(r.person_id, r.course_id)].append(r)
+    found: list[Gap] = []
+    for pk, first, last, username, protected, number, unit, employed_from, *holds in people:
+        within: dict[int, int] = {}  # course -> the strictest deadline of the requirements that hold
+        for requirement, held in zip(requirements, holds, strict=True):
+            if held:
+                days_given = within.get(requirement.course_id)
+                within[requirement.course_id] = min(requirement.within_days, days_given or requirement.within_days)
+        name = f"{first} {last}".strip() or username
+        for course_id, within_days in within.items():
+            course = next(r.course for r in requirements if r.course_id == course_id)
+            status, on = status_for(
+                course,
+                records.get((pk, course_id), []),
+                employed_from=employed_from,
+                within_days=within_days,
+                today=day,
+            )
+            if status in (Status.VALID, Status.EXPIRING):
+                if on is None or on > horizon:
+                    continue
+                status = Status.EXPIRING
+            elif status == Status.DUE:
+                continue
             found.append(Gap(pk, name, protected, number, unit, course, status, on))
     found.sort(key=lambda g: (g.unit, g.name, g.person_id, ORDER[g.status], g.course.name))
     return found
