@@ -25,6 +25,7 @@ from varna.core.models import ApiToken, Node, Organisation, OutboxMail, User
 from varna.demo.personas import PERSONAS as DEMO_PERSONAS
 from varna.incidents.models import Incident
 from varna.insurance.models import Allocation, Claim
+from varna.training.models import CourseSession
 
 PERSONAS = [p.username for p in DEMO_PERSONAS]
 SAMPLE_NODES = ["Solrosens förskola", "Hemtjänst Centrum", "Kommunstyrelsen"]
@@ -92,6 +93,10 @@ def samples(model: type[models.Model]) -> list[models.Model]:
         from tests.insurance.allocation_world import make_sample_allocations
 
         make_sample_allocations()  # a draft allocation per municipality
+    if model is CourseSession and not CourseSession.objects.exists():
+        from tests.training.session_samples import make_sample_sessions
+
+        make_sample_sessions(SAMPLE_NODES)  # nor training sessions
     if model is OutboxMail and not OutboxMail.objects.exists():
         for org in Organisation.objects.order_by("pk"):  # the demo sends no mail: one failed mail per municipality
             OutboxMail.objects.create(

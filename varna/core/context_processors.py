@@ -31,6 +31,9 @@ NAVIGATION: list[tuple[str, Any, Perm]] = [
     ("insurance:my_allocation", _("Our cost allocation"), Perm.VIEW_INSURANCE),
     ("insurance:statistics", _("Insurance statistics"), Perm.MANAGE_INSURANCE),
     # --- training (each part adds its lines here) ---
+    ("training:mine", _("My training"), Perm.VIEW_OWN_TRAINING),
+    ("training:courses", _("Courses"), Perm.CONFIGURE_TRAINING),
+    ("training:sessions", _("Course sessions"), Perm.RECORD_TRAINING),
     ("training:coverage", _("Training coverage"), Perm.VIEW_TRAINING),
     ("training:import", _("Import training records"), Perm.RECORD_TRAINING),
     ("training:information", _("Information to staff"), Perm.VIEW_TRAINING),

@@ -11,6 +11,11 @@ class TrainingConfig(AppConfig):
         # Each part registers its set-up hook, panels and importers here (see varna/insurance/apps.py).
         from varna.core import registry
 
+        # --- courses: a new organisation gets the common courses and requirements; pages only read them.
+        from varna.training.services import setup as training_setup
+
+        registry.register_set_up("training.courses", training_setup.set_up_training)
+
         # --- information to staff (K24): the incident's case page shows what the staff were told after it.
         from varna.training.selectors import information as information_selectors
 

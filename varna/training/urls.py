@@ -36,3 +36,23 @@ urlpatterns += [
     path("import/", import_views.import_start, name="import"),
     path("import/<uuid:token>/", import_views.import_confirm, name="import_confirm"),
 ]
+
+# --- courses, requirements, a person's record, and course sessions ---
+from varna.training.views import courses as course_views  # noqa: E402
+from varna.training.views import people as people_views  # noqa: E402
+from varna.training.views import sessions as session_views  # noqa: E402
+
+urlpatterns += [
+    path("mine/", people_views.mine, name="mine"),
+    path("people/<int:pk>/", people_views.person_detail, name="person"),
+    path("courses/", course_views.course_list, name="courses"),
+    path("courses/new/", course_views.course_new, name="course_new"),
+    path("courses/<int:pk>/", course_views.course_edit, name="course_edit"),
+    path("requirements/new/", course_views.requirement_new, name="requirement_new"),
+    path("requirements/<int:pk>/", course_views.requirement_edit, name="requirement_edit"),
+    path("sessions/", session_views.session_list, name="sessions"),
+    path("sessions/new/", session_views.session_new, name="session_new"),
+    path("sessions/<int:pk>/", session_views.session_detail, name="session"),
+    path("sessions/<int:pk>/edit/", session_views.session_edit, name="session_edit"),
+    path("sessions/<int:pk>/attendance/", session_views.session_attendance, name="session_attendance"),
+]
