@@ -87,6 +87,7 @@ def test_a_list_with_a_bad_row_shows_every_problem_and_saves_nothing_then_the_fi
     done = c.post(confirm)
     assert done.status_code == 200
     assert "“lista.csv”: 2 nya, 0 fanns redan." in text(done)
+    assert f'href="{reverse("training:coverage")}">Se täckningsgraden</a>' in text(done)
     assert len(records()) == 2
     again = c.post(confirm)
     assert again.status_code == 409

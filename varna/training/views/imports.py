@@ -12,7 +12,6 @@ from typing import Any, cast
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 
 from varna.core import access
 from varna.core.access import Perm
@@ -24,14 +23,6 @@ from varna.training.imports import KIND, import_training_records
 from varna.training.selectors import lists as list_selectors
 
 GET_POST = ("GET", "POST")
-
-
-def _coverage_url() -> str:
-    """The coverage page, once it exists (it is built beside this one)."""
-    try:
-        return reverse("training:coverage")
-    except NoReverseMatch:
-        return ""
 
 
 def _start_context(user: User, form: RecordImportForm, report: ImportReport | None) -> dict[str, Any]:
@@ -65,7 +56,7 @@ def import_confirm(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     upload = uploads.find_upload(token, organisation=organisation, actor=user)
     if upload is None or upload.kind != KIND:
         raise Http404
-    context = {"upload": upload, "coverage_url": _coverage_url()}
+    context = {"upload": upload}
     if request.method == "POST":
         report = uploads.confirm_upload(token, organisation=organisation, actor=user)
         if report is None:
