@@ -76,7 +76,7 @@ def test_bad_form_is_refused_in_swedish_and_saves_nothing(client_for: Clients, i
     )
     assert response.status_code == 400
     assert "Informationen kan inte ha lämnats före händelsen" in response.content.decode()
-    assert not StaffInformation.objects.exists()
+    assert not StaffInformation.objects.filter(incident=incident).exists()
 
 
 def test_case_page_offers_the_handler_to_record_information(

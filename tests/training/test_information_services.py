@@ -44,7 +44,7 @@ def test_unit_manager_records_information_for_an_incident_at_the_unit(
     assert information.recorded_by == manager
     assert information.node.name == "Solrosens förskola"
     assert information.organisation_id == incidents["ordinary"].organisation_id
-    assert information.history.get().history_user == manager  # type: ignore[attr-defined]
+    assert information.history.get().history_user == manager
 
 
 def test_unit_manager_may_record_information_after_a_confidential_threat(
@@ -85,7 +85,7 @@ def test_unit_outside_where_the_manager_handles_incidents_is_refused(
     with pytest.raises(ValidationError) as exc:
         _record(persona("chef.solrosen"), incidents["ordinary"], node=Node.objects.get(name="Hemtjänst Centrum"))
     assert exc.value.code == "node"
-    assert not StaffInformation.objects.exists()
+    assert not StaffInformation.objects.filter(incident=incidents["ordinary"]).exists()
 
 
 @pytest.mark.parametrize(
@@ -105,7 +105,7 @@ def test_impossible_information_is_refused_and_nothing_is_saved(
     with pytest.raises(ValidationError) as exc:
         _record(persona("chef.solrosen"), incidents["ordinary"], **extra)
     assert exc.value.code == code
-    assert not StaffInformation.objects.exists()
+    assert not StaffInformation.objects.filter(incident=incidents["ordinary"]).exists()
 
 
 def test_information_is_not_recorded_on_a_duplicate_case(persona: Persona, incidents: dict[str, Incident]) -> None:
@@ -123,4 +123,4 @@ def test_the_same_information_sent_twice_is_saved_once(persona: Persona, inciden
     again, created_again = _record(manager, incidents["ordinary"], once=True)
     assert created and not created_again
     assert again == first
-    assert StaffInformation.objects.count() == 1
+    assert StaffInformation.objects.filter(incident=incidents["ordinary"]).count() == 1
