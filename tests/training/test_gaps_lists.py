@@ -131,3 +131,12 @@ def test_the_export_is_an_excel_file_with_swedish_columns_and_real_dates(tw: Tra
     assert all(r[0] != "Hemlig Person" for r in rows)
     dated = next(c for c in sheet.iter_rows(min_row=3, min_col=6, max_col=6) if c[0].value is not None)
     assert dated[0].number_format == "yyyy-mm-dd"
+
+
+def test_whoever_sees_the_whole_organisation_first_chooses_a_part(tw: TrainingWorld) -> None:
+    response = client(tw.w.coordinator).get(reverse("training:gaps"))
+    assert response.status_code == 200
+    names = [n.name for n in response.context["choices"]]
+    assert names[0] == "Kommunstyrelsen"
+    assert "Barn- och utbildningsförvaltningen" in names and "Socialförvaltningen" in names
+    assert "page" not in response.context

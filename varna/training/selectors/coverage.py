@@ -493,6 +493,17 @@ def gaps(
     return found
 
 
+def parts_to_choose(user: User) -> list[Node]:
+    """For a person who sees the whole organisation: the root and the nodes just below it, to pick a gap list."""
+    if user.organisation_id is None:
+        return []
+    root = Node.objects.filter(organisation_id=user.organisation_id, depth=1).order_by("path").first()
+    if root is None:
+        return []
+    below = Node.objects.filter(organisation_id=root.organisation_id, path__startswith=root.path, depth=2)
+    return [root, *below.order_by("name")]
+
+
 def gap_list(user: User, node: Node | None, *, days: int = GAP_DAYS, today: datetime.date | None = None) -> list[Gap]:
     """The gaps the person may see: under ``node``, or under each of their top nodes."""
     if user.organisation_id is None:

@@ -50,16 +50,13 @@ def gaps(request: HttpRequest) -> HttpResponse:
     """Who lacks a course they need, or holds one that expires within the days asked for, page by page."""
     user = access.actor(request)
     node, form, days = _filters(request)
+    context: dict[str, Any] = {"node": node, "form": form, "days": days, "export_query": _export_query(node, days)}
+    if node is None and selectors.scope_roots(user) is None:
+        # The whole organisation is tens of thousands of rows: first choose the part to list.
+        context["choices"] = selectors.parts_to_choose(user)
+        return render(request, "training/coverage_gaps.html", context)
     rows = selectors.gap_list(user, node, days=days)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context: dict[str, Any] = {
-        "node": node,
-        "form": form,
-        "days": days,
-        "page": page,
-        "count": len(rows),
-        "export_query": _export_query(node, days),
-    }
+    context.update(page=Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")), count=len(rows))
     return render(request, "training/coverage_gaps.html", context)
 
 
