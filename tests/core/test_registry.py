@@ -55,4 +55,4 @@ def test_the_apps_register_what_they_add_to_the_risk_and_incident_pages() -> Non
     follow_up = registry.hook(MEASURE_FOLLOW_UP)
     assert follow_up is not None and follow_up.status_template == "plans/_measure_actions.html"
     incident_panels = sorted(key for (slot, key) in registry._panels if slot == "incident")
-    assert incident_panels == ["insurance", "insurance.fund", "plans", "risks"]
+    assert incident_panels == ["insurance", "insurance.fund", "plans", "risks", "training.information"]

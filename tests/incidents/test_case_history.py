@@ -55,7 +55,7 @@ def test_case_history_lists_its_cost_lines_attachments_and_handler_by_name_in_lo
     page = _history(client_for("samordnare"), case)
 
     assert f"Skapad: Kostnadsrad: 1{NBSP}200,50{NBSP}kr 2100-407-6420" in page  # the amount in words, not 1200.50
-    assert f"Total kostnad (kr): 0,00{NBSP}kr → 1{NBSP}200,50{NBSP}kr" in page
+    assert f"Total kostnad (kr): 0{NBSP}kr → 1{NBSP}200,50{NBSP}kr" in page
     assert f"Händelseansvarig: – → {persona('ombud.solrosen').get_full_name()}" in page  # a name, not an id
     emma = persona("anstalld").get_full_name()
     assert re.search(rf"{emma}\s*</td>\s*<td>Skapad: Bilaga: klotter.png", page)  # the file, by who added it
