@@ -1,92 +1,24 @@
 """The training API: courses, requirements, records (read, and bulk create for a learning platform), coverage."""
 
-from ninja import Router
+from typing import Any
 
-router = Router(tags=["training"])
+import pydantic
+from django.core.exceptions import RequestDataTooBig
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.http.request import RawPostDataException
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from ninja import Query, Router
+from ninja import Status as Reply
+from ninja.pagination import paginate
 
-
-# --- coverage per node, rolled up the tree (G7) ------------------------------------------------------------
-# The same figures as the coverage page, scoped by VIEW_TRAINING: the node asked for must lie in the caller's
-# scope (a 404 otherwise); without a node, the caller's top nodes (the root for HR and the coordinator).
-
-from typing import Any  # noqa: E402
-
-from django.http import HttpRequest  # noqa: E402
-from ninja import Query  # noqa: E402
-
-from varna.core import access  # noqa: E402
-from varna.core.access import Perm  # noqa: E402
-from varna.core.api import ERRORS  # noqa: E402
-from varna.training.schemas_coverage import CoverageFilters, CoverageOut  # noqa: E402
-from varna.training.selectors import coverage as coverage_selectors  # noqa: E402
-
-
-def _counts(c: coverage_selectors.Counts) -> dict[str, Any]:
-    return {"covered": c.covered, "due": c.due, "gaps": c.gaps, "required": c.required, "share": c.share}
-
-
-def _node_coverage(f: coverage_selectors.NodeFigures, courses: list[coverage_selectors.CourseInfo]) -> dict[str, Any]:
-    return {
-        "id": f.node.pk,
-        "name": f.node.name,
-        "kind": f.node.kind,
-        "depth": f.node.depth,
-        "total": _counts(f.total),
-        "new_employees": _counts(f.new_employees),
-        "managers": _counts(f.managers),
-        "courses": [
-            {
-                "course_id": i.course.pk,
-                "code": i.course.code,
-                "name": i.course.name,
-                "counts": _counts(f.course(i.course.pk)),
-            }
-            for i in courses
-            if f.course(i.course.pk).applicable
-        ],
-    }
-
-
-@router.get("/training/coverage", response={200: CoverageOut, **ERRORS}, summary="Coverage per node")
-@access.require_api(Perm.VIEW_TRAINING)
-def get_coverage(request: HttpRequest, filters: Query[CoverageFilters]) -> dict[str, Any]:
-    """The share of the staff with each required course valid, for a node and its subtree and for each node just
-    below it; and the two headline figures: new employees' introduction and managers trained."""
-    user = access.actor(request)
-    node = coverage_selectors.node_in_scope(user, filters.node)
-    overview = coverage_selectors.overview(user, node=node)
-    return {
-        "today": overview.today,
-        "node": _node_coverage(overview.figures, overview.courses) if overview.node is not None else None,
-        "nodes": [_node_coverage(f, overview.courses) for f in overview.rows],
-    }
-
-
-# --- courses, requirements and records; bulk create for a learning platform ---------------------------------
-# The catalogue and the requirements are open to the organisation's staff. Records: those of the people where the
-# caller holds VIEW_TRAINING, and the caller's own. A learning platform (a token of someone who may record
-# training) posts a list of completions: every item is checked first, and a list with problems is a 422 naming
-# each item; a list without problems is recorded whole, and what was recorded already is counted, not doubled.
-
-from typing import Any  # noqa: E402
-
-import pydantic  # noqa: E402
-from django.core.exceptions import RequestDataTooBig  # noqa: E402
-from django.db.models import QuerySet  # noqa: E402
-from django.http import HttpRequest  # noqa: E402
-from django.http.request import RawPostDataException  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
-from django.utils.translation import ngettext  # noqa: E402
-from ninja import Query  # noqa: E402
-from ninja import Status as Reply  # noqa: E402
-from ninja.pagination import paginate  # noqa: E402
-
-from varna.core import access  # noqa: E402
-from varna.core import api as api_helpers  # noqa: E402
-from varna.core.access import Perm  # noqa: E402
-from varna.core.api import ERRORS, Pagination  # noqa: E402
-from varna.training.models import Course, CourseRequirement, TrainingRecord  # noqa: E402
-from varna.training.schemas import (  # noqa: E402
+from varna.core import access
+from varna.core import api as api_helpers
+from varna.core.access import Perm
+from varna.core.api import ERRORS, Pagination
+from varna.training.models import Course, CourseRequirement, TrainingRecord
+from varna.training.schemas import (
     MAX_BULK,
     BulkErrorOut,
     BulkResultOut,
@@ -96,8 +28,18 @@ from varna.training.schemas import (  # noqa: E402
     RecordOut,
     RequirementOut,
 )
-from varna.training.selectors import lists as list_selectors  # noqa: E402
-from varna.training.services import imports as bulk_services  # noqa: E402
+from varna.training.schemas_coverage import CoverageFilters, CoverageOut
+from varna.training.selectors import coverage as coverage_selectors
+from varna.training.selectors import lists as list_selectors
+from varna.training.services import imports as bulk_services
+
+# --- courses, requirements and records; bulk create for a learning platform ---------------------------------
+# The catalogue and the requirements are open to the organisation's staff. Records: those of the people where the
+# caller holds VIEW_TRAINING, and the caller's own. A learning platform (a token of someone who may record
+# training) posts a list of completions: every item is checked first, and a list with problems is a 422 naming
+# each item; a list without problems is recorded whole, and what was recorded already is counted, not doubled.
+
+router = Router(tags=["training"])
 
 MAX_PROBLEMS = 10
 MAX_ITEM_ERRORS = 1000  # problems listed in a 422; the detail counts them all
@@ -198,3 +140,49 @@ def create_records(request: HttpRequest) -> Reply[Any]:
     created = len(outcome.result.created)
     body = {"created": created, "already_recorded": outcome.result.already_recorded}
     return Reply(201 if created else 200, body)
+
+
+# --- coverage per node, rolled up the tree (G7) ------------------------------------------------------------
+# The same figures as the coverage page, scoped by VIEW_TRAINING: the node asked for must lie in the caller's
+# scope (a 404 otherwise); without a node, the caller's top nodes (the root for HR and the coordinator).
+
+
+def _counts(c: coverage_selectors.Counts) -> dict[str, Any]:
+    return {"covered": c.covered, "due": c.due, "gaps": c.gaps, "required": c.required, "share": c.share}
+
+
+def _node_coverage(f: coverage_selectors.NodeFigures, courses: list[coverage_selectors.CourseInfo]) -> dict[str, Any]:
+    return {
+        "id": f.node.pk,
+        "name": f.node.name,
+        "kind": f.node.kind,
+        "depth": f.node.depth,
+        "total": _counts(f.total),
+        "new_employees": _counts(f.new_employees),
+        "managers": _counts(f.managers),
+        "courses": [
+            {
+                "course_id": i.course.pk,
+                "code": i.course.code,
+                "name": i.course.name,
+                "counts": _counts(f.course(i.course.pk)),
+            }
+            for i in courses
+            if f.course(i.course.pk).applicable
+        ],
+    }
+
+
+@router.get("/training/coverage", response={200: CoverageOut, **ERRORS}, summary="Coverage per node")
+@access.require_api(Perm.VIEW_TRAINING)
+def get_coverage(request: HttpRequest, filters: Query[CoverageFilters]) -> dict[str, Any]:
+    """The share of the staff with each required course valid, for a node and its subtree and for each node just
+    below it; and the two headline figures: new employees' introduction and managers trained."""
+    user = access.actor(request)
+    node = coverage_selectors.node_in_scope(user, filters.node)
+    overview = coverage_selectors.overview(user, node=node)
+    return {
+        "today": overview.today,
+        "node": _node_coverage(overview.figures, overview.courses) if overview.node is not None else None,
+        "nodes": [_node_coverage(f, overview.courses) for f in overview.rows],
+    }
