@@ -57,6 +57,7 @@ from varna.training.models import (
     StaffInformation,
     TrainingRecord,
 )
+from varna.training.services.coverage import refresh_coverage
 from varna.training.services.setup import set_up_training
 
 YEARS = 5  # repeating courses are recorded this far back
@@ -481,6 +482,7 @@ def build(ctx: OrgContext) -> None:
         builder.sessions(admins, care_units, recorder)
         builder.write_records(recorder)
     _information(ctx, rng, today)
+    refresh_coverage(organisation_id=organisation.pk, today=today)  # the coverage pages read the stored figures
     if ctx.index < 10 or ctx.index % 50 == 0:
         seconds = time.perf_counter() - started
         ctx.run.log(

@@ -281,3 +281,46 @@ class GapMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.month:%Y-%m}"
+
+
+class CoverageState(models.Model):
+    """When the organisation's stored coverage figures were counted (see :class:`CoverageFigure`)."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
+    counted_on = models.DateField(_("counted for"))
+    counted_at = models.DateTimeField(_("counted"))
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.counted_on:%Y-%m-%d}"
+
+
+class CoverageFigure(models.Model):
+    """A node's coverage for one course (``key`` is its id) or a headline group (``total``, ``new_employees``,
+    ``managers``): its own staff's counts and its subtree's.
+
+    Counted in full by ``services.coverage.refresh_coverage`` (each night, after a change of courses or
+    requirements, on request) and kept current between counts by the one record writer, which adds what its
+    write changed in the same transaction. Proven equal to the live count in tests/training/test_coverage_stored.py.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=20)
+    own_covered = models.PositiveIntegerField(default=0)
+    own_due = models.PositiveIntegerField(default=0)
+    own_gaps = models.PositiveIntegerField(default=0)
+    covered = models.PositiveIntegerField(default=0)
+    due = models.PositiveIntegerField(default=0)
+    gaps = models.PositiveIntegerField(default=0)
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = "node"
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["node", "key"], name="coverage_figure_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node} {self.key}: {self.covered}/{self.covered + self.gaps}"

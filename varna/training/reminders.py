@@ -26,9 +26,10 @@ from django.utils import timezone, translation
 
 from varna.core import outbox
 from varna.core.models import Node, Role, RoleAssignment, User
-from varna.training.models import Course, GapMail
+from varna.training.models import Course, CourseRequirement, GapMail
 from varna.training.selectors.coverage import GAP_DAYS, Gap, gaps
 from varna.training.selectors.needs import Status
+from varna.training.services.coverage import refresh_coverage
 
 MAX_NAMED = 30  # gaps of a unit listed by name; a longer list is left to the gap page
 
@@ -39,9 +40,13 @@ class ReminderCounts:
 
     managers: int = 0  # managers mailed their gaps
     mails: int = 0  # mails put in the outbox
+    counted: int = 0  # organisations whose coverage was counted afresh for the day
 
     def __str__(self) -> str:
-        return f"Training gap mails: {self.managers} managers ({self.mails} mails)."
+        return (
+            f"Training coverage counted for {self.counted} organisations. "
+            f"Training gap mails: {self.managers} managers ({self.mails} mails)."
+        )
 
 
 @dataclass
@@ -66,8 +71,20 @@ def send_due_reminders(*, today: datetime.date | None = None) -> ReminderCounts:
     """Every reminder of the training app that is due ``today``."""
     today = today or timezone.localdate()
     counts = ReminderCounts()
+    _count_coverage(today, counts)
     _monthly_gap_mails(today, counts)
     return counts
+
+
+def _count_coverage(today: datetime.date, counts: ReminderCounts) -> None:
+    """The day's coverage figures, counted afresh for every organisation with requirements (courses run out at
+    midnight; staff come and go): what the coverage pages read until the next count."""
+    organisations = (
+        CourseRequirement.objects.filter(is_active=True).values_list("organisation_id", flat=True).distinct()
+    )
+    for organisation_id in sorted(set(organisations)):
+        refresh_coverage(organisation_id=organisation_id, today=today)
+        counts.counted += 1
 
 
 def _month(today: datetime.date) -> datetime.date:

@@ -25,6 +25,7 @@ from varna.training.views import coverage as coverage_views  # noqa: E402
 
 urlpatterns += [
     path("coverage/", coverage_views.coverage, name="coverage"),
+    path("coverage/count/", coverage_views.coverage_refresh, name="coverage_refresh"),
     path("gaps/", coverage_views.gaps, name="gaps"),
     path("gaps/export/", coverage_views.gaps_export, name="gaps_export"),
 ]

@@ -40,7 +40,14 @@ from django.utils import timezone
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import Node, User
-from varna.training.models import Audience, Course, CourseRequirement, TrainingRecord
+from varna.training.models import (
+    Audience,
+    Course,
+    CourseRequirement,
+    CoverageFigure,
+    CoverageState,
+    TrainingRecord,
+)
 from varna.training.selectors.needs import (
     STATUS_LABELS,
     Status,
@@ -191,7 +198,11 @@ def _under(paths: Sequence[str] | None, field_name: str = "employment_node__path
 
 
 def _course_people(
-    organisation_id: int, requirements: Sequence[CourseRequirement], today: datetime.date, paths: Sequence[str] | None
+    organisation_id: int,
+    requirements: Sequence[CourseRequirement],
+    today: datetime.date,
+    paths: Sequence[str] | None,
+    person_ids: Sequence[int] | None = None,
 ) -> tuple[QuerySet[User], dict[str, Q]]:
     """The people who need the course of ``requirements`` (under ``paths``), and the conditions that place them:
     ``late`` (no time left: some requirement that applies is past its ``within_days``), and the headline groups."""
@@ -199,6 +210,8 @@ def _course_people(
     people = staff(organisation_id)
     if paths is not None:
         people = people.filter(_under(paths))
+    if person_ids is not None:
+        people = people.filter(pk__in=person_ids)
     applies = _any(conditions)
     if applies is not None:
         people = people.filter(applies)
@@ -237,10 +250,18 @@ def _node_rows(organisation_id: int, paths: Sequence[str] | None) -> list[NodeRe
     return [NodeRef(*row) for row in nodes.order_by("path").values_list("pk", "name", "kind", "path", "depth")]
 
 
-def tree(organisation_id: int, today: datetime.date, paths: Sequence[str] | None = None) -> Tree:
-    """The figures of every node under ``paths`` (the whole organisation for ``None``), rolled up the tree.
+def tree(
+    organisation_id: int,
+    today: datetime.date,
+    paths: Sequence[str] | None = None,
+    *,
+    person_ids: Sequence[int] | None = None,
+) -> Tree:
+    """The figures of every node under ``paths`` (the whole organisation for ``None``), rolled up the tree,
+    counted live (only ``person_ids`` when given: what a write of their records changes).
 
-    One query for the requirements, one for the nodes, and one ``GROUP BY`` per required course.
+    One query for the requirements, one for the nodes, and one ``GROUP BY`` per required course. The pages read
+    the stored figures instead (:func:`stored_tree`); this is what stores them.
     """
     grouped = _by_course(organisation_id)
     nodes = _node_rows(organisation_id, paths)
@@ -249,7 +270,7 @@ def tree(organisation_id: int, today: datetime.date, paths: Sequence[str] | None
     courses: list[CourseInfo] = []
     for requirements in grouped.values():
         course = requirements[0].course
-        people, groups = _course_people(organisation_id, requirements, today, paths)
+        people, groups = _course_people(organisation_id, requirements, today, paths, person_ids)
         courses.append(CourseInfo(course, NEW_EMPLOYEES in groups, MANAGERS in groups))
         flags = {name: _flag(q) for name, q in groups.items() if q}
         rows = (
@@ -292,6 +313,80 @@ def coverage_for(organisation_id: int, node: Node, today: datetime.date | None =
     day = today or timezone.localdate()
     figures = tree(organisation_id, day, [node.path]).at(node.path)
     return figures or NodeFigures(NodeRef(node.pk, node.name, node.kind, node.path, node.depth))
+
+
+TOTAL = "total"
+
+
+def keyed_counts(figures: NodeFigures) -> list[tuple[str, Counts]]:
+    """A node's counts by the key they are stored under: each course's id, the total and the two groups."""
+    return [
+        (TOTAL, figures.total),
+        (NEW_EMPLOYEES, figures.new_employees),
+        (MANAGERS, figures.managers),
+        *((str(course_id), counts) for course_id, counts in figures.courses.items()),
+    ]
+
+
+def course_infos(organisation_id: int) -> list[CourseInfo]:
+    """The required courses, and whether each counts for the new employees' and the managers' figures."""
+    return [
+        CourseInfo(group[0].course, any(map(_is_new_employees, group)), any(map(_is_managers, group)))
+        for group in _by_course(organisation_id).values()
+    ]
+
+
+def _set(figures: NodeFigures, key: str, counts: Counts) -> None:
+    if key == TOTAL:
+        figures.total = counts
+    elif key == NEW_EMPLOYEES:
+        figures.new_employees = counts
+    elif key == MANAGERS:
+        figures.managers = counts
+    elif key.isdigit():
+        figures.courses[int(key)] = counts
+
+
+def counted_at(organisation_id: int) -> CoverageState | None:
+    """When the stored figures were counted; ``None`` if never."""
+    return CoverageState.objects.filter(organisation_id=organisation_id).first()
+
+
+def stored_tree(organisation_id: int, path: str, depth: int, today: datetime.date) -> Tree:
+    """The stored figures of the node at ``path`` and the nodes under it down to ``depth``: the page's reads.
+
+    One query for the figures with their nodes and one for the requirements, whatever the organisation's size.
+    """
+    nodes: dict[str, NodeFigures] = {}
+    own: dict[str, NodeFigures] = {}
+    rows = (
+        CoverageFigure.objects.filter(
+            organisation_id=organisation_id, node__path__startswith=path, node__depth__lte=depth
+        )
+        .order_by("node__path")
+        .values_list(
+            "node_id",
+            "node__name",
+            "node__kind",
+            "node__path",
+            "node__depth",
+            "key",
+            "own_covered",
+            "own_due",
+            "own_gaps",
+            "covered",
+            "due",
+            "gaps",
+        )
+    )
+    for pk, name, kind, node_path, node_depth, key, o_c, o_d, o_g, c, d, g in rows:
+        if node_path not in nodes:
+            ref = NodeRef(pk, name, kind, node_path, node_depth)
+            nodes[node_path] = NodeFigures(ref)
+            own[node_path] = NodeFigures(ref)
+        _set(nodes[node_path], key, Counts(c, d, g))
+        _set(own[node_path], key, Counts(o_c, o_d, o_g))
+    return Tree(today, course_infos(organisation_id), nodes, own)
 
 
 # --- the coverage page and the API ---------------------------------------------------------------
@@ -340,6 +435,12 @@ class Overview:
     rows: list[NodeFigures]  # the children, or the top nodes
     directly: NodeFigures | None  # the node's own staff, when it also has children
     has_children: set[int]  # nodes below which there is more to see
+    counted: CoverageState | None = None  # when the stored figures were counted (None: counted live now)
+
+    @property
+    def is_stale(self) -> bool:
+        """The stored figures are from an earlier day: a course may have run out since."""
+        return self.counted is not None and self.counted.counted_on != self.today
 
     @property
     def tables(self) -> list[CourseTable]:
@@ -364,8 +465,22 @@ def overview(user: User, *, node: Node | None = None, today: datetime.date | Non
         node = Node.objects.filter(organisation_id=user.organisation_id, depth=1).order_by("path").first()
         if node is None:
             raise Http404
+    state = counted_at(user.organisation_id)
+
+    def figures_under(paths: list[str], depth: int) -> Tree:
+        """The stored figures down to ``depth`` below each path; counted live only before the first count."""
+        if state is None:
+            return tree(user.organisation_id, day, paths)  # type: ignore[arg-type]
+        merged = Tree(day, [], {}, {})
+        for path in paths:
+            part = stored_tree(user.organisation_id, path, depth, day)  # type: ignore[arg-type]
+            merged.courses = part.courses
+            merged.nodes.update(part.nodes)
+            merged.own.update(part.own)
+        return merged
+
     if node is not None:
-        result = tree(user.organisation_id, day, [node.path])
+        result = figures_under([node.path], node.depth + 2)
         ref = NodeRef(node.pk, node.name, node.kind, node.path, node.depth)
         figures = result.at(node.path) or NodeFigures(ref)
         rows = result.children(ref)
@@ -381,7 +496,7 @@ def overview(user: User, *, node: Node | None = None, today: datetime.date | Non
         ]
     else:
         tops = roots or []  # a node was chosen above when the scope is the whole organisation
-        result = tree(user.organisation_id, day, tops)
+        result = figures_under(tops, max(len(t) // STEP for t in tops) + 1)
         ref = None
         rows = [f for f in (result.at(r) for r in tops) if f is not None]
         figures = NodeFigures(NodeRef(0, "", "", "", 0))
@@ -393,7 +508,7 @@ def overview(user: User, *, node: Node | None = None, today: datetime.date | Non
         parent = result.nodes.get(f.node.path[:-STEP]) if f.node.depth > 1 and not f.is_empty else None
         if parent is not None:
             has_children.add(parent.node.pk)
-    return Overview(day, result.courses, ref, crumbs, figures, rows, directly, has_children)
+    return Overview(day, result.courses, ref, crumbs, figures, rows, directly, has_children, state)
 
 
 # --- the gap lists ---------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from django.db.models.expressions import Expression
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from varna.core.models import RoleAssignment, User
+from varna.core.models import Role, RoleAssignment, User
 from varna.protection.models import Facility
 from varna.training.models import MANAGER_ROLES, Audience, Course, CourseRequirement, TrainingRecord
 
@@ -58,8 +58,13 @@ def active_requirements(organisation_id: int) -> QuerySet[CourseRequirement]:
 
 
 def staff(organisation_id: int) -> QuerySet[User]:
-    """The organisation's active staff: people with an employment unit."""
-    return User.objects.filter(organisation_id=organisation_id, is_active=True, employment_node__isnull=False)
+    """The organisation's active staff: people with an employment unit, but not the elected officials who are
+    not also employees (a politician's seat is not a job that needs the staff's courses)."""
+    roles = RoleAssignment.objects.active().filter(user_id=OuterRef("pk"))
+    only_elected = Q(Exists(roles.filter(role=Role.ELECTED_OFFICIAL))) & ~Q(Exists(roles.filter(role=Role.EMPLOYEE)))
+    return User.objects.filter(organisation_id=organisation_id, is_active=True, employment_node__isnull=False).exclude(
+        only_elected
+    )
 
 
 def requirement_condition(requirement: CourseRequirement, today: datetime.date | None = None) -> Q:
@@ -158,9 +163,11 @@ def person_needs(person: User, today: datetime.date | None = None) -> list[Need]
     requirements = list(active_requirements(person.organisation_id))
     if not requirements:
         return []
-    # One query: which requirements hold for the person (each condition tested as an annotation).
+    # One query: which requirements hold for the person (each condition tested as an annotation); nothing for
+    # someone who is not staff (an elected official only).
     flags = (
-        User.objects.filter(pk=person.pk)
+        staff(person.organisation_id)
+        .filter(pk=person.pk)
         .annotate(**{f"r{r.pk}": _as_flag(requirement_condition(r, day)) for r in requirements})
         .values(*[f"r{r.pk}" for r in requirements])
         .first()

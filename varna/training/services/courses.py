@@ -23,6 +23,7 @@ from varna.core.models import Node, Role, User
 from varna.core.services import StaleFormError, check_revision, lock_actor, recent_duplicate, save_revision, stamp
 from varna.protection.models import FacilityKind
 from varna.training.models import Audience, Course, CourseFormat, CourseRequirement, TrainingRecord
+from varna.training.services.coverage import refresh_coverage
 
 MAX_VALIDITY_MONTHS = 240  # twenty years: anything longer is a typing error
 MAX_WITHIN_DAYS = 3650  # ten years
@@ -163,6 +164,7 @@ def update_course(*, actor: User, course: Course, revision: int | None, is_activ
     save_revision(locked, actor, [*cleaned, "is_active"])
     if validity_changed:
         _recompute_expiry(locked, actor)
+    refresh_coverage(organisation_id=organisation_id)  # who needs what has changed: count again
     return locked
 
 
@@ -204,6 +206,7 @@ def delete_course(*, actor: User, course: Course) -> None:
         requirement.delete()
     stamp(locked, actor)
     locked.delete()
+    refresh_coverage(organisation_id=organisation_id)  # who needs what has changed: count again
 
 
 # --- requirements ----------------------------------------------------------------------------------
@@ -284,6 +287,7 @@ def create_requirement(*, actor: User, **values: Any) -> CourseRequirement:
     requirement = CourseRequirement(organisation_id=organisation_id, **cleaned)
     stamp(requirement, actor)
     requirement.save()
+    refresh_coverage(organisation_id=organisation_id)  # who needs what has changed: count again
     return requirement
 
 
@@ -301,6 +305,7 @@ def update_requirement(
         setattr(locked, name, value)
     locked.is_active = bool(is_active)
     save_revision(locked, actor, [*cleaned, "is_active"])
+    refresh_coverage(organisation_id=organisation_id)  # who needs what has changed: count again
     return locked
 
 
@@ -311,3 +316,4 @@ def delete_requirement(*, actor: User, requirement: CourseRequirement) -> None:
     _own(requirement, organisation_id)
     stamp(requirement, actor)
     requirement.delete()
+    refresh_coverage(organisation_id=organisation_id)  # who needs what has changed: count again

@@ -21,6 +21,7 @@ from varna.core.access import Perm
 from varna.core.models import User
 from varna.core.services import stamp
 from varna.training.models import Course, CourseSession, RecordSource, TrainingRecord
+from varna.training.services.coverage import keeping_coverage
 
 BATCH = 2000
 
@@ -92,7 +93,11 @@ def record_completions(
         for key, c in wanted.items()
         if key not in existing
     ]
-    created = bulk_create_with_history(new, TrainingRecord, batch_size=BATCH, default_user=actor)
+    if not new:
+        return RecordResult(created=[], already_recorded=len(wanted))
+    organisation_id = new[0].organisation_id
+    with keeping_coverage(organisation_id, {r.person_id for r in new}):
+        created = bulk_create_with_history(new, TrainingRecord, batch_size=BATCH, default_user=actor)
     return RecordResult(created=list(created), already_recorded=len(wanted) - len(new))
 
 
@@ -103,4 +108,5 @@ def delete_record(*, actor: User, record: TrainingRecord, reason: str) -> None:
     if not reason.strip():
         raise ValidationError(_("Say why the record is removed."), code="reason")
     stamp(record, actor, reason.strip())
-    record.delete()
+    with keeping_coverage(record.organisation_id, [record.person_id]):
+        record.delete()

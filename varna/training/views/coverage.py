@@ -10,9 +10,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -20,9 +22,11 @@ from openpyxl import load_workbook
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.exports import XLSX_TYPE, Column, Table, TableRow, to_xlsx
+from varna.core.formats import local_time
 from varna.core.models import Node
 from varna.training.forms.coverage import GapFilterForm
 from varna.training.selectors import coverage as selectors
+from varna.training.services import coverage as coverage_services
 
 PAGE_SIZE = 50
 DATE_FORMAT = "yyyy-mm-dd"
@@ -36,6 +40,19 @@ def coverage(request: HttpRequest) -> HttpResponse:
     node = selectors.node_in_scope(user, request.GET.get("node"))
     overview = selectors.overview(user, node=node)
     return render(request, "training/coverage_overview.html", {"overview": overview})
+
+
+@access.require(Perm.VIEW_TRAINING, methods=("POST",))
+def coverage_refresh(request: HttpRequest) -> HttpResponse:
+    """Count the organisation's coverage afresh now (the night's count has not run today), then show it again."""
+    user = access.actor(request)
+    node = selectors.node_in_scope(user, request.POST.get("node"))
+    if user.organisation_id is not None:
+        state = coverage_services.refresh_coverage(organisation_id=user.organisation_id)
+        messages.success(
+            request, _("The figures have been counted afresh (%(when)s).") % {"when": local_time(state.counted_at)}
+        )
+    return redirect(reverse("training:coverage") + (f"?node={node.pk}" if node is not None else ""))
 
 
 def _filters(request: HttpRequest) -> tuple[Node | None, GapFilterForm, int]:

@@ -1,8 +1,9 @@
-"""Mail each unit manager their units' training gaps: what is missing, expired or expiring soon.
+"""The training app's daily run: count the day's coverage figures for every organisation, then mail each unit
+manager their units' training gaps (what is missing, expired or expiring soon) once a month.
 
-Run it from cron (or a systemd timer) once a day, for example at 07:00: each manager is mailed on the first run
-of a month, and running it again in the same month sends nothing more. ``--enqueue`` hands the work to the task
-worker instead.
+Run it from cron (or a systemd timer) once a day, early, for example at 05:00: the coverage pages show the
+figures it counts, and each manager is mailed on the first run of a month; running it again in the same month
+sends nothing more. ``--enqueue`` hands the work to the task worker instead.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from varna.training import reminders, tasks
 
 
 class Command(ReminderCommand):
-    help = "Mail each unit manager their units' training gaps (once a month)."
+    help = "Count the day's training coverage, and mail each unit manager their units' gaps (once a month)."
 
     def task(self) -> Task[Any, Any]:
         return tasks.run_reminders
