@@ -79,6 +79,7 @@ from varna.incidents.models import (
     TimelineKind,
 )
 from varna.incidents.services import ensure_defaults
+from varna.incidents.services.summary import rebuild_incident_summary
 from varna.protection.models import Facility
 
 INCIDENTS_PER_SCALE = 2900  # Exempelkommun, over the five years
@@ -581,6 +582,9 @@ def build(ctx: OrgContext) -> None:
             for line in builder.cost_lines(incident, draft)
         ]
         _insert(ctx, CostLine, lines)
+    # The bulk writes went past the services: the statistics' daily summary is counted once, afterwards.
+    if ctx.organisation is not None:
+        rebuild_incident_summary(organisation_id=ctx.organisation.pk)
     CaseCounter.objects.bulk_create(
         [
             CaseCounter(organisation=ctx.organisation, series=SERIES, year=year, last=n)

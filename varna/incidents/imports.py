@@ -41,6 +41,7 @@ from varna.incidents.models import (
     TimelineKind,
 )
 from varna.incidents.services.reporting import DEFAULT_TYPES, ensure_defaults, is_serious_event
+from varna.incidents.services.summary import add_to_summary
 from varna.protection.models import Facility
 
 KIND = "incidents"  # the import kind, registered with core in IncidentsConfig.ready
@@ -544,6 +545,7 @@ def _write(organisation: Organisation, actor: User | None, rows: list[_Row], rea
     )
     if created and created[0].pk is None:
         raise RuntimeError("the database did not return primary keys from a bulk insert")
+    add_to_summary([incident.pk for incident in created])  # the statistics' daily summary, in this transaction
     TimelineEntry.objects.bulk_create(
         [
             TimelineEntry(

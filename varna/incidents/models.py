@@ -8,7 +8,8 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -380,3 +381,50 @@ class ConfidentialRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.incident_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class IncidentDaySummary(models.Model):
+    """The damage statistics' figures per day, kept by the services (``services/summary.py``).
+
+    One row per organisation, day (``occurred_on``), node where it happened, type, security area and
+    facility: how many counted incidents (not rejected, not duplicates) and what they cost. It holds only
+    numbers, never text or names, so threats and violence count like the rest. The same services that write
+    incidents and cost lines move it, in the same transaction; ``rebuild_incident_summary`` counts it afresh.
+    A row whose count falls to zero is deleted.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="+")
+    incident_type = models.ForeignKey(IncidentType, on_delete=models.PROTECT, related_name="+")
+    security_area = models.ForeignKey(SecurityArea, on_delete=models.PROTECT, null=True, related_name="+")
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, null=True, related_name="+")
+    count = models.IntegerField(default=0)
+    injured = models.IntegerField(default=0)  # the people harmed: the sum of ``injured_count``
+    serious = models.IntegerField(default=0)  # serious events (Arbetsmiljöverket)
+    cost = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))  # cost lines, else estimate
+    estimated_cost = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))  # the estimated part
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = "node"
+    MONEY_FIELDS: ClassVar[tuple[str, ...]] = ("cost", "estimated_cost")
+
+    class Meta:
+        constraints: ClassVar = [
+            # A missing area or facility is one key, not a new NULL each time: the key as an expression.
+            models.UniqueConstraint(
+                "organisation",
+                "day",
+                "node",
+                "incident_type",
+                Coalesce("security_area", Value(0)),
+                Coalesce("facility", Value(0)),
+                name="incident_day_summary_key",
+            ),
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["organisation", "day"], name="incident_summary_org_day"),
+            models.Index(fields=["node", "day"], name="incident_summary_node_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.node_id} {self.incident_type_id}: {self.count}"

@@ -110,20 +110,20 @@ def damage_at_node(*, node: Combinable, after: Combinable, until: datetime.date)
     node's last analysis): the incidents at the node that happened after ``after`` and by ``until``, not
     rejected or duplicates, and neither near misses nor false alarms (they are not damage). Gives two
     correlated subqueries, (how many, what they cost: the cost lines, else the estimate), that run
-    inside the outer query.
+    inside the outer query. They read the statistics' daily summary (``IncidentDaySummary``), which holds
+    exactly those figures per node and day.
     """
-    from django.db.models import Count, IntegerField, Subquery, Sum, Value
+    from django.db.models import IntegerField, Subquery, Sum, Value
 
-    from varna.incidents.statistics import MONEY, ZERO, cost_expression
+    from varna.incidents.models import IncidentCategory, IncidentDaySummary
+    from varna.incidents.statistics import MONEY, ZERO
 
-    incidents = (
-        damage_incidents()
-        .filter(incident_node=node, occurred_on__lte=until, occurred_on__gt=after)
+    days = (
+        IncidentDaySummary.objects.filter(node=node, day__lte=until, day__gt=after)
+        .exclude(incident_type__category__in=(IncidentCategory.NEAR_MISS, IncidentCategory.FALSE_ALARM))
         .order_by()
-        .values("incident_node")
+        .values("node")
     )
-    count = Coalesce(Subquery(incidents.annotate(n=Count("pk")).values("n")[:1]), Value(0), output_field=IntegerField())
-    cost = Coalesce(
-        Subquery(incidents.annotate(c=Sum(cost_expression())).values("c")[:1]), Value(ZERO), output_field=MONEY
-    )
+    count = Coalesce(Subquery(days.annotate(n=Sum("count")).values("n")[:1]), Value(0), output_field=IntegerField())
+    cost = Coalesce(Subquery(days.annotate(c=Sum("cost")).values("c")[:1]), Value(ZERO), output_field=MONEY)
     return count, cost

@@ -17,6 +17,15 @@ The rules, also explained to users in ``docs/guide/skadestatistik.md``:
   a prefix, so the roll-up is a GROUP BY on a prefix of ``incident_node.path``).
 - **Staff** (for rates per 100 employees): active people whose employment unit lies in the
   group and in the person's scope, counted today (earlier headcounts are not kept).
+
+Where the figures come from: the daily summary (:class:`~varna.incidents.models.IncidentDaySummary`, one row
+per organisation, day, node, type, security area and facility, kept by the services in the same transaction
+as every write, ``services/summary.py``), not the incidents themselves: a five-year page groups the summary's
+narrow rows instead of every incident. Every filter and grouping here is a column of the summary or joins
+from one (the node's path, the type's category, the names), so the summary serves them all;
+:func:`summary_serves` says when it does not (``StatisticsFilter(live=True)``, and any future filter on a
+field the summary does not hold: severity, handler, text ...), and then the same aggregate runs over the
+incidents (:data:`LIVE`). Both give the same figures (``tests/incidents/test_summary_*.py``).
 """
 
 from __future__ import annotations
@@ -38,7 +47,7 @@ from django.utils.translation import gettext_lazy
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import Node, NodeKind, User
-from varna.incidents.models import Incident, IncidentCategory, Status
+from varna.incidents.models import Incident, IncidentCategory, IncidentDaySummary, Status
 
 GroupBy = Literal["year", "month", "type", "area", "node", "facility"]
 NodeLevel = Literal["administration", "unit", "children"]
@@ -83,6 +92,7 @@ class StatisticsFilter:
     include_near_misses: bool = True
     include_false_alarms: bool = True
     node_level: NodeLevel = "administration"
+    live: bool = False  # count the incidents themselves, not the daily summary (a check: the figures are equal)
 
     @classmethod
     def for_years(cls, year_from: int, year_to: int, **kwargs: Any) -> StatisticsFilter:
@@ -138,11 +148,73 @@ def rate_per_100(count: int, staff: int | None, years: int | Decimal = 1) -> Dec
 # --- the base queryset and expressions ----------------------------------------------
 
 
-def incidents(user: User, filters: StatisticsFilter) -> QuerySet[Incident]:
-    """The incidents the figures are made of, filtered in the database."""
-    qs = access.scope(user, Perm.VIEW_STATISTICS, Incident.objects.all()).filter(
-        occurred_on__gte=filters.date_from, occurred_on__lte=filters.date_to, status__in=COUNTED_STATUSES
+@dataclass(frozen=True)
+class Source:
+    """Where the figures are counted: the daily summary, or the incidents themselves (the same filters)."""
+
+    model: type[Incident] | type[IncidentDaySummary]
+    date: str  # the day it happened
+    node: str  # the node where it happened (a foreign key)
+
+    @property
+    def node_id(self) -> str:
+        return f"{self.node}_id"
+
+    @property
+    def node_name(self) -> str:
+        return f"{self.node}__name"
+
+    @property
+    def node_path(self) -> str:
+        return f"{self.node}__path"
+
+    def sums(self, year_to_date: datetime.date | None = None) -> dict[str, Any]:
+        """The aggregates of a group: ``n``, ``cost_sum``, ``estimated_sum`` (and ``ytd_n``, ``ytd_cost_sum``)."""
+        if self.model is IncidentDaySummary:
+            sums: dict[str, Any] = {
+                "n": Sum("count"),
+                "cost_sum": Sum("cost"),
+                "estimated_sum": Sum("estimated_cost"),
+            }
+            if year_to_date is not None:
+                ytd = _year_to_date(year_to_date, self.date)
+                sums["ytd_n"] = Sum("count", filter=ytd)
+                sums["ytd_cost_sum"] = Sum("cost", filter=ytd)
+            return sums
+        sums = {"n": Count("pk"), "cost_sum": Sum(cost_expression()), "estimated_sum": Sum(estimated_expression())}
+        if year_to_date is not None:
+            ytd = _year_to_date(year_to_date, self.date)
+            sums["ytd_n"] = Count("pk", filter=ytd)
+            sums["ytd_cost_sum"] = Sum(cost_expression(), filter=ytd)
+        return sums
+
+
+SUMMARY = Source(IncidentDaySummary, "day", "node")
+LIVE = Source(Incident, "occurred_on", "incident_node")
+
+
+def summary_serves(filters: StatisticsFilter) -> bool:
+    """Whether the daily summary can give these figures; if not, they are counted from the incidents.
+
+    The summary holds the day, the node, the type (and through it the category), the security area and the
+    facility of each counted incident, which is every filter of :class:`StatisticsFilter`. A filter added on
+    anything else (severity, handler, the text ...) cannot be served and must answer ``False`` here.
+    """
+    return not filters.live
+
+
+def source_for(filters: StatisticsFilter) -> Source:
+    return SUMMARY if summary_serves(filters) else LIVE
+
+
+def counted(user: User, filters: StatisticsFilter, source: Source | None = None) -> QuerySet[Any]:
+    """The rows the figures are made of (summary rows or incidents), scoped and filtered in the database."""
+    source = source or source_for(filters)
+    qs: QuerySet[Any] = access.scope(user, Perm.VIEW_STATISTICS, source.model._default_manager.all()).filter(
+        **{f"{source.date}__gte": filters.date_from, f"{source.date}__lte": filters.date_to}
     )
+    if source.model is Incident:
+        qs = qs.filter(status__in=COUNTED_STATUSES)
     if filters.incident_type_id is not None:
         qs = qs.filter(incident_type_id=filters.incident_type_id)
     if filters.security_area_id is not None:
@@ -150,11 +222,16 @@ def incidents(user: User, filters: StatisticsFilter) -> QuerySet[Incident]:
     if filters.facility_id is not None:
         qs = qs.filter(facility_id=filters.facility_id)
     if filters.node is not None:
-        qs = qs.filter(incident_node__path__startswith=filters.node.path)
+        qs = qs.filter(**{f"{source.node_path}__startswith": filters.node.path})
     excluded = excluded_categories(filters)
     if excluded:
         qs = qs.exclude(incident_type__category__in=excluded)
     return qs.order_by()
+
+
+def incidents(user: User, filters: StatisticsFilter) -> QuerySet[Incident]:
+    """The incidents the figures are made of, filtered in the database (the live count)."""
+    return counted(user, filters, LIVE)
 
 
 def excluded_categories(filters: StatisticsFilter) -> list[str]:
@@ -184,9 +261,11 @@ def estimated_expression() -> Case:
     )
 
 
-def _year_to_date(today: datetime.date) -> Q:
+def _year_to_date(today: datetime.date, date: str = "occurred_on") -> Q:
     """From 1 January to today's month and day, in every year (29 February covers all of February)."""
-    return Q(occurred_on__month__lt=today.month) | Q(occurred_on__month=today.month, occurred_on__day__lte=today.day)
+    return Q(**{f"{date}__month__lt": today.month}) | Q(
+        **{f"{date}__month": today.month, f"{date}__day__lte": today.day}
+    )
 
 
 # --- nodes: roll-up along the tree ------------------------------------------------------
@@ -321,42 +400,34 @@ def aggregate(
     unknown = [d for d in dims if d not in GROUP_BY_VALUES]
     if unknown or not dims or len(set(dims)) != len(dims):
         raise ValueError(f"group_by must be distinct values of {GROUP_BY_VALUES}, not {dims!r}")
-    qs = incidents(user, filters)
+    source = source_for(filters)
+    qs = counted(user, filters, source)
     names: list[str] = []
     expressions: dict[str, Combinable] = {}
     groups: NodeGroups | None = None
     for dim in dims:
         if dim == "year":
-            expressions["year"] = ExtractYear("occurred_on")
+            expressions["year"] = ExtractYear(source.date)
         elif dim == "month":
-            expressions["month"] = ExtractMonth("occurred_on")
+            expressions["month"] = ExtractMonth(source.date)
         elif dim == "node":
             groups = NodeGroups.build(user, filters)
-            key, expression = groups.key("incident_node__path", "incident_node_id")
+            key, expression = groups.key(source.node_path, source.node_id)
             if expression is None:
-                names += [key, "incident_node__name"]
+                names += [key, source.node_name]
             else:
                 expressions[key] = expression
         else:
             names += _PLAIN_FIELDS[dim]
             if top is not None:
                 qs = qs.exclude(**{f"{_PLAIN_FIELDS[dim][0]}__isnull": True})
-    sums: dict[str, Any] = {
-        "n": Count("pk"),
-        "cost_sum": Sum(cost_expression()),
-        "estimated_sum": Sum(estimated_expression()),
-    }
-    if year_to_date is not None:
-        ytd = _year_to_date(year_to_date)
-        sums["ytd_n"] = Count("pk", filter=ytd)
-        sums["ytd_cost_sum"] = Sum(cost_expression(), filter=ytd)
-    values = qs.values(*names, **expressions).annotate(**sums)
+    values = qs.values(*names, **expressions).annotate(**source.sums(year_to_date))
     if top is not None:
         values = values.order_by("-n", *names, *expressions)[:top]
     staff: dict[Any, int] = {}
     if with_staff:
         staff = staff_counts(user, filters, groups)
-    rows = [_row(r, groups, staff) for r in values]
+    rows = [_row(r, groups, staff, source) for r in values]
     if groups is not None and with_staff and top is None and dims == ("node",):
         rows += _staff_only_rows(groups, staff, {r.node_path if groups.level != "unit" else r.node_id for r in rows})
     if top is None:
@@ -364,7 +435,7 @@ def aggregate(
     return rows
 
 
-def _row(r: dict[str, Any], groups: NodeGroups | None, staff: dict[Any, int]) -> Row:
+def _row(r: dict[str, Any], groups: NodeGroups | None, staff: dict[Any, int], source: Source) -> Row:
     fields: dict[str, Any] = {
         "count": r["n"],
         "cost": to_money(r["cost_sum"]),
@@ -384,8 +455,8 @@ def _row(r: dict[str, Any], groups: NodeGroups | None, staff: dict[Any, int]) ->
         fields["ytd_count"] = r["ytd_n"]
         fields["ytd_cost"] = to_money(r["ytd_cost_sum"])
     if groups is not None:
-        key = r.get("node_group", r.get("incident_node_id"))
-        fields["node_id"], fields["node_name"], fields["node_path"] = groups.label(key, r.get("incident_node__name"))
+        key = r.get("node_group", r.get(source.node_id))
+        fields["node_id"], fields["node_name"], fields["node_path"] = groups.label(key, r.get(source.node_name))
         if staff:
             fields["staff"] = staff.get(key, 0)
     elif staff:
@@ -553,14 +624,15 @@ def statistics_page(user: User, filters: StatisticsFilter, *, today: datetime.da
 
 def _node_rows(user: User, filters: StatisticsFilter, groups: NodeGroups) -> tuple[list[Row], int]:
     """Rows per node group (with staff) and the staff of the whole scope: two queries."""
-    qs = incidents(user, filters)
-    key, expression = groups.key("incident_node__path", "incident_node_id")
-    names = [key, "incident_node__name"] if expression is None else []
+    source = source_for(filters)
+    qs = counted(user, filters, source)
+    key, expression = groups.key(source.node_path, source.node_id)
+    names = [key, source.node_name] if expression is None else []
     values: Any = (qs.values(*names) if expression is None else qs.values(**{key: expression})).annotate(
-        n=Count("pk"), cost_sum=Sum(cost_expression()), estimated_sum=Sum(estimated_expression())
+        **source.sums()
     )
     staff = staff_counts(user, filters, groups)
-    rows = [_row(r, groups, staff) for r in values]
+    rows = [_row(r, groups, staff, source) for r in values]
     seen = {r.node_id if groups.level == "unit" else r.node_path for r in rows}
     rows += _staff_only_rows(groups, staff, seen)
     rows.sort(key=_sort_key)

@@ -38,6 +38,7 @@ from varna.incidents.models import (
 )
 from varna.incidents.selectors_handling import allowed_transitions, is_closed, may_reopen, reopen_status
 from varna.incidents.services.accounting import validate_accounting_code
+from varna.incidents.services.summary import keeping_summary
 
 __all__ = [
     "CaseClosedError",
@@ -196,7 +197,8 @@ def _move(
     from_status = locked.status
     locked.status = to_status
     locked.closed_at = timezone.now() if to_status in FINAL_STATUSES else None
-    _save(locked, actor, fields)
+    with keeping_summary([locked.pk]):  # rejected and duplicate cases leave the statistics, reopened ones return
+        _save(locked, actor, fields)
     _timeline(
         locked,
         actor,
@@ -314,7 +316,8 @@ def _recount_total(incident: Incident, actor: User) -> Decimal:
     """Keep ``Incident.total_cost`` equal to the sum of the cost lines (read by the statistics)."""
     total = CostLine.objects.filter(incident=incident).aggregate(total=Sum("amount"))["total"] or Decimal(0)
     incident.total_cost = total
-    _save(incident, actor, ["total_cost"])
+    with keeping_summary([incident.pk]):  # the statistics' daily summary follows the cost
+        _save(incident, actor, ["total_cost"])
     return total
 
 

@@ -24,6 +24,7 @@ from varna.incidents.models import (
     TimelineEntry,
     TimelineKind,
 )
+from varna.incidents.services.summary import keeping_summary
 from varna.protection.models import Facility
 
 # (code, Swedish name, category, security area code): the default list of K7 event types.
@@ -193,7 +194,9 @@ def _create(
     )
     stamp(incident, actor)
     incident.full_clean(exclude=["number", "reporter", "employment_node", "organisation"])
-    incident.save()
+    with keeping_summary() as written:  # the statistics' daily summary counts it in this transaction
+        incident.save()
+        written.add(incident.pk)
     TimelineEntry.objects.create(
         organisation_id=org_id,
         incident=incident,
