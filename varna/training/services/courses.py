@@ -212,20 +212,25 @@ def delete_course(*, actor: User, course: Course) -> None:
 # --- requirements ----------------------------------------------------------------------------------
 
 
+def chosen_course(organisation_id: int, course: object, current_course_id: int | None) -> Course:
+    """The course chosen in a form: the organisation's own, and in use unless it was chosen already."""
+    if not isinstance(course, Course) or course.organisation_id != organisation_id:
+        raise ValidationError({"course": _("Choose a course.")}, code="course")
+    if not course.is_active and current_course_id != course.pk:
+        raise ValidationError(
+            {"course": _("The course %(name)s is no longer in use. Choose another.") % {"name": course.name}},
+            code="course",
+        )
+    return course
+
+
 def _clean_requirement(
     organisation_id: int, values: dict[str, Any], current: CourseRequirement | None
 ) -> dict[str, Any]:
     unknown = set(values) - set(REQUIREMENT_FIELDS)
     if unknown:
         raise TypeError(f"not requirement fields: {sorted(unknown)}")
-    course = values.get("course")
-    if not isinstance(course, Course) or course.organisation_id != organisation_id:
-        raise ValidationError({"course": _("Choose a course.")}, code="course")
-    if not course.is_active and (current is None or current.course_id != course.pk):
-        raise ValidationError(
-            {"course": _("The course %(name)s is no longer in use. Choose another.") % {"name": course.name}},
-            code="course",
-        )
+    course = chosen_course(organisation_id, values.get("course"), current.course_id if current else None)
     audience = values.get("audience")
     if audience not in Audience.values:
         raise ValidationError({"audience": _("Choose who needs the course.")}, code="audience")

@@ -23,8 +23,8 @@ from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import Node, User
 from varna.core.services import check_revision, lock_actor, recent_duplicate, save_revision, stamp
-from varna.training.models import Course, CourseSession, RecordSource, SessionParticipant, TrainingRecord
-from varna.training.services import records
+from varna.training.models import CourseSession, RecordSource, SessionParticipant, TrainingRecord
+from varna.training.services import courses, records
 
 MAX_PARTICIPANTS = 500  # people added in one go
 SESSION_FIELDS = ("course", "node", "starts_at", "place", "teacher")
@@ -52,14 +52,7 @@ def _clean(organisation_id: int, values: dict[str, object], current: CourseSessi
     unknown = set(values) - set(SESSION_FIELDS)
     if unknown:
         raise TypeError(f"not session fields: {sorted(unknown)}")
-    course = values.get("course")
-    if not isinstance(course, Course) or course.organisation_id != organisation_id:
-        raise ValidationError({"course": _("Choose a course.")}, code="course")
-    if not course.is_active and (current is None or current.course_id != course.pk):
-        raise ValidationError(
-            {"course": _("The course %(name)s is no longer in use. Choose another.") % {"name": course.name}},
-            code="course",
-        )
+    course = courses.chosen_course(organisation_id, values.get("course"), current.course_id if current else None)
     starts_at = values.get("starts_at")
     if not isinstance(starts_at, datetime.datetime):
         raise ValidationError({"starts_at": _("Give the date and time the session starts.")}, code="starts_at")
