@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import base64
-import functools
+import hashlib
 import io
 import re
 from collections.abc import Sequence
@@ -22,6 +22,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import matplotlib
+from django.core.cache import cache
 from django.utils.dates import MONTHS_3
 from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
@@ -41,8 +42,11 @@ INK, MUTED, GRID = "#1b1f23", "#4f5a65", "#c9d1d8"
 WIDTH = 7.5  # inches; SVG units are points, so 540 pt
 MAX_BARS = 15
 MAX_LABEL = 38
-# Rendering takes about a tenth of a second a chart; the same figures give the same SVG, so recent ones are kept.
-CACHED_CHARTS = 64
+# Drawing takes about a tenth of a second a chart and the same figures give the same SVG, so each drawn chart is
+# kept in Django's cache under a hash of everything it is drawn from (its figures, labels, language and
+# matplotlib's version): a chart is drawn once per distinct set of figures, and a warm one costs a cache read.
+CACHE_SECONDS = 30 * 24 * 3600
+CACHE_PREFIX = "varna:incidents:chart:"
 
 RC: dict[Any, Any] = {
     "svg.fonttype": "path",
@@ -133,12 +137,21 @@ def bar_chart(
     alt = alt or _("%(title)s. The figures are in the table below.") % {"title": title}
     numbers = tuple(float(v) for v in values)
     names = tuple(_short(str(label)) for label in labels)
-    svg = _bar_svg(title, alt, names, numbers, value_label, horizontal, money, get_language())
+    svg = _cached(_draw_bar, title, alt, names, numbers, value_label, horizontal, money, get_language())
     return Chart(title=title, alt=alt, svg=svg)
 
 
-@functools.lru_cache(maxsize=CACHED_CHARTS)
-def _bar_svg(
+def _cached(draw: Any, *args: Any) -> str:
+    """The SVG ``draw(*args)`` gives, from the cache when the same chart was drawn before."""
+    key = CACHE_PREFIX + hashlib.sha256(repr((draw.__name__, matplotlib.__version__, args)).encode()).hexdigest()
+    svg: str | None = cache.get(key)
+    if svg is None:
+        svg = str(draw(*args))
+        cache.set(key, svg, CACHE_SECONDS)
+    return svg
+
+
+def _draw_bar(
     title: str,
     alt: str,
     names: tuple[str, ...],
@@ -186,11 +199,10 @@ def line_chart(
     alt = alt or _("%(title)s. The figures are in the table below.") % {"title": title}
     labels = tuple(str(label) for label in x_labels)
     lines = tuple((str(name), tuple(float(v) for v in values)) for name, values in series)
-    return Chart(title=title, alt=alt, svg=_line_svg(title, alt, labels, lines, value_label, get_language()))
+    return Chart(title=title, alt=alt, svg=_cached(_draw_line, title, alt, labels, lines, value_label, get_language()))
 
 
-@functools.lru_cache(maxsize=CACHED_CHARTS)
-def _line_svg(
+def _draw_line(
     title: str,
     alt: str,
     x_labels: tuple[str, ...],

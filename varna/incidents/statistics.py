@@ -178,7 +178,7 @@ class Source:
             }
             if year_to_date is not None:
                 ytd = _year_to_date(year_to_date, self.date)
-                sums["ytd_n"] = Sum("count", filter=ytd)
+                sums["ytd_n"] = Coalesce(Sum("count", filter=ytd), 0)  # as ``Count``: zero, not NULL
                 sums["ytd_cost_sum"] = Sum("cost", filter=ytd)
             return sums
         sums = {"n": Count("pk"), "cost_sum": Sum(cost_expression()), "estimated_sum": Sum(estimated_expression())}

@@ -1,0 +1,270 @@
+"""The statistics' daily summary always equals the aggregate over the incidents (SQLite, and PostgreSQL in
+``make test``).
+
+- Over random sequences of reports, workflow moves (rejected, duplicate, closed, reopened), edits of the place,
+  type, date and facility, cost lines added and removed, and deletions, the summary the services keep is, after
+  every step, exactly what grouping the incidents gives (``services.summary.contributions``), and the
+  statistics read from it equal the statistics counted live.
+- Two writes that create the same summary row at the same moment both count: the unique key and the retry.
+  Only PostgreSQL runs writes in parallel, so that test runs there alone.
+
+No service edits an incident's place, type, date or facility yet, nor deletes one: the sequence does it the way
+such a service must, inside ``keeping_summary`` in the write's transaction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from varna.core.models import Node, NodeKind, Organisation, User
+from varna.incidents import services, statistics
+from varna.incidents.models import CostLine, Incident, IncidentDaySummary, IncidentType, Status
+from varna.incidents.selectors_handling import allowed_transitions, reopen_status, segments_for
+from varna.incidents.services import summary
+from varna.incidents.statistics import StatisticsFilter
+from varna.protection.models import Facility
+
+
+@dataclass
+class World:
+    org: Organisation
+    actor: User
+    units: list[Node]
+    types: list[IncidentType]
+    facilities: list[Facility | None]
+    code: str  # a valid accounting code string
+
+
+@pytest.fixture
+def world(persona: Callable[[str], User]) -> World:
+    actor = persona("samordnare")
+    org = Organisation.objects.get(pk=actor.organisation_id or 0)
+    units = list(Node.objects.filter(organisation=org, kind=NodeKind.UNIT).order_by("path")[:3])
+    types = [t for t in services.ensure_defaults(organisation=org) if t.active][:4]
+    near_miss = next(t for t in IncidentType.objects.filter(organisation=org) if t.code == "near-miss")
+    facilities: list[Facility | None] = [None, *Facility.objects.filter(organisation=org).order_by("pk")[:2]]
+    segments = segments_for(org.pk)
+    code = "-".join(next(iter(s.values.all())).value if s.values.all() else "1" for s in segments if s.required)
+    return World(org, actor, units, [*types, near_miss], facilities, code)
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    pick: int  # which incident (modulo how many the sequence made), or which unit/type/facility
+    other: int
+    days_ago: int
+    amount: int
+
+
+steps = st.builds(
+    Step,
+    kind=st.sampled_from(
+        ["report", "report", "report", "status", "status", "reopen", "move", "edit", "cost", "cost", "uncost", "delete"]
+    ),
+    pick=st.integers(min_value=0, max_value=50),
+    other=st.integers(min_value=0, max_value=50),
+    days_ago=st.integers(min_value=0, max_value=1500),
+    amount=st.integers(min_value=0, max_value=90_000),
+)
+
+
+class Rollback(Exception):
+    """Ends one example: everything it wrote is rolled back to the savepoint."""
+
+
+def _report(w: World, step: Step) -> Incident:
+    occurred = timezone.now() - datetime.timedelta(days=step.days_ago, hours=step.other % 24)
+    incident, _created = services.report_incident(
+        actor=w.actor,
+        incident_type=w.types[step.other % len(w.types)],
+        occurred_at=occurred,
+        incident_node=w.units[step.pick % len(w.units)],
+        facility=w.facilities[step.pick % len(w.facilities)],
+        description="Provhändelse",
+        injured_count=step.other % 3,
+        estimated_cost=Decimal(step.amount) if step.amount % 3 else None,
+    )
+    return incident
+
+
+def _step(w: World, step: Step, made: list[Incident]) -> None:
+    if step.kind == "report" or not made:
+        made.append(_report(w, step))
+        event("report")
+        return
+    incident = Incident.objects.get(pk=made[step.pick % len(made)].pk)
+    try:
+        with transaction.atomic():
+            _change(w, step, incident, made)
+    except ValidationError as exc:
+        event(f"{step.kind} refused ({exc.error_list[0].code})")
+        return
+    event(step.kind)
+
+
+def _change(w: World, step: Step, incident: Incident, made: list[Incident]) -> None:
+    if step.kind == "status":
+        choices = allowed_transitions(incident)
+        if not choices:
+            raise ValidationError("no move", code="none")
+        to = choices[step.other % len(choices)]
+        others = [m for m in made if m.pk != incident.pk]
+        original = Incident.objects.get(pk=others[0].pk) if others and to == Status.DUPLICATE else None
+        services.change_status(actor=w.actor, incident=incident, to_status=to, revision=None, duplicate_of=original)
+    elif step.kind == "reopen":
+        if reopen_status(incident) is None:
+            raise ValidationError("open", code="open")
+        services.reopen_case(actor=w.actor, incident=incident, revision=None, reason="Ny uppgift")
+    elif step.kind == "cost":
+        if step.amount == 0:
+            raise ValidationError("zero", code="zero")
+        services.add_cost_line(
+            actor=w.actor, incident=incident, amount=Decimal(step.amount) / 4, accounting_code=w.code, revision=None
+        )
+    elif step.kind == "uncost":
+        line = CostLine.objects.filter(incident=incident).order_by("pk").first()
+        if line is None:
+            raise ValidationError("no line", code="no_line")
+        services.delete_cost_line(actor=w.actor, incident=incident, line_id=line.pk, revision=None)
+    elif step.kind in ("move", "edit"):
+        fields: dict[str, Any] = {"incident_node": w.units[step.other % len(w.units)]}
+        if step.kind == "edit":
+            kind = w.types[step.other % len(w.types)]
+            day = timezone.localdate() - datetime.timedelta(days=step.days_ago)
+            fields = {
+                "incident_type": kind,
+                "security_area_id": kind.security_area_id,
+                "occurred_on": day,
+                "facility": w.facilities[step.other % len(w.facilities)],
+            }
+        with summary.keeping_summary([incident.pk]):
+            Incident.objects.filter(pk=incident.pk).update(**fields)
+    elif step.kind == "delete":
+        with summary.keeping_summary([incident.pk]):
+            Incident.objects.filter(duplicate_of=incident).update(duplicate_of=None)
+            Incident.objects.filter(pk=incident.pk).delete()
+        made[:] = [m for m in made if m.pk != incident.pk]
+
+
+def _stored(org: Organisation) -> dict[summary.Key, summary.Figures]:
+    return {
+        (r.organisation_id, r.day, r.node_id, r.incident_type_id, r.security_area_id, r.facility_id): summary.Figures(
+            r.count, r.injured, r.serious, statistics.to_money(r.cost), statistics.to_money(r.estimated_cost)
+        )
+        for r in IncidentDaySummary.objects.filter(organisation=org)
+    }
+
+
+def _check(w: World) -> None:
+    """The summary is exactly the incidents grouped: no missing row, no row too many, no zero row."""
+    assert _stored(w.org) == summary.contributions(Incident.objects.filter(organisation=w.org))
+
+
+def _check_statistics(w: World) -> None:
+    today = timezone.localdate()
+    filters = StatisticsFilter.for_years(today.year - 5, today.year, include_near_misses=False)
+    for group_by in (("year", "month"), ("type", "area"), ("node",), ("facility",)):
+        from_summary = statistics.aggregate(w.actor, group_by=group_by, filters=filters, year_to_date=today)
+        live = statistics.aggregate(w.actor, group_by=group_by, filters=dataclasses.replace(filters, live=True))
+        assert [(r.count, r.cost, r.estimated_cost) for r in from_summary] == [
+            (r.count, r.cost, r.estimated_cost) for r in live
+        ], group_by
+
+
+@given(sequence=st.lists(steps, min_size=1, max_size=12))
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+def test_the_summary_always_equals_the_incidents_grouped(world: World, sequence: list[Step]) -> None:
+    try:
+        with transaction.atomic():
+            made: list[Incident] = []
+            for step in sequence:
+                _step(world, step, made)
+                _check(world)
+            _check_statistics(world)
+            raise Rollback
+    except Rollback:
+        pass
+
+
+def test_a_rebuild_gives_the_rows_the_services_kept(world: World) -> None:
+    for i in range(6):
+        _report(world, Step("report", i, i + 1, 30 * i, 1000 * i + 1))
+    kept = _stored(world.org)
+    assert summary.rebuild_incident_summary(organisation_id=world.org.pk) == len(kept)
+    assert _stored(world.org) == kept
+
+
+# --- two writes at once (PostgreSQL) ----------------------------------------------------------
+
+
+def _in_thread(work: Callable[[], None], errors: list[BaseException]) -> threading.Thread:
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # handed to the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one write at a time; PostgreSQL only")
+def test_two_writes_creating_the_same_summary_row_at_once_both_count(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both writes find no row and both insert one: the unique key refuses the second, which adds to the first's.
+
+    A barrier holds each write after its ``UPDATE`` found nothing, so that both try to insert (without the
+    retry, the second write fails). The rows are committed by threads of their own on the demo's committed
+    rows, and removed again at the end.
+    """
+    key: summary.Key = (world.org.pk, datetime.date(1990, 1, 2), world.units[0].pk, world.types[0].pk, None, None)
+    barrier = threading.Barrier(2, timeout=10)
+    new_row = summary._new_row
+
+    def held_new_row(k: summary.Key, change: summary.Figures) -> IncidentDaySummary:
+        barrier.wait()
+        return new_row(k, change)
+
+    monkeypatch.setattr(summary, "_new_row", held_new_row)
+
+    def write() -> None:
+        with transaction.atomic():
+            summary.apply({key: summary.Figures(count=1, cost=Decimal(100))})
+
+    errors: list[BaseException] = []
+    try:
+        threads = [_in_thread(write, errors) for _ in range(2)]
+        for thread in threads:
+            thread.join(timeout=30)
+        assert not errors, errors
+        row = IncidentDaySummary.objects.get(**summary._key_filter(key))
+        assert (row.count, row.cost) == (2, Decimal(200))
+    finally:
+
+        def clean_up() -> None:
+            IncidentDaySummary.objects.filter(day=key[1]).delete()
+            connection.close()
+
+        cleanup = threading.Thread(target=clean_up)
+        cleanup.start()
+        cleanup.join()
