@@ -406,7 +406,6 @@ class IncidentDaySummary(models.Model):
     estimated_cost = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))  # the estimated part
 
     ACCESS_NODE_FIELD: ClassVar[str | None] = "node"
-    MONEY_FIELDS: ClassVar[tuple[str, ...]] = ("cost", "estimated_cost")
 
     class Meta:
         constraints: ClassVar = [
