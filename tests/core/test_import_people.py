@@ -175,3 +175,40 @@ def test_the_example_files_in_the_guide_import_cleanly(db: None) -> None:
     assert people.created == 9
     karin = User.objects.get(username="karin.ek")
     assert RoleAssignment.objects.filter(user=karin, role=Role.SECURITY_COORDINATOR, node__code="1000").exists()
+
+
+def test_the_first_day_of_employment_is_read_and_an_empty_cell_or_no_column_keeps_it(
+    org: Organisation, admin: User, tree: dict[str, Node]
+) -> None:
+    header = ["Anställningsnummer", "Förnamn", "Efternamn", "E-post", "Enhet", "Anställningsdatum"]
+    first = people_csv(
+        ["501", "Åsa", "Öberg", "asa@example.se", "2101", "2024-03-15"],
+        ["502", "Per", "Lind", "per@example.se", "2101", "1 december 2026"],
+        header=header,
+    )
+    report = import_people(organisation=org, actor=admin, file_name="p.csv", data=first)
+    assert report.ok, messages(report)
+    started = dict(User.objects.filter(organisation=org).values_list("employee_number", "employed_from"))
+    assert (str(started["501"]), str(started["502"])) == ("2024-03-15", "2026-12-01")
+    empty_cell = people_csv(["501", "Åsa", "Öberg", "asa@example.se", "2101", ""], header=header)
+    no_column = people_csv(["501", "Åsa", "Öberg", "asa@example.se", "2101"], header=header[:-1])
+    for data in (empty_cell, no_column):
+        again = import_people(organisation=org, actor=admin, file_name="p.csv", data=data)
+        assert again.ok and again.unchanged == 1
+    assert str(User.objects.get(employee_number="501").employed_from) == "2024-03-15"
+
+
+def test_a_first_day_that_is_not_a_date_is_a_row_error_and_nothing_is_written(
+    org: Organisation, admin: User, tree: dict[str, Node]
+) -> None:
+    header = ["Anställningsnummer", "Förnamn", "Efternamn", "E-post", "Enhet", "Anställd från"]
+    data = people_csv(
+        ["501", "Åsa", "Öberg", "asa@example.se", "2101", "2024-03-15"],
+        ["502", "Per", "Lind", "per@example.se", "2101", "31/2/2024"],
+        ["503", "Eva", "Berg", "eva@example.se", "2101", "1899-01-01"],
+        header=header,
+    )
+    report = import_people(organisation=org, actor=admin, file_name="p.csv", data=data)
+    assert [(e.row, e.column) for e in report.errors] == [(3, "Anställd från"), (4, "Anställd från")]
+    assert "31/2/2024" in report.errors[0].message and "2024-03-15" in report.errors[0].message
+    assert not User.objects.filter(employee_number__in=["501", "502", "503"]).exists()

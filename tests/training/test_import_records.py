@@ -18,12 +18,12 @@ from tests.training.record_samples import (
     records,
 )
 from varna.core import registry
+from varna.core.dates import parse_day
 from varna.core.imports import import_file
 from varna.core.imports.base import ImportReport
 from varna.core.models import User
 from varna.training.imports import KIND, import_training_records
 from varna.training.models import RecordSource, TrainingRecord
-from varna.training.services.imports import parse_day
 
 DAY = datetime.date(2025, 3, 14)
 

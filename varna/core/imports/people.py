@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.hashers import make_password
@@ -19,6 +21,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from varna.core import access
 from varna.core.access import Perm
+from varna.core.dates import parse_day
 from varna.core.imports.base import BATCH, ImportKind, ImportReport, reason_for, run_all_or_nothing
 from varna.core.imports.files import Column, FileProblem, Table, norm, read_table, too_long_message
 from varna.core.models import Node, Organisation, Role, RoleAssignment, User
@@ -32,7 +35,21 @@ PEOPLE_COLUMNS = (
     Column("enhet", ("enhetskod", "unit", "unit code", "anställningsenhet")),
     Column("befattning", ("job title", "title", "titel"), required=False),
     Column("roller", ("roll", "roles", "role"), required=False),
+    Column(
+        "anställd från",
+        (
+            "anställningsdatum",
+            "första anställningsdag",
+            "anställd sedan",
+            "startdatum",
+            "employed from",
+            "employment start",
+            "start date",
+        ),
+        required=False,
+    ),
 )
+EARLIEST_EMPLOYMENT = datetime.date(1940, 1, 1)  # an earlier first day is a typing error
 
 ROLE_NAMES: dict[str, str] = {
     "säkerhetssamordnare": Role.SECURITY_COORDINATOR,
@@ -68,6 +85,7 @@ class _PersonRow:
     username: str
     unit_id: int
     job_title: str | None  # None: the column is not in the file, keep what the person has
+    employed_from: datetime.date | None  # None: no column or an empty cell, keep what the person has
     roles: set[tuple[str, int]]
 
 
@@ -164,6 +182,7 @@ def _check_people(organisation: Organisation, table: Table, report: ImportReport
             )
             errors.append(("enhet", message % {**params, "code": values["enhet"]}))
         job_title = values.get("befattning")
+        employed_from = _employed_from(values.get("anställd från", ""), params, errors)
         roles: set[tuple[str, int]] = set()
         for token in _split_roles(values.get("roller", "")):
             name, _at, code = token.partition("@")
@@ -206,10 +225,28 @@ def _check_people(organisation: Organisation, table: Table, report: ImportReport
                 username=username,
                 unit_id=unit_id,
                 job_title=job_title,
+                employed_from=employed_from,
                 roles=roles,
             )
         )
     return people
+
+
+def _employed_from(text: str, params: dict[str, Any], errors: list[tuple[str, str]]) -> datetime.date | None:
+    """The first day of employment in a cell (2024-03-15, 15/3/2024, 15 mars 2024 or an Excel date)."""
+    if not text.strip():
+        return None
+    day = parse_day(text)
+    if day is None or day < EARLIEST_EMPLOYMENT:
+        errors.append(
+            (
+                "anställd från",
+                _("Row %(row)s: “%(text)s” is not a first day of employment. Write the date as 2024-03-15.")
+                % {**params, "text": text.strip()},
+            )
+        )
+        return None
+    return day
 
 
 def _chunks[T](items: list[T]) -> Iterator[list[T]]:
@@ -300,6 +337,8 @@ def _people_plan(
         }
         if person.job_title is not None:
             wanted["job_title"] = person.job_title
+        if person.employed_from is not None:
+            wanted["employed_from"] = person.employed_from
         if person.username:
             wanted["username"] = person.username
         if user is None:

@@ -13,7 +13,6 @@ Personal identity numbers (personnummer) are never read or stored; a provider's 
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from varna.core import access
 from varna.core.access import Perm
+from varna.core.dates import parse_day
 from varna.core.imports.files import norm
 from varna.core.models import Organisation, User
 from varna.training.models import Course, RecordSource, TrainingRecord
@@ -30,59 +30,6 @@ from varna.training.selectors.needs import staff
 from varna.training.services.records import BATCH, Completion, RecordResult, record_completions
 
 FIRST_DAY = datetime.date(1990, 1, 1)  # no record of a course completed before this is believed
-EXCEL_EPOCH = datetime.date(1899, 12, 30)  # day 0 of Excel's date serial numbers (in the 1900 system)
-
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("januari", "jan", "january"),
-            ("februari", "feb", "february"),
-            ("mars", "mar", "march"),
-            ("april", "apr"),
-            ("maj", "may"),
-            ("juni", "jun", "june"),
-            ("juli", "jul", "july"),
-            ("augusti", "aug", "august"),
-            ("september", "sep", "sept"),
-            ("oktober", "okt", "oct", "october"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-
-# 2024-03-15, 2024-3-5, 2024/03/15, 2024.03.15, 20240315, perhaps with a time (Excel's 2024-03-15t00:00:00, lowered).
-_YEAR_FIRST = re.compile(
-    r"^(?P<y>\d{4})(?:[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})|(?P<m8>\d{2})(?P<d8>\d{2}))(?:[ t].*)?$"
-)
-# 15/3/2024, 15.3.2024, 15-03-2024 (the day first, as Swedes write it), perhaps followed by a time.
-_DAY_FIRST = re.compile(r"^(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})(?:[ t].*)?$")
-# 15 mars 2024, 15 mar. 2024
-_WORDS = re.compile(r"^(?P<d>\d{1,2})\.?\s+(?P<month>[^\W\d_]+)\.?\s+(?P<y>\d{4})$")
-_SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
-
-
-def parse_day(text: str) -> datetime.date | None:
-    """A date in the forms Swedish providers and Excel write it; ``None`` if it is not one."""
-    text = text.strip().casefold()
-    parts: tuple[int, int, int] | None = None
-    if match := _YEAR_FIRST.match(text):
-        parts = (int(match["y"]), int(match["m"] or match["m8"]), int(match["d"] or match["d8"]))
-    elif match := _DAY_FIRST.match(text):
-        parts = (int(match["y"]), int(match["m"]), int(match["d"]))
-    elif (match := _WORDS.match(text)) and match["month"] in MONTHS:
-        parts = (int(match["y"]), MONTHS[match["month"]], int(match["d"]))
-    elif _SERIAL.match(text):  # a date cell saved as its serial number (e.g. 45366 for 2024-03-15)
-        return EXCEL_EPOCH + datetime.timedelta(days=int(float(text)))
-    if parts is None:
-        return None
-    try:
-        return datetime.date(*parts)
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True)
