@@ -1,15 +1,20 @@
 """Benchmark of risk management and action plans at scale: the heat map, an analysis, the plans, the
 risk list and a risk's page, adding a risk through the API, and the queries per page.
 
-Run it against PostgreSQL through the throw-away cluster of ``scripts/postgres.sh``::
+Run it on the embedded SQLite that ``make run`` uses (the default: scratch files under ``var/bench/``), or
+against PostgreSQL through the throw-away cluster of ``scripts/postgres.sh``::
 
-    scripts/postgres.sh .venv/bin/python bench/risks.py --scale 15
+    .venv/bin/python bench/risks.py --reuse                                # SQLite, 2 gunicorn workers
+    scripts/postgres.sh .venv/bin/python bench/risks.py --scale 15         # PostgreSQL, 4 workers
 
 What it does, in order (the helpers are those of ``bench/incidents.py``):
 
-1. Fills two databases with the demo data: ``--small-scale`` (default 1) in ``<db>_small`` and
-   ``--scale`` (default 15: about 20,000 risks and 40,000 measures in Exempelkommun) in the database
-   of ``DATABASE_URL``, timing ``varna demo`` for the large one. ``--reuse`` keeps data already there.
+1. Fills two databases with the demo data: ``--small-scale`` (default 1) and ``--scale`` (default 15: about
+   20,000 risks and 40,000 measures in Exempelkommun), timing ``varna demo`` for the large one. On PostgreSQL
+   they are ``<db>_small`` and the database of ``DATABASE_URL``; on SQLite ``var/bench/risks-scale<N>.sqlite3``
+   (the planner's statistics are left as ``varna demo`` leaves them: no ``ANALYZE``, as a newcomer's database).
+   ``--reuse`` keeps data already there. An analysis of 20 risks and 12 measures for the PDF is added once
+   (by the unit manager of Solrosens förskola, through the services).
 2. Counts the SQL queries of each page at both sizes with Django's test client and
    ``CaptureQueriesContext`` (a subprocess per database), and notes the slowest queries of each page:
    the counts must not grow with the data.
@@ -17,9 +22,10 @@ What it does, in order (the helpers are those of ``bench/incidents.py``):
    this process, one at a time, ``--requests`` per run after a warm-up, in ``--runs`` runs. Reported:
    p50, p95 and p99 per run and their medians, against the targets in :data:`SCENARIOS`.
 
-The pages are those of the coordinator (samordnare), the organisation-wide view; the new risks are
-added by the unit manager of Solrosens förskola to the preschool's analysis of this year. Results are
-printed as JSON and written to ``bench/results/risks-<date>-scale<N>.json``. Nothing here is a test:
+The pages are those of the coordinator (samordnare), the organisation-wide view, and the API list is read
+with the coordinator's token; the new risks are added by the unit manager of Solrosens förskola to the
+preschool's analysis of this year. ``--only`` picks scenarios by a part of their name. Results are
+printed as JSON and written to ``bench/results/risks-<date>-scale<N>-<database>.json``. Nothing here is a test:
 the targets are checked and reported, never asserted.
 """
 
@@ -43,6 +49,7 @@ sys.path.insert(0, str(ROOT))
 from bench.incidents import (  # noqa: E402 - after the path is set
     PYTHON,
     RESULTS,
+    VARNA,
     base_env,
     create_database,
     fill,
@@ -59,18 +66,104 @@ from bench.incidents import (  # noqa: E402 - after the path is set
 )
 
 # (name, kind, target p95 in ms); the paths are worked out inside Django (see ``paths_here``).
+# "page": the coordinator's session; "api": the coordinator's token; "post": the unit manager's token.
 SCENARIOS: list[tuple[str, str, int]] = [
     ("heat map (organisation)", "page", 100),
     ("analysis page", "page", 100),
+    ("analysis page (20 risks)", "page", 100),
     ("action plans: overview", "page", 100),
     ("action plans: review", "page", 100),
+    ("risk list: first page", "page", 50),
     ("risk list: level 2, page 3", "page", 50),
+    ("API: risks, limit 50, offset 9950", "api", 50),
     ("risk page", "page", 20),
     ("add a risk (POST /api/v1/risks)", "post", 50),
+    ("PDF: analysis (20 risks)", "page", 1000),
+    ("PDF: action plan of a nämnd", "page", 1000),
 ]
 MAX_QUERIES = 20
 COORDINATOR, MANAGER = "samordnare", "chef.solrosen"
 UNIT = "Solrosens förskola"
+PDF_ANALYSIS = "Mätning: riskanalys med 20 risker"
+PDF_RISKS, PDF_MEASURES = 20, 12
+
+
+def pdf_analysis() -> Any:
+    """Run inside Django: the analysis of 20 risks and 12 measures that the PDF scenario prints, made once.
+
+    Made by the unit manager of Solrosens förskola through the services, from the risks and measures of the
+    preschool's earlier analyses (their texts, judgements, linked incidents and costs), so that it is judged
+    and costed as a real one: three heat maps and a cost-benefit ranking.
+    """
+    import datetime
+
+    from django.utils import timezone
+
+    from varna.core.models import User
+    from varna.risks import services
+    from varna.risks.models import Measure, Risk, RiskAnalysis, Stage
+
+    manager = User.objects.get(username=MANAGER)
+    existing = RiskAnalysis.objects.filter(organisation_id=manager.organisation_id, title=PDF_ANALYSIS).first()
+    if existing is not None:
+        return existing
+    sources = list(
+        Risk.objects.filter(organisation_id=manager.organisation_id, node__name=UNIT)
+        .select_related("security_area", "node")
+        .prefetch_related("assessments", "incidents")
+        .order_by("pk")[:PDF_RISKS]
+    )
+    node = sources[0].node
+    analysis = services.create_analysis(
+        actor=manager,
+        node=node,
+        title=PDF_ANALYSIS,
+        analysed_on=timezone.localdate() - datetime.timedelta(days=30),
+        scope="Hela förskolan: lokaler, gård, personal och barn.",
+        responsible=manager,
+        participants=[manager],
+        security_areas=sorted({r.security_area for r in sources}, key=lambda a: a.pk),
+    )
+    copies = []
+    for source in sources:
+        judgements: dict[str, services.Judgement | None] = {
+            a.stage: services.Judgement(likelihood=a.likelihood, consequences=a.consequences(), rationale=a.rationale)
+            for a in source.assessments.all()
+            if a.stage in Stage.values
+        }
+        copies.append(
+            services.add_risk(
+                actor=manager,
+                analysis=analysis,
+                security_area=source.security_area,
+                title=source.title,
+                description=source.description,
+                threat=source.threat,
+                timeframe=source.timeframe,
+                current_controls=source.current_controls,
+                incidents=list(source.incidents.all()),
+                judgements=judgements,
+            )
+        )
+    measures = Measure.objects.filter(organisation_id=manager.organisation_id, node=node).order_by("pk")
+    for i, original in enumerate(measures[:PDF_MEASURES]):
+        services.add_measure(
+            actor=manager,
+            analysis=analysis,
+            measure_type=original.measure_type,
+            title=original.title,
+            description=original.description,
+            risks=[copies[(2 * i) % len(copies)], copies[(2 * i + 1) % len(copies)]],
+            is_continuity=original.is_continuity,
+            investment=original.investment,
+            yearly_cost=original.yearly_cost,
+            lifetime_years=original.lifetime_years,
+            expected_reduction=original.expected_reduction,
+            effect_share=original.effect_share if original.expected_reduction is None else None,
+            priority=original.priority,
+            financing=original.financing,
+        )
+    return analysis
 
 
 def paths_here() -> dict[str, Any]:
@@ -78,10 +171,12 @@ def paths_here() -> dict[str, Any]:
     import django
 
     django.setup()
+    from django.db.models import Count
     from django.urls import reverse
     from django.utils import timezone
 
-    from varna.core.models import SecurityArea, User
+    from varna.core.models import NodeKind, SecurityArea, User
+    from varna.plans.models import ActionPlan
     from varna.risks.models import AnalysisStatus, Risk, RiskAnalysis
 
     coordinator = User.objects.get(username=COORDINATOR)
@@ -96,15 +191,29 @@ def paths_here() -> dict[str, Any]:
         organisation_id=org, node__name=UNIT, analysed_on__year=year, status=AnalysisStatus.IN_PROGRESS
     )
     area = SecurityArea.objects.get(organisation_id=org, code="fire-protection")
+    twenty = pdf_analysis()
+    # The nämnd's plan with the most actions (last year's or this year's).
+    plan = (
+        ActionPlan.objects.filter(organisation_id=org, node__kind=NodeKind.COMMITTEE)
+        .annotate(n=Count("actions"))
+        .order_by("-n", "-year", "pk")
+        .first()
+    )
+    assert plan is not None
     return {
         "paths": {
             "heat map (organisation)": reverse("risks:heat_map"),
             "analysis page": reverse("risks:analysis", args=[analysis.pk]),
+            "analysis page (20 risks)": reverse("risks:analysis", args=[twenty.pk]),
             "action plans: overview": reverse("plans:list"),
             "action plans: review": reverse("plans:review"),
+            "risk list: first page": reverse("risks:risk_list"),
             "risk list: level 2, page 3": reverse("risks:risk_list") + "?level=2&page=3",
+            "API: risks, limit 50, offset 9950": "/api/v1/risks?limit=50&offset=9950",
             "risk page": reverse("risks:risk", args=[risk.pk]),
             "add a risk (POST /api/v1/risks)": "/api/v1/risks",
+            "PDF: analysis (20 risks)": reverse("risks:analysis_pdf", args=[twenty.pk]),
+            "PDF: action plan of a nämnd": reverse("plans:pdf", args=[plan.pk]),
         },
         "risk_body": {
             "analysis": open_analysis.pk,
@@ -116,7 +225,12 @@ def paths_here() -> dict[str, Any]:
     }
 
 
-def query_counts_here() -> dict[str, Any]:
+def chosen(scenarios: list[tuple[str, str, int]], only: list[str]) -> list[tuple[str, str, int]]:
+    """The scenarios whose name holds one of ``only`` (all when it is empty)."""
+    return [s for s in scenarios if not only or any(part.lower() in s[0].lower() for part in only)]
+
+
+def query_counts_here(only: list[str]) -> dict[str, Any]:
     """Run inside Django: the queries of each scenario, and the slowest of them."""
     import django
 
@@ -135,11 +249,12 @@ def query_counts_here() -> dict[str, Any]:
     page = Client()
     page.force_login(coordinator)
     token = issue_token(user=manager, actor=manager)
+    coordinator_token = issue_token(user=coordinator, actor=coordinator)
     result: dict[str, Any] = {
         "risks": Risk.objects.filter(organisation_id=coordinator.organisation_id).count(),
         "measures": Measure.objects.filter(organisation_id=coordinator.organisation_id).count(),
     }
-    for name, kind, _target in SCENARIOS:
+    for name, kind, _target in chosen(SCENARIOS, only):
         path = info["paths"][name]
 
         def call(path: str = path, kind: str = kind) -> Any:
@@ -150,6 +265,8 @@ def query_counts_here() -> dict[str, Any]:
                     content_type="application/json",
                     headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())},
                 )
+            if kind == "api":
+                return Client().get(path, headers={"Authorization": f"Bearer {coordinator_token}"})
             return page.get(path)
 
         call()  # warm caches (sessions, grants) as a running server has them
@@ -164,8 +281,8 @@ def query_counts_here() -> dict[str, Any]:
     return result
 
 
-def in_django(env: dict[str, str], flag: str) -> dict[str, Any]:
-    out = run([PYTHON, __file__, flag], env, capture_output=True).stdout
+def in_django(env: dict[str, str], flag: str, only: list[str]) -> dict[str, Any]:
+    out = run([PYTHON, __file__, flag, *(f"--only={part}" for part in only)], env, capture_output=True).stdout
     return dict(json.loads(out.strip().splitlines()[-1]))
 
 
@@ -175,17 +292,25 @@ def latencies(env: dict[str, str], args: argparse.Namespace, info: dict[str, Any
     port = free_port()
     results: dict[str, Any] = {}
     manager_token = token_for(env, MANAGER)
+    coordinator_token = token_for(env, COORDINATOR)
     with gunicorn(env, port, args.workers) as base:
         coordinator = login(base, COORDINATOR)
         api = requests.Session()
         api.headers["Authorization"] = f"Bearer {manager_token}"
-        for name, kind, target in SCENARIOS:
+        reader = requests.Session()
+        reader.headers["Authorization"] = f"Bearer {coordinator_token}"
+        for name, kind, target in chosen(SCENARIOS, args.only):
             url = base + info["paths"][name]
             call: Callable[[], Any]
             if kind == "post":
 
                 def call(url: str = url) -> Any:
                     return api.post(url, json=info["risk_body"], headers={"Idempotency-Key": str(uuid.uuid4())})
+
+            elif kind == "api":
+
+                def call(url: str = url) -> Any:
+                    return reader.get(url)
 
             else:
 
@@ -199,6 +324,30 @@ def latencies(env: dict[str, str], args: argparse.Namespace, info: dict[str, Any
     return results
 
 
+def sqlite_env(scale: float) -> dict[str, str]:
+    """The environment of ``varna`` on the scratch SQLite file of ``scale`` (as ``make run`` has it: one file)."""
+    path = ROOT / "var" / "bench" / f"risks-scale{scale:g}.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return base_env(f"sqlite:///{path.resolve()}")
+
+
+def fill_sqlite(env: dict[str, str], scale: float, reuse: bool) -> float | None:
+    """Migrate and fill the SQLite file unless ``reuse`` finds the demo there; no ``ANALYZE`` afterwards."""
+    path = Path(env["DATABASE_URL"].removeprefix("sqlite:///"))
+    if not reuse:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    run([VARNA, "manage", "migrate", "--no-input", "--verbosity=0"], env)
+    code = "from varna.core.models import Organisation; print(Organisation.objects.exists())"
+    out = run([VARNA, "manage", "shell", "-c", code], env, capture_output=True).stdout
+    if out.strip().endswith("True"):
+        log(f"reusing the demo data in {path}")
+        return None
+    started = time.perf_counter()
+    run([VARNA, "demo", "--scale", str(scale), "--verbosity", "2"], env)
+    return round(time.perf_counter() - started, 1)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
@@ -207,67 +356,86 @@ def main() -> int:
     parser.add_argument("--small-scale", type=float, default=1.0, help="Demo scale of the small database.")
     parser.add_argument("--runs", type=int, default=3, help="Runs per scenario (default 3).")
     parser.add_argument("--requests", type=int, default=100, help="Timed requests per run and scenario.")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers.")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="gunicorn workers (default 2 on SQLite, 4 on PostgreSQL)."
+    )
     parser.add_argument(
         "--budget", type=float, default=30.0, help="Seconds per run of a slow scenario (at least 20 requests)."
     )
     parser.add_argument("--reuse", action="store_true", help="Keep demo data that is already there.")
+    parser.add_argument(
+        "--only", action="append", default=[], help="Only the scenarios whose name holds this text (repeatable)."
+    )
+    parser.add_argument("--no-counts", action="store_true", help="Skip counting the queries per page.")
     parser.add_argument("--query-counts-here", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--paths-here", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.query_counts_here:
-        print(json.dumps(query_counts_here()))
+        print(json.dumps(query_counts_here(args.only)))
         return 0
     if args.paths_here:
         print(json.dumps(paths_here()))
         return 0
 
     database_url = os.environ.get("DATABASE_URL", "")
-    if not database_url.startswith(("postgres://", "postgresql://")):
-        print("DATABASE_URL must point at PostgreSQL: run through scripts/postgres.sh", file=sys.stderr)
-        return 2
-    large_env = base_env(database_url)
-    small_name = urlsplit(database_url).path.strip("/") + "_small"
-    small_env = base_env(with_database(database_url, small_name))
+    postgres = database_url.startswith(("postgres://", "postgresql://"))
+    database = "postgresql" if postgres else "sqlite"
+    args.workers = args.workers or (4 if postgres else 2)
+    if postgres:
+        large_env = base_env(database_url)
+        small_name = urlsplit(database_url).path.strip("/") + "_small"
+        small_env = base_env(with_database(database_url, small_name))
+    else:
+        large_env, small_env = sqlite_env(args.scale), sqlite_env(args.small_scale)
     result: dict[str, Any] = {
         "date": datetime.datetime.now().astimezone().date().isoformat(),
         "machine": machine(),
+        "database": database,
         "scale": args.scale,
         "small_scale": args.small_scale,
         "runs": args.runs,
         "requests_per_run": args.requests,
         "workers": args.workers,
         "budget_seconds": args.budget,
-        "targets_ms": {name: target for name, _kind, target in SCENARIOS},
+        "targets_ms": {name: target for name, _kind, target in chosen(SCENARIOS, args.only)},
     }
 
-    log(f"small database ({small_name}) at scale {args.small_scale}")
-    create_database(database_url, small_name)
-    fill(small_env, args.small_scale, args.reuse)
+    if not args.no_counts:
+        log(f"small database at scale {args.small_scale}")
+        if postgres:
+            create_database(database_url, small_name)
+            fill(small_env, args.small_scale, args.reuse)
+        else:
+            fill_sqlite(small_env, args.small_scale, args.reuse)
     log(f"large database at scale {args.scale}")
     started = time.perf_counter()
-    result["demo_seconds"] = fill(large_env, args.scale, args.reuse)
+    if postgres:
+        result["demo_seconds"] = fill(large_env, args.scale, args.reuse)
+    else:
+        result["demo_seconds"] = fill_sqlite(large_env, args.scale, args.reuse)
     log(f"varna demo --scale {args.scale}: {result['demo_seconds']} s ({time.perf_counter() - started:.0f} s in all)")
 
-    log("queries per page at both sizes")
-    small = in_django(small_env, "--query-counts-here")
-    large = in_django(large_env, "--query-counts-here")
-    result["queries"] = {"small": small, "large": large}
-    for name, _kind, _target in SCENARIOS:
-        same = small[name]["queries"] == large[name]["queries"]
-        log(
-            f"{name}: {small[name]['queries']} / {large[name]['queries']} queries "
-            f"(status {small[name]['status']} / {large[name]['status']}){'' if same else '  <-- grows with the data'}"
-        )
+    if not args.no_counts:
+        log("queries per page at both sizes")
+        small = in_django(small_env, "--query-counts-here", args.only)
+        large = in_django(large_env, "--query-counts-here", args.only)
+        result["queries"] = {"small": small, "large": large}
+        for name, _kind, _target in chosen(SCENARIOS, args.only):
+            same = small[name]["queries"] == large[name]["queries"]
+            log(
+                f"{name}: {small[name]['queries']} / {large[name]['queries']} queries "
+                f"(status {small[name]['status']} / {large[name]['status']})"
+                f"{'' if same else '  <-- grows with the data'}"
+            )
 
-    log("latency over HTTP")
-    info = in_django(large_env, "--paths-here")
+    log(f"latency over HTTP ({database}, {args.workers} gunicorn workers)")
+    info = in_django(large_env, "--paths-here", [])
     result["latency_ms"] = latencies(large_env, args, info)
     result["machine"]["load_after"] = os.getloadavg()
 
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"risks-{result['date']}-scale{args.scale:g}.json"
+    path = RESULTS / f"risks-{result['date']}-scale{args.scale:g}-{database}.json"
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(result, indent=2, ensure_ascii=False))
     log(f"written to {path.relative_to(ROOT)}")

@@ -308,6 +308,10 @@ class Risk(models.Model):
             models.Index(fields=["organisation", "status", "current_level"], name="risk_org_status_level"),
             models.Index(fields=["node", "status"], name="risk_node_status"),
             models.Index(fields=["organisation", "-id"], name="risk_org_newest"),
+            # The API's order (analysis, id): a page deep in the list reads its ids from this index alone.
+            models.Index(fields=["organisation", "analysis", "id"], name="risk_org_analysis"),
+            # The risk list's order (the highest level today first, then the newest), read backwards on SQLite.
+            models.Index(fields=["organisation", "current_level", "id"], name="risk_org_level"),
         ]
 
     def __str__(self) -> str:

@@ -211,19 +211,28 @@ def risk_assessments(risk: Risk) -> dict[str, RiskAssessment]:
 
 
 def risk_incidents(user: User, risk: Risk) -> tuple[list[Incident], int]:
-    """The risk's linked incidents the person may see, and how many others are linked (two queries)."""
+    """The risk's linked incidents the person may see, newest first, and how many others are linked (two queries).
+
+    Sorted here, not in the query: asked to sort by date, SQLite without the planner's statistics (a database as
+    ``varna demo`` leaves it) walks the organisation's incidents in date order through ``incident_org_date`` and
+    probes the link table for each (about 10-20 ms at ``--scale 15``), where reading the few links first takes
+    well under a millisecond.
+    """
     linked = Incident.objects.filter(risks=risk)
-    visible = list(
-        access.scope(user, Perm.VIEW_INCIDENTS, linked.select_related("incident_type")).order_by("-occurred_on", "-pk")
+    visible = sorted(
+        access.scope(user, Perm.VIEW_INCIDENTS, linked.select_related("incident_type").order_by()),
+        key=lambda i: (i.occurred_on, i.pk),
+        reverse=True,
     )
     hidden = linked.count() - len(visible)
     return visible, hidden
 
 
 def risk_incident_ids(user: User, risk: Risk) -> list[int]:
-    """The ids of the risk's linked incidents that the person may see, lowest first (one query)."""
+    """The ids of the risk's linked incidents that the person may see, lowest first (one query; sorted here, as in
+    :func:`risk_incidents`)."""
     visible = access.scope(user, Perm.VIEW_INCIDENTS, Incident.objects.filter(risks=risk))
-    return list(visible.order_by("pk").values_list("pk", flat=True))
+    return sorted(visible.order_by().values_list("pk", flat=True))
 
 
 def risk_measures(risk: Risk) -> list[Measure]:
