@@ -46,12 +46,18 @@ def _coordinator() -> User:
     return User.objects.get(username="samordnare")
 
 
+def _organisation_id() -> int:
+    organisation_id = _coordinator().organisation_id
+    assert organisation_id is not None
+    return organisation_id
+
+
 def _risk_with_incidents() -> Risk:
     """A risk of the demo linked to three incidents of its organisation, of different dates."""
-    risk = Risk.objects.filter(organisation_id=_coordinator().organisation_id).order_by("pk").first()
+    risk = Risk.objects.filter(organisation_id=_organisation_id()).order_by("pk").first()
     assert risk is not None
-    incidents = Incident.objects.filter(organisation_id=risk.organisation_id).order_by("occurred_on", "pk")
-    risk.incidents.add(incidents.first(), incidents[len(incidents) // 2], incidents.last())
+    incidents = list(Incident.objects.filter(organisation_id=risk.organisation_id).order_by("occurred_on", "pk"))
+    risk.incidents.add(incidents[0], incidents[len(incidents) // 2], incidents[-1])
     return risk
 
 
@@ -101,7 +107,7 @@ def _api(path: str, **params: Any) -> Any:
 
 
 def test_a_page_deep_in_the_risk_api_holds_the_same_risks_as_the_order_says(demo: None) -> None:
-    risks = Risk.objects.filter(organisation_id=_coordinator().organisation_id).order_by("analysis_id", "pk")
+    risks = Risk.objects.filter(organisation_id=_organisation_id()).order_by("analysis_id", "pk")
     offset = risks.count() - 7
 
     body = _api("/risks", limit=5, offset=offset).json()
@@ -115,7 +121,7 @@ def test_a_page_deep_in_the_risk_api_holds_the_same_risks_as_the_order_says(demo
 
 @sqlite_only
 def test_a_page_deep_in_the_risk_api_reads_its_ids_from_the_index_alone(demo: None) -> None:
-    offset = Risk.objects.filter(organisation_id=_coordinator().organisation_id).count() // 2
+    offset = Risk.objects.filter(organisation_id=_organisation_id()).count() // 2
     with CaptureQueriesContext(connection) as captured:
         assert len(_api("/risks", limit=5, offset=offset).json()["items"]) == 5
 
