@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.training.coverage_world import TrainingWorld, build_training_world, populate
+from tests.worker import run_tasks
 from varna.training.models import CourseRequirement, CoverageFigure, CoverageState, TrainingRecord
 from varna.training.selectors import coverage
 from varna.training.services import courses as course_services
@@ -72,17 +73,38 @@ def test_stored_figures_follow_every_write_and_equal_the_live_count(seed: int) -
     assert CoverageState.objects.get(organisation=tw.w.org).counted_on == today
 
 
-def test_a_write_on_a_later_day_counts_everything_afresh() -> None:
+def test_a_write_on_a_later_day_asks_the_worker_to_count_everything_afresh_once() -> None:
     tw = build_training_world()
     populate(tw, 5, size=10)
     today = timezone.localdate()
     services.refresh_coverage(organisation_id=tw.w.org.pk, today=today - datetime.timedelta(days=3))
     record_completions(actor=tw.w.coordinator, completions=[Completion(tw.w.employee, tw.fire, today)])
-    assert CoverageState.objects.get(organisation=tw.w.org).counted_on == today
+    record_completions(actor=tw.w.coordinator, completions=[Completion(tw.w.employee, tw.intro, today)])
+    state = CoverageState.objects.get(organisation=tw.w.org)
+    assert state.recount_pending and state.counted_on != today  # the write did not wait for the count
+    assert run_tasks() == 1  # asked once, not once per write
+    state.refresh_from_db()
+    assert (state.counted_on, state.recount_pending) == (today, False)
     assert_stored_equals_live(tw, today)
 
 
-def test_a_changed_requirement_counts_everything_afresh() -> None:
+def test_a_list_of_more_people_than_counted_one_by_one_is_counted_by_the_worker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tw = build_training_world()
+    populate(tw, 7, size=10)
+    today = timezone.localdate()
+    services.refresh_coverage(organisation_id=tw.w.org.pk, today=today)
+    monkeypatch.setattr(services, "MAX_INCREMENTAL", 2)
+    people = [p for p in tw.people if p.is_active and p.employment_node_id is not None][:3]
+    record_completions(actor=tw.w.coordinator, completions=[Completion(p, tw.fire, today) for p in people])
+    assert CoverageState.objects.get(organisation=tw.w.org).recount_pending
+    run_tasks()
+    assert not CoverageState.objects.get(organisation=tw.w.org).recount_pending
+    assert_stored_equals_live(tw, today)
+
+
+def test_a_changed_requirement_is_counted_afresh_by_the_worker() -> None:
     tw = build_training_world()
     populate(tw, 6, size=10)
     today = timezone.localdate()
@@ -100,6 +122,8 @@ def test_a_changed_requirement_counts_everything_afresh() -> None:
         facility_kind="",
         within_days=30,
     )
+    assert CoverageState.objects.get(organisation=tw.w.org).recount_pending  # saved at once, counted by the worker
+    run_tasks()
     assert not CoverageFigure.objects.filter(organisation=tw.w.org, key=str(tw.intro.pk)).exists()
     assert_stored_equals_live(tw, today)
 
@@ -114,6 +138,9 @@ def test_the_page_says_when_the_figures_were_counted_and_counts_again_on_request
     CoverageState.objects.update(counted_on=timezone.localdate() - datetime.timedelta(days=2))
     stale = client.get(reverse("training:coverage")).content.decode()
     assert "från en tidigare dag" in stale
+    CoverageState.objects.update(recount_pending=True)
+    pending = client.get(reverse("training:coverage")).content.decode()
+    assert "räknas om efter en ändring" in pending
     response = client.post(reverse("training:coverage_refresh"), follow=True)
     assert response.status_code == 200
     assert "från en tidigare dag" not in response.content.decode()

@@ -289,6 +289,9 @@ class CoverageState(models.Model):
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
     counted_on = models.DateField(_("counted for"))
     counted_at = models.DateTimeField(_("counted"))
+    # A count is asked of the worker (after a large import or a change of requirements): the figures may show the
+    # state before that change until it has run.
+    recount_pending = models.BooleanField(_("count pending"), default=False)
 
     ACCESS_NODE_FIELD: ClassVar[str | None] = None
 

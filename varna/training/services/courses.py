@@ -23,7 +23,7 @@ from varna.core.models import Node, Role, User
 from varna.core.services import StaleFormError, check_revision, lock_actor, recent_duplicate, save_revision, stamp
 from varna.protection.models import FacilityKind
 from varna.training.models import Audience, Course, CourseFormat, CourseRequirement, TrainingRecord
-from varna.training.services.coverage import refresh_coverage
+from varna.training.services.coverage import request_recount
 
 MAX_VALIDITY_MONTHS = 240  # twenty years: anything longer is a typing error
 MAX_WITHIN_DAYS = 3650  # ten years
@@ -164,7 +164,7 @@ def update_course(*, actor: User, course: Course, revision: int | None, is_activ
     save_revision(locked, actor, [*cleaned, "is_active"])
     if validity_changed:
         _recompute_expiry(locked, actor)
-    refresh_coverage(organisation_id=organisation_id)  # who needs what has changed: count again
+    request_recount(organisation_id)  # who needs what has changed: the worker counts again
     return locked
 
 
@@ -206,7 +206,7 @@ def delete_course(*, actor: User, course: Course) -> None:
         requirement.delete()
     stamp(locked, actor)
     locked.delete()
-    refresh_coverage(organisation_id=organisation_id)  # who needs what has changed: count again
+    request_recount(organisation_id)  # who needs what has changed: the worker counts again
 
 
 # --- requirements ----------------------------------------------------------------------------------
@@ -292,7 +292,7 @@ def create_requirement(*, actor: User, **values: Any) -> CourseRequirement:
     requirement = CourseRequirement(organisation_id=organisation_id, **cleaned)
     stamp(requirement, actor)
     requirement.save()
-    refresh_coverage(organisation_id=organisation_id)  # who needs what has changed: count again
+    request_recount(organisation_id)  # who needs what has changed: the worker counts again
     return requirement
 
 
@@ -310,7 +310,7 @@ def update_requirement(
         setattr(locked, name, value)
     locked.is_active = bool(is_active)
     save_revision(locked, actor, [*cleaned, "is_active"])
-    refresh_coverage(organisation_id=organisation_id)  # who needs what has changed: count again
+    request_recount(organisation_id)  # who needs what has changed: the worker counts again
     return locked
 
 
@@ -321,4 +321,4 @@ def delete_requirement(*, actor: User, requirement: CourseRequirement) -> None:
     _own(requirement, organisation_id)
     stamp(requirement, actor)
     requirement.delete()
-    refresh_coverage(organisation_id=organisation_id)  # who needs what has changed: count again
+    request_recount(organisation_id)  # who needs what has changed: the worker counts again

@@ -7,8 +7,10 @@ large municipality, so the pages read :class:`~varna.training.models.CoverageFig
   (the training task), after a change of courses or requirements, and when someone asks for it on the page.
 - :func:`keeping_coverage` wraps every write of records (the one record writer): it counts the people the write
   touches before and after it and moves the stored figures by the difference, in the same transaction, under
-  the organisation's coverage lock. Figures counted on an earlier day are counted afresh instead (a course may
-  have run out since), and so is a write that touches more than :data:`MAX_INCREMENTAL` people.
+  the organisation's coverage lock. Figures counted on an earlier day (a course may have run out since) and a
+  write that touches more than :data:`MAX_INCREMENTAL` people (a provider's whole list) are instead counted
+  afresh by the worker (:func:`request_recount`), so that the person's write never waits seconds for a count.
+- A change of courses or requirements (who needs what) asks the worker for a count the same way.
 
 Changes outside training (a new employee, a new manager, a facility of another kind) reach the figures at the
 next count; the page says when that was.
@@ -71,8 +73,24 @@ def refresh_coverage(*, organisation_id: int, today: datetime.date | None = None
     CoverageFigure.objects.bulk_create(rows, batch_size=BATCH)
     state.counted_on = day
     state.counted_at = timezone.now()
-    state.save(update_fields=["counted_on", "counted_at"])
+    state.recount_pending = False
+    state.save(update_fields=["counted_on", "counted_at", "recount_pending"])
     return state
+
+
+def request_recount(organisation_id: int, state: CoverageState | None = None) -> None:
+    """Ask the worker for a full count, in the caller's transaction (once: not again while one is pending).
+
+    Nothing is asked before the first count: until then the pages count live.
+    """
+    from varna.training.tasks import recount_coverage
+
+    state = state or _locked_state(organisation_id)
+    if state is None or state.recount_pending:
+        return
+    CoverageState.objects.filter(pk=state.pk).update(recount_pending=True)
+    state.recount_pending = True
+    recount_coverage.enqueue(organisation_id)
 
 
 @contextmanager
@@ -84,9 +102,12 @@ def keeping_coverage(organisation_id: int, person_ids: Collection[int]) -> Itera
     if not ids:
         yield
         return
-    if state is None or state.counted_on != day or len(ids) > MAX_INCREMENTAL:
+    if state is None or state.recount_pending:  # counted live, or a count is coming that will include the write
         yield
-        refresh_coverage(organisation_id=organisation_id, today=day)
+        return
+    if state.counted_on != day or len(ids) > MAX_INCREMENTAL:
+        yield
+        request_recount(organisation_id, state)
         return
     before = tree(organisation_id, day, person_ids=ids)
     yield
