@@ -141,3 +141,18 @@ def test_the_risk_list_page_is_read_in_the_index_order_without_sorting_the_organ
 
     assert "SEARCH risks_risk USING INDEX risk_org_level (organisation_id=?)" in plan
     assert not any("TEMP B-TREE FOR ORDER BY" in step for step in plan), plan
+
+
+@sqlite_only
+def test_the_organisation_heat_map_counts_from_the_covering_index_without_reading_the_risks(demo: None) -> None:
+    client = Client()
+    client.force_login(_coordinator())
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("risks:heat_map")).status_code == 200
+
+    per_branch = _plan(_query(captured, 'AS "branch"'))
+    stages = _plan(_query(captured, "UNION ALL"))
+
+    assert any(step.startswith("SEARCH risks_risk USING COVERING INDEX risk_org_open_cells") for step in per_branch)
+    covering = [step for step in stages if "COVERING INDEX risk_org_open_cells" in step]
+    assert len(covering) == 2, stages  # both stages, after measures and without controls

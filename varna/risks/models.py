@@ -312,6 +312,23 @@ class Risk(models.Model):
             models.Index(fields=["organisation", "analysis", "id"], name="risk_org_analysis"),
             # The risk list's order (the highest level today first, then the newest), read backwards on SQLite.
             models.Index(fields=["organisation", "current_level", "id"], name="risk_org_level"),
+            # The heat maps of a whole organisation count its open risks per cell: every column they read is in
+            # this index, so the count never reads the (wide) risk rows.
+            models.Index(
+                fields=[
+                    "organisation",
+                    "status",
+                    "node",
+                    "matrix",
+                    "current_likelihood",
+                    "current_consequence",
+                    "inherent_likelihood",
+                    "inherent_consequence",
+                    "residual_likelihood",
+                    "residual_consequence",
+                ],
+                name="risk_org_open_cells",
+            ),
         ]
 
     def __str__(self) -> str:
