@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from varna.core import selectors as core_selectors
-from varna.core.access import Perm
 from varna.core.models import User
 from varna.core.widgets import FastSelect
 from varna.incidents import selectors_handling
@@ -49,7 +48,12 @@ class ListFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     incident_type = forms.TypedChoiceField(label=_("Type of event"), required=False, coerce=int, empty_value=None)
     node = forms.TypedChoiceField(
-        label=_("Unit (with units below)"), required=False, coerce=int, empty_value=None, widget=FastSelect
+        label=_("Unit (with units below)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=FastSelect,
+        help_text=_("Choose a unit and press Show: the list then also offers the units below it."),
     )
     date_from = forms.DateField(label=_("From date"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("To date"), required=False, widget=DATE)
@@ -70,9 +74,7 @@ class ListFilterForm(forms.Form):
         self._choice("incident_type").choices = [("", _("All types")), *types]
         self._choice("node").choices = [
             ("", _("All units")),
-            *core_selectors.node_choices(
-                user, Perm.VIEW_INCIDENTS, for_filter=True, selected=core_selectors.selected_node(self)
-            ),
+            *selectors_handling.filter_node_choices(user, core_selectors.selected_node(self)),
         ]
 
     def _choice(self, name: str) -> forms.ChoiceField:

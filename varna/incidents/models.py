@@ -228,6 +228,18 @@ class Incident(models.Model):
             models.Index(fields=["organisation", "occurred_on"], name="incident_org_date"),
             models.Index(fields=["organisation", "status", "occurred_on"], name="incident_org_status_date"),
             models.Index(fields=["incident_node", "occurred_on"], name="incident_node_date"),
+            # Partial indexes for the list's counts (selectors_handling.list_counts): only the few rows they count.
+            models.Index(fields=["organisation"], condition=Q(is_confidential=True), name="incident_org_confidential"),
+            models.Index(
+                fields=["organisation"],
+                condition=Q(is_serious=True, authority_notified_at__isnull=True),
+                name="incident_org_not_notified",
+            ),
+            models.Index(
+                fields=["organisation", "follow_up_on"],
+                condition=Q(follow_up_on__isnull=False),
+                name="incident_org_follow_up",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 
@@ -40,6 +40,24 @@ def incident_for(user: User, pk: int, *, perm: Perm = Perm.VIEW_INCIDENTS) -> In
     """One incident, checked (404 for one the person may not see). Only reads: a view that shows a
     confidential report logs the reading itself (``services.log_confidential_read``, G8, K11)."""
     return access.get_object_or_404(user, perm, Incident.objects.select_related(*LIST_RELATED), pk=pk)
+
+
+CASE_RELATED = (*LIST_RELATED, "employment_node", "victim")
+
+
+def case_for(user: User, pk: int) -> Incident:
+    """The case page's incident, checked like :func:`incident_for`, with what the page shows joined in and
+    ``may_handle`` (whether the person may handle it: ``access.can(user, HANDLE_INCIDENTS, incident)``)
+    computed in the same query, so the page does not ask the database again for each."""
+    handle = access.scope(user, Perm.HANDLE_INCIDENTS, Incident.objects.filter(pk=OuterRef("pk")))
+    rows = Incident.objects.select_related(*CASE_RELATED).annotate(may_handle=Exists(handle))
+    return access.get_object_or_404(user, Perm.VIEW_INCIDENTS, rows, pk=pk)
+
+
+def may_handle(user: User, incident: Incident) -> bool:
+    """Whether the person may handle the case: read from :func:`case_for`'s annotation when it is there."""
+    known = getattr(incident, "may_handle", None)
+    return bool(known) if known is not None else access.can(user, Perm.HANDLE_INCIDENTS, incident)
 
 
 def confidential_reads(user: User) -> QuerySet[ConfidentialRead]:

@@ -7,7 +7,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,7 @@ from varna.incidents.models import (
     TimelineEntry,
     TimelineKind,
 )
-from varna.incidents.selectors import visible_incidents
+from varna.incidents.selectors import may_handle, visible_incidents
 
 # Attention filters of the list.
 OVERDUE = "overdue"  # follow-up date passed, case still open
@@ -54,9 +54,44 @@ def authority_condition() -> Q:
     return Q(is_serious=True, authority_notified_at__isnull=True) & ~Q(status__in=(Status.REJECTED, Status.DUPLICATE))
 
 
+# A person whose roles reach more units than this gets no narrowing (see :func:`narrowed`).
+NARROW_NODE_LIMIT = 2000
+
+
+def narrowed(user: User, rows: QuerySet[Incident]) -> QuerySet[Incident]:
+    """``rows`` (already scoped by ``access.scope``) with the same rule said in a form an index can serve.
+
+    ``access.scope`` places a unit manager's cases with ``incident_node.path LIKE '…%'`` ORed with "is its
+    handler" and "is its reporter": no index serves that OR, so PostgreSQL joins every case of the
+    organisation to its node (a sequential scan of all incidents, for 160 rows). Here the units of the
+    person's subtrees are read first (one query on the node table's path index) and the cases are narrowed by
+    ``incident_node_id IN (…) OR handler_id = … OR reporter_id = …``: three indexes, a bitmap OR. The rule
+    is not changed: this condition holds for every row the scope lets through, so adding it gives the
+    same rows. Nothing is added for a role at the organisation's root (the organisation filter serves it)
+    or when the subtrees hold more than :data:`NARROW_NODE_LIMIT` units.
+    """
+    paths = [g.node_path for g in access.grants(user) if Perm.VIEW_INCIDENTS in g.perms]
+    if not paths or Perm.VIEW_INCIDENTS in access.ORGANISATION_WIDE or any(len(p) == Node.steplen for p in paths):
+        return rows
+    subtree = Q(pk__in=[])
+    for path in paths:
+        subtree |= Q(path__startswith=path)
+    nodes: list[int] | None = vars(user).get("_varna_incident_nodes")  # read once per request
+    if nodes is None:
+        nodes = list(
+            Node.objects.filter(subtree, organisation_id=user.organisation_id or 0).values_list("pk", flat=True)[
+                : NARROW_NODE_LIMIT + 1
+            ]
+        )
+        vars(user)["_varna_incident_nodes"] = nodes
+    if len(nodes) > NARROW_NODE_LIMIT:
+        return rows
+    return rows.filter(Q(incident_node_id__in=nodes) | Q(handler_id=user.pk) | Q(reporter_id=user.pk))
+
+
 def handler_list(user: User, filters: ListFilter) -> QuerySet[Incident]:
     """The cases the person may see, filtered, newest first."""
-    rows = visible_incidents(user, Perm.VIEW_INCIDENTS)
+    rows = narrowed(user, visible_incidents(user, Perm.VIEW_INCIDENTS))
     if filters.status == "open":
         rows = rows.filter(status__in=OPEN_STATUSES)
     elif filters.status:
@@ -81,17 +116,98 @@ def handler_list(user: User, filters: ListFilter) -> QuerySet[Incident]:
     ).order_by("-occurred_on", "-occurred_at", "-pk")  # occurred_on first: the (organisation, date) index
 
 
+@dataclass(frozen=True)
+class ListCounts:
+    """The figures above the handler's list: the attention box and the confidential cases not shown."""
+
+    attention: dict[str, int]
+    hidden_confidential: int
+
+
+def list_counts(user: User, *, today: datetime.date | None = None) -> ListCounts:
+    """The attention box's two counts and the hidden confidential cases in two queries, each served by a
+    partial index (migration 0006) rather than a pass over every case of the organisation.
+
+    The first counts, in one pass with ``COUNT(*) FILTER (...)``, the visible cases that are confidential,
+    serious without a notification or past their follow-up date: only those rows are read (the condition
+    matches the partial indexes). The second counts the confidential cases under the person's nodes, as
+    ``selectors.hidden_confidential_count`` does; the difference is what the list leaves out.
+    """
+    overdue, authority = overdue_condition(today), authority_condition()
+    confidential = Q(is_confidential=True)
+    rows = narrowed(user, access.scope(user, Perm.VIEW_INCIDENTS, Incident.objects.all()))
+    if _reads_everything(user):
+        # Every case of the organisation is listed for this person (the coordinator): nothing is hidden, so
+        # the confidential cases (a quarter of all cases in the demo) are not read at all.
+        visible = rows.filter(authority | overdue).aggregate(
+            overdue=Count("pk", filter=overdue), authority=Count("pk", filter=authority)
+        )
+        return ListCounts(
+            attention={OVERDUE: visible["overdue"], AUTHORITY: visible["authority"]}, hidden_confidential=0
+        )
+    visible = rows.filter(confidential | authority | overdue).aggregate(
+        overdue=Count("pk", filter=overdue),
+        authority=Count("pk", filter=authority),
+        confidential=Count("pk", filter=confidential),
+    )
+    everything = access.scope(user, Perm.VIEW_STATISTICS, Incident.objects.filter(confidential)).count()
+    return ListCounts(
+        attention={OVERDUE: visible["overdue"], AUTHORITY: visible["authority"]},
+        hidden_confidential=max(everything - visible["confidential"], 0),
+    )
+
+
+def _reads_everything(user: User) -> bool:
+    """Whether the person may list every case of the organisation, confidential ones too: a role at the
+    root that lets them see cases and one that lets them read confidential reports (the coordinator)."""
+    step = Node.steplen
+
+    def at_root(perm: Perm) -> bool:
+        return perm in access.ORGANISATION_WIDE or any(
+            perm in g.perms and len(g.node_path) == step for g in access.grants(user)
+        )
+
+    return at_root(Perm.VIEW_INCIDENTS) and at_root(Perm.VIEW_CONFIDENTIAL)
+
+
 def attention_counts(user: User) -> dict[str, int]:
-    """How many visible cases need attention: two bounded count queries."""
-    rows = access.scope(user, Perm.VIEW_INCIDENTS, Incident.objects.all())
-    return {
-        OVERDUE: rows.filter(overdue_condition()).count(),
-        AUTHORITY: rows.filter(authority_condition()).count(),
-    }
+    """How many visible cases need attention (see :func:`list_counts`)."""
+    return list_counts(user).attention
 
 
 def filter_node(user: User, pk: int) -> Node | None:
     return access.scope(user, Perm.VIEW_INCIDENTS, Node.objects.all()).filter(pk=pk).first()
+
+
+INDENT = "\u00a0\u00a0"
+
+
+def filter_node_choices(user: User, selected: int | None = None) -> list[tuple[int, str]]:
+    """(pk, indented name) of the units the list's filter offers, in tree order: a list that does not grow
+    with the organisation (at 20,000 units a select of all of them took most of the page's time).
+
+    Offered: each unit where the person's role lets them see cases and the level below it (for the
+    coordinator: the organisation and its förvaltningar), and for the unit chosen now its units above it
+    and the level below it, so that one can go down the tree a level at a time. One query (two with a
+    chosen unit). A unit outside the person's scope is never offered.
+    """
+    step = Node.steplen
+    holds = [g for g in access.grants(user) if Perm.VIEW_INCIDENTS in g.perms]
+    if not holds:
+        return []
+    if Perm.VIEW_INCIDENTS in access.ORGANISATION_WIDE:
+        near = Q(depth__lte=2)
+    else:
+        near = Q(pk__in=[])
+        for g in holds:
+            near |= Q(path__startswith=g.node_path, depth__lte=len(g.node_path) // step + 1)
+    nodes = access.scope(user, Perm.VIEW_INCIDENTS, Node.objects.all())
+    chosen = nodes.filter(pk=selected).first() if selected else None
+    if chosen is not None:
+        near |= Q(path__in=chosen.ancestor_paths()) | Q(path__startswith=chosen.path, depth=chosen.depth + 1)
+    rows = list(nodes.filter(near).order_by("path").values_list("pk", "name", "depth"))
+    top = min((depth for _pk, _name, depth in rows), default=1)
+    return [(pk, INDENT * (depth - top) + name) for pk, name, depth in rows]
 
 
 def eligible_handlers(incident: Incident) -> QuerySet[User]:
@@ -167,6 +283,13 @@ def segments_for(organisation_id: int) -> list[AccountingSegment]:
     )
 
 
+def segment_format(organisation_id: int) -> str:
+    """:func:`code_format` of the organisation's segments, in one query (their values are not needed)."""
+    return code_format(
+        list(AccountingSegment.objects.filter(organisation_id=organisation_id).order_by("position", "pk"))
+    )
+
+
 def code_format(segments: list[AccountingSegment]) -> str:
     """How a code string is written, for help texts: ``Ansvar-Verksamhet-Konto[-Projekt]``."""
     parts = [s.name if s.required else f"[{s.name}]" for s in segments]
@@ -217,9 +340,10 @@ def describe(entry: TimelineEntry) -> tuple[str, str]:
     return str(TimelineKind(entry.kind).label) if entry.kind in TimelineKind.values else entry.kind, entry.note
 
 
-def timeline_rows(incident: Incident) -> list[TimelineRow]:
+def timeline_rows(incident: Incident, entries: list[TimelineEntry] | None = None) -> list[TimelineRow]:
+    """The timeline as the handling panel shows it; ``entries``: the case's entries already read (in order)."""
     rows = []
-    for entry in timeline(incident):
+    for entry in timeline(incident) if entries is None else entries:
         what, text = describe(entry)
         who = str(entry.actor) if entry.actor is not None else _("Värna (automatic)")
         rows.append(TimelineRow(at=entry.at, who=who, what=what, text=text))
@@ -242,9 +366,18 @@ class HandlingPanel:
     follow_up_overdue: bool
 
 
-def handling_panel(user: User, incident: Incident, *, today: datetime.date | None = None) -> HandlingPanel | None:
-    """The handling panel for ``user``, or ``None`` when they may not handle the case. Only reads."""
-    if not access.can(user, Perm.HANDLE_INCIDENTS, incident):
+def handling_panel(
+    user: User,
+    incident: Incident,
+    *,
+    today: datetime.date | None = None,
+    entries: list[TimelineEntry] | None = None,
+) -> HandlingPanel | None:
+    """The handling panel for ``user``, or ``None`` when they may not handle the case. Only reads.
+
+    ``entries``: the case's timeline entries when the caller has read them already (the case page does).
+    """
+    if not may_handle(user, incident):
         return None
     today = today or timezone.localdate()
     closed = is_closed(incident)
@@ -253,9 +386,9 @@ def handling_panel(user: User, incident: Incident, *, today: datetime.date | Non
         may_reopen=closed and may_reopen(user, incident),
         transitions=allowed_transitions(incident),
         authority_due=incident.is_serious and incident.authority_notified_at is None,
-        code_format="" if closed else code_format(segments_for(incident.organisation_id)),
+        code_format="" if closed else segment_format(incident.organisation_id),
         cost_lines=list(incident.cost_lines.all()),
-        timeline=timeline_rows(incident),
+        timeline=timeline_rows(incident, entries),
         original_number=incident.duplicate_of.number if incident.duplicate_of is not None else "",
         follow_up_overdue=bool(
             incident.follow_up_on and incident.follow_up_on < today and incident.status in OPEN_STATUSES

@@ -133,11 +133,12 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         )
     rows = selectors_handling.handler_list(user, filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors_handling.list_counts(user)
     context: dict[str, Any] = {
         "form": form,
         "page": page,
-        "attention": selectors_handling.attention_counts(user),
-        "hidden_confidential": selectors.hidden_confidential_count(user, selectors.visible_incidents(user)),
+        "attention": counts.attention,
+        "hidden_confidential": counts.hidden_confidential,
         "can_view_log": access.has_perm(user, Perm.VIEW_CONFIDENTIAL_LOG),
         "overdue_key": selectors_handling.OVERDUE,
         "authority_key": selectors_handling.AUTHORITY,

@@ -184,8 +184,11 @@ def mine(request: HttpRequest) -> HttpResponse:
 def incident_context(request: HttpRequest, incident: Incident, **extra: Any) -> dict[str, Any]:
     """What the case page shows; ``extra`` lets another view show it again with a form of its own."""
     user = access.actor(request)
-    # A closed case is read-only: no new files until it has been reopened.
-    may_add = attachments.may_add_attachments(user, incident) and not services.is_closed(incident)
+    # A closed case is read-only: no new files until it has been reopened. Who may add files: the
+    # reporter and those who may handle the case (``attachments.may_add_attachments``, asked here
+    # from what the page has already read).
+    may_handle = selectors.may_handle(user, incident)
+    may_add = (access.is_owner(user, incident) or may_handle) and not services.is_closed(incident)
     files = list(incident.attachments.select_related("uploaded_by"))
     consequences = [
         {
@@ -196,7 +199,8 @@ def incident_context(request: HttpRequest, incident: Incident, **extra: Any) -> 
         for dim in DIMENSION_FIELDS
         if getattr(incident, f"{dim}_severity") != Severity.NONE or getattr(incident, f"{dim}_text")
     ]
-    handling = selectors_handling.handling_panel(user, incident)
+    entries = list(selectors_handling.timeline(incident))  # read once: the progress and the handling panel
+    handling = selectors_handling.handling_panel(user, incident, entries=entries) if may_handle else None
     context: dict[str, Any] = {
         "incident": incident,
         "can_handle": handling is not None,
@@ -207,7 +211,7 @@ def incident_context(request: HttpRequest, incident: Incident, **extra: Any) -> 
         "attachments": files,
         "attachment_form": AttachmentForm() if may_add and len(files) < attachments.MAX_ATTACHMENTS else None,
         "max_attachments": attachments.MAX_ATTACHMENTS,
-        "progress": [_progress_row(entry) for entry in incident.timeline.filter(kind__in=PROGRESS_KINDS)],
+        "progress": [_progress_row(entry) for entry in entries if entry.kind in PROGRESS_KINDS],
     }
     context["incident_panels"] = registry.panels("incident", user, incident)  # risks and plans that build on it
     context.update(extra)
@@ -228,7 +232,7 @@ def _progress_row(entry: TimelineEntry) -> dict[str, Any]:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The case page, for the reporter and for those who may see the case (a confidential read is logged)."""
     user = access.actor(request)
-    incident = selectors.incident_for(user, pk)
+    incident = selectors.case_for(user, pk)
     services.log_confidential_read(actor=user, incident=incident, what="page")
     return render(request, "incidents/detail.html", incident_context(request, incident))
 
