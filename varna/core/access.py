@@ -188,6 +188,21 @@ def grants(user: User | AnonymousUser) -> list[Grant]:
     return cached
 
 
+def held(user: User | AnonymousUser) -> frozenset[Perm]:
+    """Every permission the person holds somewhere, from the grants of the request (none for an anonymous visitor).
+
+    Kept beside the grants it was computed from: dropping the cached grants (a role given or ended in the
+    same request) drops this too.
+    """
+    current = grants(user)
+    cached: tuple[list[Grant], frozenset[Perm]] | None = vars(user).get("_varna_held")
+    if cached is None or cached[0] is not current:
+        cached = (current, frozenset().union(*(g.perms for g in current)))
+        if current:  # an anonymous visitor's empty list is a new one each time: nothing to keep
+            vars(user)["_varna_held"] = cached
+    return cached[1]
+
+
 def roles(user: User | AnonymousUser) -> set[str]:
     """The roles the person holds today, anywhere (none for an anonymous visitor)."""
     return {g.role for g in grants(user)}
@@ -198,11 +213,11 @@ def has_perm(user: User | AnonymousUser, perm: Perm, node: Node | None = None) -
 
     An anonymous visitor holds nothing: the navigation asks before anyone has logged in.
     """
+    if node is None:
+        return perm in held(user)
     for g in grants(user):
         if perm not in g.perms:
             continue
-        if node is None:
-            return True
         if not isinstance(user, User) or node.organisation_id != user.organisation_id:
             return False
         if perm in ORGANISATION_WIDE or node.path.startswith(g.node_path):

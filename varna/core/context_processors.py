@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from varna.core import access
@@ -48,18 +49,33 @@ NAVIGATION: list[tuple[str, Any, Perm]] = [
 ]
 
 
+# The URL of each menu entry, per URL configuration and script prefix: the same for everyone, so it is
+# reversed once per process rather than on every page (None: the entry's app is not installed).
+_urls: dict[tuple[str, str, str], str | None] = {}
+
+
+def _url(name: str) -> str | None:
+    key = (str(get_urlconf() or settings.ROOT_URLCONF), get_script_prefix(), name)
+    if key not in _urls:
+        try:
+            _urls[key] = reverse(name)
+        except NoReverseMatch:  # a link whose app is not installed is simply not shown
+            _urls[key] = None
+    return _urls[key]
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if not isinstance(user, User):  # no one logged in (or no user at all: the 500 page)
         return {"nav_items": []}
     current = request.path
+    held = access.held(user)  # the permissions held anywhere, from the grants read once for the request
     items: list[dict[str, Any]] = []
     for name, label, perm in NAVIGATION:
-        if not access.has_perm(user, perm):
+        if perm not in held:
             continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:  # a link whose app is not installed is simply not shown
+        url = _url(name)
+        if url is None:
             continue
         active = current == url or (url != "/" and current.startswith(url))
         items.append({"url": url, "label": label, "active": active})
