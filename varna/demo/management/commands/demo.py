@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 
 from varna.core.models import Organisation
 from varna.demo.generator import generate
@@ -93,6 +93,12 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 stdout=self.stdout if options["verbosity"] >= 2 else None,
             )
+        if connection.vendor == "sqlite":
+            # The query planner's statistics. Without them SQLite guesses, and takes "organisation = ?" as so
+            # selective that several pages walk the whole organisation's incidents or risks (docs/performance.md,
+            # "Speed at scale"). PostgreSQL's autovacuum gathers its own.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         if options["verbosity"] >= 1:
             self.stdout.write(summary.format())
             self.stdout.write("")
