@@ -58,10 +58,12 @@ READS = [
     ("list page: open cases", "page", "/incidents/"),
     ("list page: closed, one administration, one year", "page", "/incidents/?" + LIST_FILTER),
     ("list page: unit manager", "manager-page", "/incidents/?status="),
+    ("list API: unit manager", "manager-api", "/api/v1/incidents?limit=50"),
     ("list API: closed, one administration, one year", "api", "/api/v1/incidents?limit=50&" + LIST_FILTER),
     ("list API: all, page 3", "api", "/api/v1/incidents?limit=50&offset=100"),
     ("statistics page", "page", "/incidents/statistics/"),
     ("statistics API: year x type", "api", "/api/v1/statistics/incidents?group_by=year&group_by=type"),
+    ("case page", "manager-page", "/incidents/{case}/"),
 ]  # fmt: skip
 
 
@@ -161,31 +163,30 @@ def query_counts_here() -> dict[str, Any]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from varna.core.models import Node, User
+    from varna.core.models import User
     from varna.core.tokens import issue_token
     from varna.incidents.models import Incident
 
     coordinator = User.objects.get(username="samordnare")
     manager = User.objects.get(username="chef.solrosen")
     reporter = User.objects.get(username="anstalld")
-    admin = Node.objects.get(organisation=coordinator.organisation, name="Barn- och utbildningsförvaltningen")
-    fill_in = {"admin": admin.pk, "year": datetime.datetime.now().astimezone().date().year - 1}
-    clients = {"page": Client(), "manager-page": Client(), "api": Client()}
+    fill_in = scenario_values()
+    clients = {"page": Client(), "manager-page": Client(), "api": Client(), "manager-api": Client()}
     clients["page"].force_login(coordinator)
     clients["manager-page"].force_login(manager)
-    token = issue_token(user=coordinator, actor=coordinator)
+    tokens = {
+        "api": issue_token(user=coordinator, actor=coordinator),
+        "manager-api": issue_token(user=manager, actor=manager),
+    }
     reporter_token = issue_token(user=reporter, actor=reporter)
-    case = Incident.objects.filter(organisation=coordinator.organisation).order_by("-pk").first()
-    assert case is not None
     pages = [(name, kind, path.format(**fill_in)) for name, kind, path in READS]
     pages += [
-        ("case page", "page", f"/incidents/{case.pk}/"),
-        ("case API", "api", f"/api/v1/incidents/{case.pk}"),
+        ("case API", "api", "/api/v1/incidents/{case}".format(**fill_in)),
         ("report form", "page", "/incidents/report/"),
     ]
     counts: dict[str, Any] = {"incidents": Incident.objects.count()}
     for name, kind, path in pages:
-        headers = {"Authorization": f"Bearer {token}"} if kind == "api" else {}
+        headers = {"Authorization": f"Bearer {tokens[kind]}"} if kind in tokens else {}
         clients[kind].get(path, headers=headers)  # warm caches (sessions, grants) as a running server has them
         with CaptureQueriesContext(connection) as ctx:
             response = clients[kind].get(path, headers=headers)
@@ -207,6 +208,27 @@ def query_counts_here() -> dict[str, Any]:
     return counts
 
 
+def scenario_values() -> dict[str, Any]:
+    """Inside Django: what the scenarios' paths name (a förvaltning, last year, the reporter's unit, and the
+    newest case of the unit manager's, which the case page opens)."""
+    from varna.core import access
+    from varna.core.models import Node, User
+    from varna.incidents.models import Incident
+
+    coordinator = User.objects.get(username="samordnare")
+    manager = User.objects.get(username="chef.solrosen")
+    reporter = User.objects.get(username="anstalld")
+    admin = Node.objects.get(organisation=coordinator.organisation, name="Barn- och utbildningsförvaltningen")
+    case = access.scope(manager, access.Perm.VIEW_INCIDENTS, Incident.objects.all()).order_by("-pk").first()
+    assert case is not None
+    return {
+        "admin": admin.pk,
+        "year": datetime.datetime.now().astimezone().date().year - 1,
+        "reporter_node": reporter.employment_node_id,
+        "case": case.pk,
+    }
+
+
 def query_counts(env: dict[str, str]) -> dict[str, Any]:
     out = run([PYTHON, __file__, "--query-counts-here"], env, capture_output=True).stdout
     return dict(json.loads(out.strip().splitlines()[-1]))
@@ -222,13 +244,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], port: int, workers: int) -> Iterator[str]:
+def gunicorn(env: dict[str, str], port: int, workers: int, source: Path = ROOT) -> Iterator[str]:
+    """gunicorn serving the code in ``source`` (this tree, or another one for ``--compare-with``)."""
     import requests
 
+    if source != ROOT:  # gunicorn puts its working directory first on the path: the other tree's varna is served
+        env = env | {"PYTHONPATH": str(source)}
     process = subprocess.Popen(
         [VARNA, "serve", "--port", str(port), "--workers", str(workers)],
         env=env | {"GUNICORN_CMD_ARGS": "--timeout 120"},
-        cwd=ROOT,
+        cwd=source,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -288,41 +313,72 @@ def timed(call: Callable[[], Any], count: int, warmup: int, budget: float) -> li
     return times
 
 
-def latencies(env: dict[str, str], args: argparse.Namespace, fill_in: dict[str, Any]) -> dict[str, Any]:
+def scenarios_at(base: str, env: dict[str, str], fill_in: dict[str, Any]) -> list[tuple[str, Callable[[], Any]]]:
+    """The timed calls against one server, logged in as the personas."""
     import requests
 
-    port = free_port()
-    results: dict[str, Any] = {}
-    reporter_token = token_for(env, "anstalld")
-    coordinator_token = token_for(env, "samordnare")
-    with gunicorn(env, port, args.workers) as base:
-        sessions = {
-            "page": login(base, "samordnare"),
-            "manager-page": login(base, "chef.solrosen"),
-            "api": requests.Session(),
+    sessions = {
+        "page": login(base, "samordnare"),
+        "manager-page": login(base, "chef.solrosen"),
+        "api": requests.Session(),
+        "manager-api": requests.Session(),
+    }
+    sessions["api"].headers["Authorization"] = f"Bearer {token_for(env, 'samordnare')}"
+    sessions["manager-api"].headers["Authorization"] = f"Bearer {token_for(env, 'chef.solrosen')}"
+    reporter = requests.Session()
+    reporter.headers["Authorization"] = f"Bearer {token_for(env, 'anstalld')}"
+
+    def submit() -> Any:
+        body = {
+            "incident_type": "vandalism",
+            "occurred_at": datetime.datetime.now().astimezone().isoformat(),
+            "incident_node": fill_in["reporter_node"],
+            "description": "Klotter på gaveln (belastningstest).",
         }
-        sessions["api"].headers["Authorization"] = f"Bearer {coordinator_token}"
-        reporter = requests.Session()
-        reporter.headers["Authorization"] = f"Bearer {reporter_token}"
+        return reporter.post(f"{base}/api/v1/incidents", json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
 
-        def submit() -> Any:
-            body = {
-                "incident_type": "vandalism",
-                "occurred_at": datetime.datetime.now().astimezone().isoformat(),
-                "incident_node": fill_in["reporter_node"],
-                "description": "Klotter på gaveln (belastningstest).",
-            }
-            return reporter.post(f"{base}/api/v1/incidents", json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+    scenarios: list[tuple[str, Callable[[], Any]]] = [("submit: report API (POST)", submit)]
+    for name, kind, path in READS:
+        url = base + path.format(**fill_in)
+        scenarios.append((name, lambda url=url, kind=kind: sessions[kind].get(url)))  # type: ignore[misc]
+    return scenarios
 
-        scenarios: list[tuple[str, Callable[[], Any]]] = [("submit: report API (POST)", submit)]
-        for name, kind, path in READS:
-            url = base + path.format(**fill_in)
-            scenarios.append((name, lambda url=url, kind=kind: sessions[kind].get(url)))  # type: ignore[misc]
-        for name, call in scenarios:
-            runs = [timed(call, args.requests, warmup=5, budget=args.budget) for _ in range(args.runs)]
+
+def latencies(env: dict[str, str], args: argparse.Namespace, fill_in: dict[str, Any]) -> dict[str, Any]:
+    """p50/p95/p99 per scenario. With ``--compare-with`` a second server runs the other tree's code on the same
+    database, and each run of a scenario is made on both, one after the other (the other tree first), so
+    that both sides meet the same load: results under ``"compare"``."""
+    results: dict[str, Any] = {}
+    compared: dict[str, Any] = {}
+    with contextlib.ExitStack() as stack:
+        here = scenarios_at(stack.enter_context(gunicorn(env, free_port(), args.workers)), env, fill_in)
+        there: dict[str, Callable[[], Any]] = {}
+        if args.compare_with:
+            other = stack.enter_context(gunicorn(env, free_port(), args.workers, Path(args.compare_with)))
+            there = dict(scenarios_at(other, env, fill_in))
+        for name, call in here:
+            if not chosen(name, args.only):
+                continue
+            runs: list[list[float]] = []
+            other_runs: list[list[float]] = []
+            for _ in range(args.runs):
+                if name in there:
+                    other_runs.append(timed(there[name], args.requests, warmup=5, budget=args.budget))
+                runs.append(timed(call, args.requests, warmup=5, budget=args.budget))
             results[name] = summary(runs)
-            log(f"{name}: median p95 {results[name]['median']['p95']} ms")
+            line = f"{name}: median p95 {results[name]['median']['p95']} ms"
+            if other_runs:
+                compared[name] = summary(other_runs)
+                line += f" (other tree: {compared[name]['median']['p95']} ms)"
+            log(line)
+    if compared:
+        results["compare"] = {"source": str(args.compare_with), "latency_ms": compared}
     return results
+
+
+def chosen(name: str, only: list[str] | None) -> bool:
+    """Whether a scenario runs: all of them, or those whose name contains one of ``--only``'s texts."""
+    return not only or any(text.lower() in name.lower() for text in only)
 
 
 # --- 4. the aggregate against plain SQL -----------------------------------------------------
@@ -413,6 +469,28 @@ def main() -> int:
         "--budget", type=float, default=30.0, help="Seconds per run of a slow scenario (at least 20 requests)."
     )
     parser.add_argument("--reuse", action="store_true", help="Keep demo data that is already there.")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="TEXT",
+        help="Time only the scenarios whose name contains TEXT (repeatable; e.g. --only 'list page' --only submit). "
+        "With --only the statistics aggregate against plain SQL is skipped.",
+    )
+    parser.add_argument(
+        "--as-is",
+        action="store_true",
+        help="Use the database of DATABASE_URL as it is: no migrate, no demo data, no small database, no query "
+        "counts at the small scale (for a shared database that someone else filled; implies --reuse).",
+    )
+    parser.add_argument(
+        "--compare-with",
+        metavar="DIR",
+        help="Another source tree (e.g. `git worktree add /tmp/base <commit>` or an export of one) served by a "
+        "second gunicorn on the same database; every run is made on both, one after the other.",
+    )
+    parser.add_argument("--label", default="", help="Added to the results file's name (e.g. base, after).")
+    parser.add_argument("--no-query-counts", action="store_true", help="Skip the queries per page.")
+    parser.add_argument("--scenario-values-here", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--query-counts-here", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--aggregate-here", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -420,6 +498,12 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     if args.query_counts_here:
         print(json.dumps(query_counts_here()))
+        return 0
+    if args.scenario_values_here:
+        import django
+
+        django.setup()
+        print(json.dumps(scenario_values()))
         return 0
     if args.aggregate_here:
         print(json.dumps(aggregate_vs_sql_here(args.aggregate_here)))
@@ -442,42 +526,45 @@ def main() -> int:
         "workers": args.workers,
         "budget_seconds": args.budget,
         "targets_ms": TARGETS_MS,
+        "only": args.only,
+        "label": args.label,
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip(),
     }
 
-    log(f"small database ({small_name}) at scale {args.small_scale}")
-    create_database(database_url, small_name)
-    fill(small_env, args.small_scale, args.reuse)
-    log(f"large database at scale {args.scale}")
-    result["demo_seconds"] = fill(large_env, args.scale, args.reuse)
-    log(f"varna demo --scale {args.scale}: {result['demo_seconds']} s")
+    if args.as_is:
+        log(f"using the database in {urlsplit(database_url).path} as it is")
+        result["demo_seconds"] = None
+    else:
+        log(f"small database ({small_name}) at scale {args.small_scale}")
+        create_database(database_url, small_name)
+        fill(small_env, args.small_scale, args.reuse)
+        log(f"large database at scale {args.scale}")
+        result["demo_seconds"] = fill(large_env, args.scale, args.reuse)
+        log(f"varna demo --scale {args.scale}: {result['demo_seconds']} s")
 
-    log("queries per page at both sizes")
-    result["queries"] = {"small": query_counts(small_env), "large": query_counts(large_env)}
+    if not args.no_query_counts:
+        log("queries per page" + ("" if args.as_is else " at both sizes"))
+        result["queries"] = {"large": query_counts(large_env)}
+        if not args.as_is:
+            result["queries"]["small"] = query_counts(small_env)
 
-    code = (
-        "import json; from varna.core.models import Node, User; c = User.objects.get(username='samordnare'); "
-        "a = Node.objects.get(organisation=c.organisation, name='Barn- och utbildningsförvaltningen'); "
-        "r = User.objects.get(username='anstalld'); print(json.dumps([a.pk, r.employment_node_id]))"
-    )
-    admin, reporter_node = json.loads(
-        run([VARNA, "manage", "shell", "-c", code], large_env, capture_output=True).stdout.strip().splitlines()[-1]
-    )
-    fill_in = {
-        "admin": admin,
-        "year": datetime.datetime.now().astimezone().date().year - 1,
-        "reporter_node": reporter_node,
-    }
+    out = run([PYTHON, __file__, "--scenario-values-here"], large_env, capture_output=True).stdout
+    fill_in = json.loads(out.strip().splitlines()[-1])
 
     log("latency over HTTP")
     result["latency_ms"] = latencies(large_env, args, fill_in)
 
-    log("the statistics aggregate against plain SQL")
-    out = run([PYTHON, __file__, "--aggregate-here", str(args.requests)], large_env, capture_output=True).stdout
-    result["aggregate_vs_sql_ms"] = json.loads(out.strip().splitlines()[-1])
+    if not args.only:
+        log("the statistics aggregate against plain SQL")
+        out = run([PYTHON, __file__, "--aggregate-here", str(args.requests)], large_env, capture_output=True).stdout
+        result["aggregate_vs_sql_ms"] = json.loads(out.strip().splitlines()[-1])
     result["machine"]["load_after"] = os.getloadavg()
 
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"incidents-{result['date']}-scale{args.scale:g}.json"
+    suffix = f"-{args.label}" if args.label else ""
+    path = RESULTS / f"incidents-{result['date']}-scale{args.scale:g}{suffix}.json"
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(result, indent=2, ensure_ascii=False))
     log(f"written to {path.relative_to(ROOT)}")
