@@ -69,6 +69,7 @@ class Perm(enum.StrEnum):
     VIEW_TRAINING = "view_training"  # the training records, coverage and gaps of the people in a subtree (G7)
     RECORD_TRAINING = "record_training"  # register completed courses, import providers' lists, sessions
     CONFIGURE_TRAINING = "configure_training"  # the courses and who needs them
+    MANAGE_PROTECTION = "manage_protection"  # facilities, their protection systems and service visits (G11)
 
 
 # Permissions that, once held anywhere, reach the whole organisation.
@@ -117,6 +118,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | {Perm.MANAGE_INSURANCE, Perm.APPROVE_FUND}
         | _TRAINING_MANAGERS
         | {Perm.CONFIGURE_TRAINING}
+        | {Perm.MANAGE_PROTECTION}
     ),
     Role.SECURITY_OFFICER: frozenset(
         _EVERYONE
@@ -139,6 +141,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | _FUND_APPLICANTS
         | _TRAINING_MANAGERS
         | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_CONFIDENTIAL}
+        | {Perm.MANAGE_PROTECTION}  # their own facilities: systems and service visits
     ),
     Role.SECURITY_REPRESENTATIVE: frozenset(_EVERYONE | _HANDLERS | _RISK_WORKERS | {Perm.VIEW_FACILITIES}),
     Role.EMPLOYEE: frozenset(_EVERYONE),
