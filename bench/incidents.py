@@ -252,7 +252,8 @@ def gunicorn(env: dict[str, str], port: int, workers: int, source: Path = ROOT) 
         env = env | {"PYTHONPATH": str(source)}
     process = subprocess.Popen(
         [VARNA, "serve", "--port", str(port), "--workers", str(workers)],
-        env=env | {"GUNICORN_CMD_ARGS": "--timeout 120"},
+        # The caller's own gunicorn options (worker class, threads, access log) come after, and win.
+        env=env | {"GUNICORN_CMD_ARGS": f"--timeout 120 {env.get('GUNICORN_CMD_ARGS', '')}".strip()},
         cwd=source,
     )
     base = f"http://127.0.0.1:{port}"
