@@ -9,6 +9,7 @@ urlpatterns = [
     path("plans/", include("varna.plans.urls")),
     path("insurance/", include("varna.insurance.urls")),
     path("training/", include("varna.training.urls")),
+    path("protection/", include("varna.protection.urls")),
     path("", include("varna.core.urls")),
 ]
 

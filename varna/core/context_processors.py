@@ -38,6 +38,9 @@ NAVIGATION: list[tuple[str, Any, Perm]] = [
     ("training:coverage", _("Training coverage"), Perm.VIEW_TRAINING),
     ("training:import", _("Import training records"), Perm.RECORD_TRAINING),
     ("training:information", _("Information to staff"), Perm.VIEW_TRAINING),
+    # --- technical protection ---
+    ("protection:facilities", _("Facilities"), Perm.VIEW_FACILITIES),
+    ("protection:overdue", _("Overdue service"), Perm.VIEW_FACILITIES),
     ("core:organisation", _("Organisation"), Perm.VIEW_DIRECTORY),
     ("core:security_roles", _("Security roles"), Perm.VIEW_DIRECTORY),
     ("core:bodies", _("Groups"), Perm.VIEW_DIRECTORY),

@@ -1,0 +1,221 @@
+"""Technical protection (G11): the facilities' owners, their protection systems and five years of service visits.
+
+- **Owners:** most facilities belong to the municipal property company, housing and some offices and sports
+  facilities to private landlords; each owner has a property manager to call (not a user of Värna).
+- **Systems** by the kind of facility (:data:`SYSTEMS`): every facility has a fire alarm and locks; schools,
+  preschools, offices, depots and the like an intrusion alarm; care homes and water works an operational alarm;
+  offices, schools and care homes access control; some schools, depots and water works camera surveillance,
+  most with a permit and a few without. Each has its alarm receiving centre, supplier and service interval.
+- **Service visits** every interval (with a few weeks' slack either way) over the last five years, most without
+  remarks, some with, a few failed and followed by a new visit within weeks. About one system in twelve has
+  missed its latest service, so the overdue list has something to show.
+
+``last_service_on`` and ``next_service_due`` are computed here by the same rule as the services
+(:func:`varna.protection.services.systems.next_due`). Everything is drawn from ``ctx.random("protection")``; the
+dates count back from the day the demo is generated. Written with :mod:`varna.demo.bulk`, without history rows
+(in the demo they have never changed).
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from django.db.models import F
+from django.db.models.functions import Mod
+from django.utils import timezone
+
+from varna.core.dates import add_months
+from varna.core.models import User
+from varna.demo.bulk import insert
+from varna.demo.context import OrgContext
+from varna.protection.models import (
+    CameraPermit,
+    Facility,
+    FacilityKind,
+    OwnerKind,
+    ProtectionSystem,
+    ServiceResult,
+    ServiceVisit,
+    SystemKind,
+)
+from varna.protection.services.systems import PASSING, next_due
+
+YEARS = 5
+OVERDUE_SHARE = 0.08  # systems that have missed their latest service
+K = FacilityKind
+S = SystemKind
+
+# kind of system → (the kinds of facility that have it, the share of those that do, service interval in months)
+SYSTEMS: list[tuple[str, frozenset[str] | None, float, int]] = [
+    (S.FIRE_ALARM, None, 1.0, 12),
+    (
+        S.INTRUSION_ALARM,
+        frozenset({K.SCHOOL, K.PRESCHOOL, K.OFFICE, K.DEPOT, K.LIBRARY, K.CULTURE, K.SPORTS, K.WATERWORKS}),
+        0.9,
+        12,
+    ),
+    (S.OPERATIONAL_ALARM, frozenset({K.CARE_HOME, K.WATERWORKS, K.SPORTS}), 0.8, 12),
+    (S.ACCESS_CONTROL, frozenset({K.OFFICE, K.SCHOOL, K.CARE_HOME}), 0.6, 24),
+    (S.CAMERA, frozenset({K.SCHOOL, K.DEPOT, K.WATERWORKS}), 0.35, 12),
+    (S.LOCKS, None, 1.0, 36),
+]
+ALARM_CENTRES = ("Räddningstjänsten larmcentral", "Securitas larmcentral", "Avarn larmcentral")
+SUPPLIERS: dict[str, tuple[str, ...]] = {
+    S.FIRE_ALARM: ("Brandskyddsbolaget AB", "Firesafe Service AB"),
+    S.INTRUSION_ALARM: ("Larmteknik i Sverige AB", "Securitas Teknik AB"),
+    S.OPERATIONAL_ALARM: ("Driftlarm Norden AB",),
+    S.ACCESS_CONTROL: ("Passersystem AB", "Securitas Teknik AB"),
+    S.CAMERA: ("Kamerateknik AB",),
+    S.LOCKS: ("Låssmeden AB", "Nyckelcentralen AB"),
+}
+CONNECTED = frozenset({S.FIRE_ALARM, S.INTRUSION_ALARM, S.OPERATIONAL_ALARM})
+REMARKS = (
+    "Två detektorer byttes.",
+    "Batteri i centralapparaten bytt.",
+    "Dörrstängare justerad.",
+    "Skylt för utrymningsväg saknades, beställd.",
+)
+FAILED = ("Larmet når inte larmcentralen. Ny kontroll bokad.", "Centralapparaten ur funktion. Leverantören åtgärdar.")
+# (owner kind, name, contact, telephone, e-mail); the e-mail's domain is filled in per municipality
+OWNERS = [
+    (OwnerKind.MUNICIPAL_COMPANY, "{city} Kommunfastigheter AB", "Anna Fastighetsförvaltare", "010-100 20 30", "anna"),
+    (OwnerKind.MUNICIPAL_COMPANY, "{city} Kommunfastigheter AB", "Per Driftansvarig", "010-100 20 31", "per"),
+    (OwnerKind.LANDLORD, "Hyresvärden i {city} AB", "Lena Förvaltare", "010-200 30 40", "lena"),
+]
+
+
+def build(ctx: OrgContext) -> None:
+    rng = ctx.random("protection")
+    today = timezone.localdate()
+    assert ctx.organisation is not None  # noqa: S101 - the tree step made it
+    _owners(ctx)
+    facilities = list(Facility.objects.filter(organisation=ctx.organisation).order_by("pk"))
+    fallback = _coordinator(ctx)
+    managers = {spec.node.pk: ctx.holder("unit_manager", spec) for spec in ctx.specs if spec.node is not None}
+    systems: list[ProtectionSystem] = []
+    for facility in facilities:
+        for kind, facility_kinds, share, interval in SYSTEMS:
+            if facility_kinds is not None and facility.kind not in facility_kinds:
+                continue
+            if share < 1 and rng.random() >= share:
+                continue
+            systems.append(
+                _system(ctx, rng, facility, kind, interval, today, managers.get(facility.node_id) or fallback)
+            )
+    visits: list[ServiceVisit] = []
+    for system in systems:
+        rows = _visits(ctx, rng, system, today)
+        _keep_dates(system, rows)
+        visits.extend(rows)
+    insert(ctx, ProtectionSystem, systems)
+    insert(ctx, ServiceVisit, visits)
+
+
+def _coordinator(ctx: OrgContext) -> User:
+    for (role, _spec), people in ctx.holders.items():
+        if role == "security_coordinator" and people:
+            return people[0]
+    return next(iter(ctx.personas.values()))
+
+
+def _owners(ctx: OrgContext) -> None:
+    """The owner of each facility: the municipal company, private landlords for housing and some others."""
+    rows = Facility.objects.filter(organisation=ctx.organisation).annotate(slot=Mod(F("pk"), 10))
+    company, company2, landlord = OWNERS
+    domain = ctx.domain
+
+    def values(owner: tuple[str, str, str, str, str]) -> dict[str, str]:
+        kind, name, contact, phone, local = owner
+        return {
+            "owner_kind": kind,
+            "owner_name": name.format(city=ctx.city),
+            "owner_contact": contact,
+            "owner_phone": phone,
+            "owner_email": f"{local}@fastighet.{domain}",
+        }
+
+    rows.filter(slot__lt=5).update(**values(company))
+    rows.filter(slot__gte=5).update(**values(company2))
+    rows.filter(kind=K.HOUSING).update(**values(landlord))
+    rows.filter(kind__in=(K.OFFICE, K.SPORTS), slot=9).update(**values(landlord))
+
+
+def _system(
+    ctx: OrgContext,
+    rng: random.Random,
+    facility: Facility,
+    kind: str,
+    interval: int,
+    today: datetime.date,
+    creator: User,
+) -> ProtectionSystem:
+    installed = today - datetime.timedelta(days=rng.randint(365 * 2, 365 * 20))
+    permit, note = "", ""
+    if kind == S.CAMERA:
+        draw = rng.random()
+        if draw < 0.75:
+            permit, note = CameraPermit.GRANTED, f"Beslut från IMY {installed.year}."
+        elif draw < 0.85:
+            permit, note = CameraPermit.APPLIED, "Ansökan inlämnad till IMY."
+        else:
+            permit, note = CameraPermit.MISSING, "Tillstånd saknas. Kamerorna ska stängas av eller tillstånd sökas."
+    system = ProtectionSystem(
+        organisation=ctx.organisation,
+        facility=facility,
+        kind=kind,
+        alarm_centre=rng.choice(ALARM_CENTRES) if kind in CONNECTED else "",
+        supplier=rng.choice(SUPPLIERS[kind]),
+        installed_on=installed,
+        service_interval_months=interval,
+        camera_permit=permit,
+        camera_note=note,
+        created_by=creator,
+    )
+    system.__dict__["_overdue"] = rng.random() < OVERDUE_SHARE
+    return system
+
+
+def _visits(ctx: OrgContext, rng: random.Random, system: ProtectionSystem, today: datetime.date) -> list[ServiceVisit]:
+    assert system.installed_on is not None and system.service_interval_months  # noqa: S101 - set above
+    start = max(system.installed_on, add_months(today, -12 * YEARS))
+    interval = system.service_interval_months
+    # The first visit of the five years falls within one interval of their start.
+    day = start + datetime.timedelta(days=rng.randint(0, max(1, (add_months(start, interval) - start).days)))
+    rows: list[ServiceVisit] = []
+    while day <= today:
+        if system.__dict__["_overdue"] and add_months(day, interval) > today:
+            break  # the latest service was missed: the system is overdue
+        draw = rng.random()
+        result = ServiceResult.PASSED if draw < 0.85 else ServiceResult.REMARKS if draw < 0.97 else ServiceResult.FAILED
+        note = (
+            rng.choice(REMARKS)
+            if result == ServiceResult.REMARKS
+            else rng.choice(FAILED)
+            if result == ServiceResult.FAILED
+            else ""
+        )
+        rows.append(
+            ServiceVisit(
+                organisation=ctx.organisation,
+                system=system,
+                done_on=day,
+                result=result,
+                note=note,
+                created_by=system.created_by,
+            )
+        )
+        if result == ServiceResult.FAILED:
+            day += datetime.timedelta(days=rng.randint(14, 45))  # a new visit once it has been put right
+            continue
+        day = add_months(day, interval) + datetime.timedelta(days=rng.randint(-20, 20))
+    if system.__dict__["_overdue"] and rows and add_months(rows[-1].done_on, interval) >= today:
+        rows.pop()  # make sure the missed service is really past due
+    return rows
+
+
+def _keep_dates(system: ProtectionSystem, visits: list[ServiceVisit]) -> None:
+    """The stored last service and next due date, by the services' rule, before the rows are written."""
+    passed = [v.done_on for v in visits if v.result in PASSING]
+    system.last_service_on = max((v.done_on for v in visits), default=None)
+    system.next_service_due = next_due(max(passed, default=system.installed_on), system.service_interval_months)

@@ -1,0 +1,15 @@
+"""Background tasks of the protection app (Django's tasks API; the worker runs them in production)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django.tasks import task
+
+from varna.protection import reminders
+
+
+@task()
+def run_reminders() -> dict[str, int]:
+    """The overdue-service reminders (also ``varna manage protection_reminders``)."""
+    return asdict(reminders.send_due_reminders())

@@ -1,0 +1,1 @@
+"""The protection pages under /protection/: the facility register, protection systems, service and overdue list."""
