@@ -4,7 +4,7 @@ Not meant to be run by hand: ``bench/mixed_load_run.py`` starts gunicorn, logs t
 plan this file reads (``MIXED_LOAD_PLAN``, a JSON file) and runs locust headless at fixed request rates.
 By hand, against a server that the driver left a plan for::
 
-    MIXED_LOAD_PLAN=var/bench/mixed-load-plan.json MIXED_LOAD_RATE=10 \\
+    MIXED_LOAD_PLAN=var/bench/mixed-load-plan-8000.json MIXED_LOAD_RATE=10 \\
         .venv/bin/locust -f bench/mixed_load.py --headless -u 10 -r 10 -t 30s --host http://127.0.0.1:8000
 
 The plan holds every request of the mix with its weight, already resolved by the driver:

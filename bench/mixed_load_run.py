@@ -38,6 +38,7 @@ import datetime
 import json
 import math
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -404,12 +405,15 @@ def step(base: str, plan_path: Path, workers: list[Any], rate: float, args: argp
     busy = sum(machine_after) - machine_after.idle - machine_after.iowait
     busy -= sum(machine_before) - machine_before.idle - machine_before.iowait
     result = {"rate": rate, "users": users} | analyse(samples, args.warmup_seconds, rate, args.target_p95)
+    worker_cpu = cpu_seconds(workers) - cpu_before
     result |= {
+        # CPU the workers spent per answer: what bounds the rate on a machine of its own (cores / this).
+        "worker_cpu_ms_per_request": round(1000 * worker_cpu / max(1, result["requests"]), 1),
         "load": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in os.getloadavg()],
         "cpu_s": {
             "wall": round(wall, 1),
-            "gunicorn_workers": round(cpu_seconds(workers) - cpu_before, 1),
+            "gunicorn_workers": round(worker_cpu, 1),
             "locust": locust_cpu,
             "machine": round(busy, 1),
             "cores": os.cpu_count(),
@@ -419,6 +423,7 @@ def step(base: str, plan_path: Path, workers: list[Any], rate: float, args: argp
         f"  {rate:>6.1f}/s: p50 {result.get('p50')} p95 {result.get('p95')} ms "
         f"(without statistics {result.get('p95_without_statistics')}), errors {result.get('errors')}, "
         f"reached {result.get('rate_reached')}/s, load {result['load'][0]}, "
+        f"worker CPU {result['worker_cpu_ms_per_request']} ms/request, "
         f"cpu workers/locust/machine {result['cpu_s']['gunicorn_workers']}/{locust_cpu}/{result['cpu_s']['machine']} "
         f"s in {wall:.0f} s -> {'pass' if result['passed'] else 'FAIL'}"
     )
@@ -495,7 +500,7 @@ def measure_config(
     log(f"{config['name']}: {config['workers']} {config['worker_class']} workers x {config['threads']} threads")
     with server(env, config) as (base, _master, workers):
         plan = make_plan(base, info, tokens)
-        plan_path = ROOT / "var" / "bench" / "mixed-load-plan.json"
+        plan_path = ROOT / "var" / "bench" / f"mixed-load-plan-{base.rsplit(':', 1)[1]}.json"  # one per server
         plan_path.write_text(json.dumps(plan, ensure_ascii=False, indent=1))
         check_plan(base, plan)
         result = {"config": config, "requests_in_mix": len(plan["requests"])} | search(
@@ -515,7 +520,7 @@ def memory_run(
     with server(env, config) as (base, master, workers):
         rss: dict[str, Any] = {"before_any_request": rss_mib(workers)}
         plan = make_plan(base, info, tokens)
-        plan_path = ROOT / "var" / "bench" / "mixed-load-plan.json"
+        plan_path = ROOT / "var" / "bench" / f"mixed-load-plan-{base.rsplit(':', 1)[1]}.json"  # one per server
         plan_path.write_text(json.dumps(plan, ensure_ascii=False, indent=1))
         check_plan(base, plan)
         rss["start"] = rss_mib(workers)
@@ -626,6 +631,7 @@ def main() -> int:
     if args.paths_here:
         print(json.dumps(paths_here()))
         return 0
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop gunicorn on the way out (the finally blocks)
 
     database_url = os.environ.get("DATABASE_URL", "")
     postgres = database_url.startswith(("postgres://", "postgresql://"))
@@ -668,8 +674,8 @@ def main() -> int:
 
     result["configs"] = []
     start = args.start
-    for text in args.configs.split(","):
-        config = parse_config(text.strip())
+    for text in [t.strip() for t in args.configs.split(",") if t.strip()]:  # "": only the memory run
+        config = parse_config(text)
         measured = measure_config(env, info, tokens, config, args, start)
         result["configs"].append(measured)
         save()
