@@ -369,6 +369,8 @@ def analyse(samples: list[list[Any]], warmup: float, rate: float, target: float)
     for s in window:
         names.setdefault(s[3], []).append(s[1])
     slowest = sorted(((percentile(v, 95), n, len(v)) for n, v in names.items()), reverse=True)[:8]
+    total = sum(times) or 1.0
+    heaviest = sorted(((sum(v) / total, n) for n, v in names.items()), reverse=True)[:8]
     no_stats = [s[1] for s in window if "statistics" not in s[3]]
     p95 = percentile(times, 95)
     p95_no_stats = percentile(no_stats, 95)
@@ -386,6 +388,8 @@ def analyse(samples: list[list[Any]], warmup: float, rate: float, target: float)
         "p95_without_statistics": round(p95_no_stats, 1),
         "statistics_share": round(1 - len(no_stats) / len(window), 3),
         "slowest_p95": [{"name": n, "p95": round(p, 1), "count": c} for p, n, c in slowest],
+        # Where the server's time goes: each request's share of the summed response times.
+        "share_of_time": [{"name": n, "share": round(f, 3)} for f, n in heaviest],
         "passed": p95 <= target and errors == 0 and rate_ok,
         "passed_without_statistics": p95_no_stats <= target and errors == 0 and rate_ok,
     }
