@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from varna.incidents.services import add_attachments, add_cost_line, add_note, save_investigation
 
-MAX_QUERIES = 17
+MAX_QUERIES = 15
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 200
 VALID_CODE = "2100-407-6420"
 

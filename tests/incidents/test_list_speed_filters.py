@@ -22,7 +22,6 @@ from varna.incidents.selectors_handling import (
     authority_condition,
     filter_node_choices,
     list_counts,
-    narrowed,
     overdue_condition,
 )
 from varna.incidents.services import save_investigation
@@ -114,15 +113,58 @@ def test_list_page_counts_in_two_queries_for_the_coordinator_and_renders_a_short
     assert options < Node.objects.filter(organisation_id=organisation).count()
 
 
-def test_a_unit_managers_cases_are_narrowed_by_unit_ids_to_the_very_same_cases(persona, types, samples) -> None:
+def test_the_scope_places_a_unit_managers_cases_by_unit_ids_and_keeps_the_very_same_cases(persona, samples) -> None:
+    """``access.scope`` adds ``incident_node_id IN (…) OR handler OR reporter`` (an index-friendly form of the
+    same rule) for a person below the root: the rows are exactly those of the rule without it."""
     handled_elsewhere = samples["hemtjanst"]  # outside Solrosen: visible to its manager only as its handler
     handled_elsewhere.handler = persona("chef.solrosen")
     handled_elsewhere.save(update_fields=["handler"])
-    for username in ("chef.solrosen", "chef.hemtjanst", "anstalld", "samordnare"):
+    personas = ("chef.solrosen", "chef.hemtjanst", "ombud.solrosen", "handlaggare.bou", "anstalld", "samordnare")
+    for username in personas:
         user = persona(username)
-        scoped = access.scope(user, Perm.VIEW_INCIDENTS, Incident.objects.all())
-        assert set(narrowed(user, scoped)) == set(scoped), username
+        for perm, as_owner in (
+            (Perm.VIEW_INCIDENTS, True),
+            (Perm.VIEW_INCIDENTS, False),
+            (Perm.HANDLE_INCIDENTS, True),
+        ):
+            narrowed = access.scope(user, perm, Incident.objects.all(), as_owner=as_owner)
+            plain = access.scope(user, perm, Incident.objects.all(), as_owner=as_owner, narrow=False)
+            assert set(narrowed) == set(plain), (username, perm, as_owner)
     manager = persona("chef.solrosen")
-    sql = str(narrowed(manager, access.scope(manager, Perm.VIEW_INCIDENTS, Incident.objects.all())).query)
-    assert '"incident_node_id" IN (' in sql  # the index-friendly form
-    assert handled_elsewhere in narrowed(manager, access.scope(manager, Perm.VIEW_INCIDENTS, Incident.objects.all()))
+    rows = access.scope(manager, Perm.VIEW_INCIDENTS, Incident.objects.all())
+    assert '"incident_node_id" IN (' in str(rows.query)  # the index-friendly form
+    assert '"incident_node_id" IN (' not in str(
+        access.scope(manager, Perm.VIEW_INCIDENTS, Incident.objects.all(), narrow=False).query
+    )
+    assert handled_elsewhere in rows
+    coordinator = persona("samordnare")  # a role at the root: no node condition at all, so nothing to add
+    assert '"incident_node_id" IN (' not in str(
+        access.scope(coordinator, Perm.VIEW_INCIDENTS, Incident.objects.all()).query
+    )
+
+
+def test_the_scope_reads_the_unit_ids_once_per_request(persona) -> None:
+    manager = persona("chef.solrosen")
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            list(access.scope(manager, Perm.VIEW_INCIDENTS, Incident.objects.all()))
+    sql = [q["sql"] for q in queries.captured_queries]
+    node_reads = [q for q in sql if 'FROM "core_node"' in q and "incidents_incident" not in q]
+    assert len(node_reads) == 1, node_reads
+
+
+def test_list_page_counts_its_cases_only_up_to_the_cap_and_says_more(client_for, samples, monkeypatch) -> None:
+    """Counting every match of half a million cases cost more than the page: the count stops at the cap."""
+    from varna.incidents.views import handling
+
+    client = client_for("samordnare")
+    full = client.get(reverse("incidents:list"), {"status": ""}).context["page"].paginator
+    assert not full.capped and full.count > 3
+    monkeypatch.setattr(handling, "COUNT_CAP", 3)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("incidents:list"), {"status": ""})
+    paginator = response.context["page"].paginator
+    assert paginator.capped and paginator.count == 3
+    counting = next(q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper() and "LIMIT" in q["sql"])
+    assert "LIMIT 4" in counting  # one past the cap, no more
+    assert len(response.context["page"].object_list) == 3

@@ -176,19 +176,34 @@ class Grant:
 
 
 def grants(user: User | AnonymousUser) -> list[Grant]:
-    """The person's active grants, cached on the user object for the request (none for an anonymous visitor)."""
+    """The person's active grants, cached on the user object for the request (none for an anonymous visitor).
+
+    The same query reads the organisation's name for the page's header (:func:`organisation_name`).
+    """
     if not isinstance(user, User) or not user.is_active or user.organisation_id is None:
         return []
     cached: list[Grant] | None = vars(user).get("_varna_grants")
     if cached is None:
-        rows = (
+        rows = list(
             RoleAssignment.objects.active()
             .filter(user_id=user.pk, organisation_id=user.organisation_id, node__organisation_id=user.organisation_id)
-            .values_list("role", "node_id", "node__path")
+            .values_list("role", "node_id", "node__path", "organisation__name")
         )
-        cached = [Grant(role, node_id, path, ROLE_PERMISSIONS.get(role, frozenset())) for role, node_id, path in rows]
+        cached = [Grant(role, node, path, ROLE_PERMISSIONS.get(role, frozenset())) for role, node, path, _org in rows]
         vars(user)["_varna_grants"] = cached
+        if rows:
+            vars(user)["_varna_organisation_name"] = rows[0][3]
     return cached
+
+
+def organisation_name(user: User) -> str:
+    """The name of the person's organisation, for the page's header: read with the grants (no query of its own
+    for anyone who holds a role), else from the organisation."""
+    grants(user)
+    name: str | None = vars(user).get("_varna_organisation_name")
+    if name is None:
+        name = user.organisation.name if user.organisation is not None else ""
+    return name
 
 
 def held(user: User | AnonymousUser) -> frozenset[Perm]:
@@ -271,6 +286,11 @@ def _node_condition(model: type[models.Model], paths: list[str] | None) -> Q | N
     return condition
 
 
+def _or(a: Q | None, b: Q) -> Q | None:
+    """``a`` or ``b``; ``None`` (no restriction) stays ``None``."""
+    return None if a is None else a | b
+
+
 def _and(a: Q | None, b: Q | None) -> Q | None:
     if a is None:
         return b
@@ -282,8 +302,40 @@ def _and(a: Q | None, b: Q | None) -> Q | None:
 # Permissions whose rows may be sensitive: a sensitive row needs VIEW_CONFIDENTIAL for its node as well.
 _SENSITIVE_PERMS = frozenset({Perm.VIEW_INCIDENTS, Perm.HANDLE_INCIDENTS})
 
+# A person whose roles reach more units than this is placed by the tree path alone (see :func:`scope`).
+SUBTREE_IDS_LIMIT = 2000
 
-def scope[M: models.Model](user: User, perm: Perm, queryset: QuerySet[M], *, as_owner: bool = True) -> QuerySet[M]:
+
+def subtree_ids(user: User, paths: list[str]) -> list[int] | None:
+    """The ids of the nodes of the person's organisation in the subtrees of ``paths`` (``None``: more than
+    :data:`SUBTREE_IDS_LIMIT`), for ``node_id IN (…)``, which an index on the node column serves, where
+    ``node.path LIKE '…%'`` needs a join to the node table.
+
+    One query on the node table's path index, kept on the user object for the request beside the grants
+    (dropping the grants drops it too).
+    """
+    current = grants(user)
+    cached: tuple[list[Grant], dict[tuple[str, ...], list[int] | None]] | None = vars(user).get("_varna_subtree_ids")
+    if cached is None or cached[0] is not current:
+        cached = (current, {})
+        vars(user)["_varna_subtree_ids"] = cached
+    key = tuple(paths)
+    if key not in cached[1]:
+        subtree = Q(pk__in=[])
+        for p in paths:
+            subtree |= Q(path__startswith=p)
+        ids = list(
+            Node.objects.filter(subtree, organisation_id=user.organisation_id or 0)
+            .order_by()
+            .values_list("pk", flat=True)[: SUBTREE_IDS_LIMIT + 1]
+        )
+        cached[1][key] = ids if len(ids) <= SUBTREE_IDS_LIMIT else None
+    return cached[1][key]
+
+
+def scope[M: models.Model](
+    user: User, perm: Perm, queryset: QuerySet[M], *, as_owner: bool = True, narrow: bool = True
+) -> QuerySet[M]:
     """Filter ``queryset`` in the database to what ``user`` may see with ``perm``.
 
     All rules are applied in SQL:
@@ -294,6 +346,17 @@ def scope[M: models.Model](user: User, perm: Perm, queryset: QuerySet[M], *, as_
     - a case's named handler (``ACCESS_HANDLER_FIELD``) may view and handle it, and its reporter
       (``ACCESS_OWNER_FIELD``) may view it, whatever their roles (``as_owner=False``: not as its owner, e.g. a
       case's history, which shows its handling, is not for its reporter as such).
+
+    Said so that an index can serve it, for the cases (the models with a handler, an owner or a sensitive
+    flag: the largest tables): "under one of these nodes (``node.path LIKE '…%'``) or its handler or its
+    reporter" is an OR that no index serves, so PostgreSQL would join every case of the organisation to its
+    node (a unit manager's 160 cases out of 500,000 by a scan of all of them). So the ids of the nodes in
+    the person's subtrees are read first (:func:`subtree_ids`, once per request) and
+    ``node_id IN (…) OR handler_id = … OR reporter_id = …`` is added: it holds for every row the rule lets
+    through, so the rows are the same, and it is three indexes and a bitmap OR (without the OR, one index).
+    Not added for a role at the organisation's root (no node condition at all), past
+    :data:`SUBTREE_IDS_LIMIT` nodes, or with ``narrow=False`` (a query that picks its rows by key, such as
+    one object by its id, needs no help and so saves the query of the ids).
     """
     model = queryset.model
     if not grants(user):
@@ -306,26 +369,68 @@ def scope[M: models.Model](user: User, perm: Perm, queryset: QuerySet[M], *, as_
         confidential = _node_condition(model, confidential_paths) if confidential_paths != [] else Q(pk__in=[])
         if confidential is not None:  # None: the person may read sensitive rows throughout the organisation
             condition = _and(condition, Q(**{sensitive: False}) | confidential)
+    people: list[Q] = []  # the rows the person reaches as themselves, whatever their roles
     if perm in _SENSITIVE_PERMS and (handler := getattr(model, "ACCESS_HANDLER_FIELD", None)) and condition is not None:
-        condition |= Q(**{handler: user.pk})
+        people.append(Q(**{handler: user.pk}))
     owner = getattr(model, "ACCESS_OWNER_FIELD", None) if as_owner else None
     if perm == Perm.VIEW_INCIDENTS and owner and condition is not None:
-        condition |= Q(**{owner: user.pk})
+        people.append(Q(**{owner: user.pk}))
+    for person in people:
+        condition = _or(condition, person)
     queryset = queryset.filter(**{_organisation_filter(model): user.organisation_id})
-    return queryset if condition is None else queryset.filter(condition)
+    if condition is None:
+        return queryset
+    queryset = queryset.filter(condition)
+    node_field = getattr(model, "ACCESS_NODE_FIELD", None)
+    below_root = bool(paths) and not any(len(p) == Node.steplen for p in paths or ())
+    if narrow and (people or sensitive) and below_root and paths and node_field and "__" not in node_field:
+        ids = subtree_ids(user, paths)
+        if ids is not None:
+            indexed = Q(**{f"{node_field}_id__in": ids})
+            for person in people:
+                indexed |= person
+            queryset = queryset.filter(indexed)
+    return queryset
 
 
 def get_object_or_404[M: models.Model](user: User, perm: Perm, queryset: QuerySet[M], **lookup: Any) -> M:
     """Fetch one object and check access in one call; invisible objects are a 404."""
     try:
-        return scope(user, perm, queryset).get(**lookup)
+        return scope(user, perm, queryset, narrow=False).get(**lookup)
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
 
 
+type _Decision = tuple[Perm, str, Any, bool]  # permission, model label, primary key, as owner
+
+
+def _decisions(user: User) -> dict[_Decision, bool]:
+    """What :func:`remember` recorded for the request, kept beside the grants it was decided with."""
+    current = grants(user)
+    cached: tuple[list[Grant], dict[_Decision, bool]] | None = vars(user).get("_varna_decisions")
+    if cached is None or cached[0] is not current:
+        cached = (current, {})
+        vars(user)["_varna_decisions"] = cached
+    return cached[1]
+
+
 def can(user: User, perm: Perm, obj: models.Model, *, as_owner: bool = True) -> bool:
-    """Whether ``user`` may act on ``obj`` with ``perm``; the same rule as :func:`scope`."""
-    return scope(user, perm, type(obj)._default_manager.filter(pk=obj.pk), as_owner=as_owner).exists()
+    """Whether ``user`` may act on ``obj`` with ``perm``; the same rule as :func:`scope`.
+
+    One query, unless a read of this request has already computed it and said so with :func:`remember`.
+    """
+    known = _decisions(user).get((perm, obj._meta.label, obj.pk, as_owner))
+    if known is not None:
+        return known
+    return scope(user, perm, type(obj)._default_manager.filter(pk=obj.pk), as_owner=as_owner, narrow=False).exists()
+
+
+def remember(user: User, perm: Perm, obj: models.Model, allowed: bool, *, as_owner: bool = True) -> None:
+    """Record what :func:`can` would answer for ``obj``, computed by a read of this request with the rule of
+    :func:`scope` (for instance ``Exists(scope(user, perm, Model.objects.filter(pk=OuterRef("pk"))))``
+    annotated on the object), so that a later :func:`can` in the same request (a panel of another app) does
+    not ask the database again. Kept on the user object for the request only, beside the grants."""
+    _decisions(user)[(perm, obj._meta.label, obj.pk, as_owner)] = bool(allowed)
 
 
 def is_owner(user: User, obj: models.Model) -> bool:

@@ -82,4 +82,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             continue
         active = current == url or (url != "/" and current.startswith(url))
         items.append({"url": url, "label": label, "active": active})
-    return {"nav_items": items, "organisation": user.organisation, "user_roles": access.roles(user)}
+    # The header shows the organisation's name, read with the grants: no query of its own.
+    name = access.organisation_name(user)
+    return {"nav_items": items, "organisation": {"name": name} if name else None, "user_roles": access.roles(user)}

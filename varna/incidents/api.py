@@ -40,13 +40,11 @@ from varna.incidents.schemas import (
     StatisticsFilters,
     StatisticsOut,
 )
-from varna.incidents.selectors_handling import ListFilter, handler_list
+from varna.incidents.selectors_handling import COUNT_CAP, ListFilter, handler_list
 from varna.incidents.services.handling import reopen_status
 from varna.protection.models import Facility
 
 router = Router(tags=["incidents"])
-
-COUNT_CAP = 10_000  # a list counts its matches up to here, and pages reach no further
 
 
 class IncidentPageParams(Schema):

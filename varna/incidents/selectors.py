@@ -47,17 +47,19 @@ CASE_RELATED = (*LIST_RELATED, "employment_node", "victim")
 
 def case_for(user: User, pk: int) -> Incident:
     """The case page's incident, checked like :func:`incident_for`, with what the page shows joined in and
-    ``may_handle`` (whether the person may handle it: ``access.can(user, HANDLE_INCIDENTS, incident)``)
-    computed in the same query, so the page does not ask the database again for each."""
-    handle = access.scope(user, Perm.HANDLE_INCIDENTS, Incident.objects.filter(pk=OuterRef("pk")))
+    whether the person may handle it (``access.can(user, HANDLE_INCIDENTS, incident)``) computed in the same
+    query and recorded with ``access.remember``, so that neither the page nor another app's panel asks the
+    database again."""
+    handle = access.scope(user, Perm.HANDLE_INCIDENTS, Incident.objects.filter(pk=OuterRef("pk")), narrow=False)
     rows = Incident.objects.select_related(*CASE_RELATED).annotate(may_handle=Exists(handle))
-    return access.get_object_or_404(user, Perm.VIEW_INCIDENTS, rows, pk=pk)
+    incident: Incident = access.get_object_or_404(user, Perm.VIEW_INCIDENTS, rows, pk=pk)
+    access.remember(user, Perm.HANDLE_INCIDENTS, incident, vars(incident)["may_handle"])
+    return incident
 
 
 def may_handle(user: User, incident: Incident) -> bool:
-    """Whether the person may handle the case: read from :func:`case_for`'s annotation when it is there."""
-    known = getattr(incident, "may_handle", None)
-    return bool(known) if known is not None else access.can(user, Perm.HANDLE_INCIDENTS, incident)
+    """Whether the person may handle the case (read from :func:`case_for`'s query when it fetched the case)."""
+    return access.can(user, Perm.HANDLE_INCIDENTS, incident)
 
 
 def confidential_reads(user: User) -> QuerySet[ConfidentialRead]:

@@ -14,9 +14,11 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from varna.core import access
@@ -41,9 +43,23 @@ from varna.incidents.forms_handling import (
     ValueForm,
 )
 from varna.incidents.models import AccountingSegment, AccountingValue, Incident
-from varna.incidents.selectors_handling import HandlingPanel, code_format, segments_for
+from varna.incidents.selectors_handling import COUNT_CAP, HandlingPanel, code_format, segments_for
 
 PAGE_SIZE = 50
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator that counts the matches up to :data:`selectors_handling.COUNT_CAP`: ``count`` is at most
+    that, and ``capped`` says whether more match (the page then says "more than 10 000 cases")."""
+
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        rows: QuerySet[Incident] = self.object_list  # type: ignore[assignment]
+        counted = rows.order_by()[: COUNT_CAP + 1].count()
+        self.capped = counted > COUNT_CAP
+        return min(counted, COUNT_CAP)
 
 
 def case_url(incident: Incident) -> str:
@@ -132,7 +148,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             attention=cleaned["attention"],
         )
     rows = selectors_handling.handler_list(user, filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors_handling.list_counts(user)
     context: dict[str, Any] = {
         "form": form,
@@ -142,6 +158,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         "can_view_log": access.has_perm(user, Perm.VIEW_CONFIDENTIAL_LOG),
         "overdue_key": selectors_handling.OVERDUE,
         "authority_key": selectors_handling.AUTHORITY,
+        "count_cap": COUNT_CAP,
     }
     return render(request, "incidents/list.html", context)
 
