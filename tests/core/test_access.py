@@ -170,3 +170,28 @@ def test_without_methods_the_method_is_not_checked(rf: RequestFactory, persona: 
     request.user = persona("anstalld")
 
     assert _declared_view()(request).status_code == 200
+
+
+def test_can_answers_what_a_read_of_the_request_already_decided_without_asking_the_database(
+    persona, django_assert_num_queries: Any
+) -> None:
+    from varna.incidents.models import Incident
+
+    chef = persona("chef.solrosen")
+    case = access.scope(chef, Perm.HANDLE_INCIDENTS, Incident.objects.all()).first()
+    assert case is not None
+    access.remember(chef, Perm.HANDLE_INCIDENTS, case, False)  # what a read decided (here on purpose otherwise)
+    with django_assert_num_queries(0):
+        assert not access.can(chef, Perm.HANDLE_INCIDENTS, case)
+    with django_assert_num_queries(1):  # another permission, or not as its owner, is asked as before
+        assert access.can(chef, Perm.VIEW_INCIDENTS, case)
+    vars(chef).pop("_varna_grants")  # the grants read again (a role changed): what was remembered goes with them
+    with django_assert_num_queries(2):
+        assert access.can(chef, Perm.HANDLE_INCIDENTS, case)
+
+
+def test_the_organisations_name_comes_with_the_grants(persona, django_assert_num_queries: Any) -> None:
+    chef = User.objects.get(pk=persona("chef.solrosen").pk)
+    with django_assert_num_queries(1):  # the grants, and the name with them
+        assert access.grants(chef)
+        assert access.organisation_name(chef) == "Exempelkommun"

@@ -1,11 +1,11 @@
 """The case page reads a bounded number of queries, whatever the case holds (issue 11: ≤ 15).
 
-Today the page makes 17 on a second visit (it made 22-23): 3 for the session, the person and their roles,
-1 for the layout's menu (the organisation's name), 5 of the incidents app (the case with what the page shows
-and whether the person may handle it, its files, its timeline, its cost lines, the accounting code format),
-and 8 by the panels of later apps (risks, action plans, insurance claims, the fund, information to staff).
-The bound below is today's count: what is left to reach 15 lies in core's layout and in the other apps'
-panels (see the notes of issue 11).
+The page makes 15 on a second visit (it made 22-23, then 17): 3 for the session, the person and their grants
+(which also bring the organisation's name for the header), 5 of the incidents app (the case with what the
+page shows and whether the person may handle it, its files, its timeline, its cost lines, the accounting
+code format), the handler candidates, and 6 by the panels of later apps (risks, action plans, insurance
+claims, the fund, information to staff: one `access.can` and its rows; its second `access.can`, whether the
+person may handle the case, is answered by what the case's query decided, `access.remember`).
 """
 
 from __future__ import annotations
