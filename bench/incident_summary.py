@@ -7,17 +7,21 @@ Run it on a scratch SQLite database (the default) or on PostgreSQL through ``scr
     .venv/bin/python bench/incident_summary.py                              # scale 15 on SQLite
     .venv/bin/python bench/incident_summary.py --reuse                      # keep the filled database
     scripts/postgres.sh .venv/bin/python bench/incident_summary.py --scale 35
+    DATABASE_URL=... .venv/bin/python bench/incident_summary.py --scale 170 --reuse --no-live --no-writes
 
 What it does:
 
 1. Fills the database with the demo data (``varna demo --scale N``, timed) unless ``--reuse`` finds it there
    (``var/bench/incident-summary-scale<N>.sqlite3`` on SQLite).
-2. Times ``rebuild_incident_summary`` for Exempelkommun and counts incidents and summary rows.
+2. Times ``rebuild_incident_summary`` for Exempelkommun (``--no-rebuild``: not) and counts incidents and the rows
+   of each summary (daily; per month, type and area; per year and node; per year and facility).
 3. In this process, as the coordinator read afresh for each call (as a request reads the person), alternating
    summary and live run by run: the statistics page's figures over five years (``statistics_page``), a
    drill-down to one förvaltning, the API's year x type (``aggregate``), "Where is a risk analysis due?"
    (``analysis_due``, three years), and the page's charts warm (``statistics_charts``, after one cold draw).
-   Also a report through the service (``report_incident``, the summary kept in its transaction).
+   Also a report through the service (``report_incident``, the summaries kept in its transaction).
+   ``--no-live`` times only the summaries (the live count takes seconds at scale 170); ``--no-writes`` leaves
+   out the report (for a shared database that others measure).
    Each scenario: ``--runs`` runs of ``--calls`` timed calls after 3 warm-up calls; p50, p95, p99 per run and
    their medians.
 4. Checks that summary and live give the same figures.
@@ -63,23 +67,24 @@ def measure(args: Any) -> dict[str, Any]:
     from varna.incidents import charts, statistics
     from varna.incidents.models import Incident, IncidentDaySummary, IncidentType
     from varna.incidents.services import report_incident
-    from varna.incidents.services.summary import rebuild_incident_summary
+    from varna.incidents.services.summary import GRAINS, rebuild_incident_summary
     from varna.incidents.statistics import StatisticsFilter
 
     coordinator = User.objects.get(username=COORDINATOR)
     org_id = coordinator.organisation_id or 0
     today = timezone.localdate()
     started = time.perf_counter()
-    with transaction.atomic():
-        rows = rebuild_incident_summary(organisation_id=org_id)
+    if not args.no_rebuild:
+        with transaction.atomic():
+            rebuild_incident_summary(organisation_id=org_id)
     result: dict[str, Any] = {
-        "rebuild_seconds_exempelkommun": round(time.perf_counter() - started, 2),
+        "rebuild_seconds_exempelkommun": None if args.no_rebuild else round(time.perf_counter() - started, 2),
         "incidents": Incident.objects.filter(organisation_id=org_id).count(),
-        "summary_rows": rows,
+        "summary_rows": {g.model.__name__: g.rows.filter(organisation_id=org_id).count() for g in GRAINS},
         "summary_rows_all": IncidentDaySummary.objects.count(),
         "incidents_all": Incident.objects.count(),
     }
-    log(f"summary: {rows} rows for {result['incidents']} incidents ({result['rebuild_seconds_exempelkommun']} s)")
+    log(f"summaries: {result['summary_rows']} rows for {result['incidents']} incidents")
 
     def fresh() -> User:
         return User.objects.get(pk=coordinator.pk)  # as a request reads the person, grants not yet cached
@@ -103,12 +108,16 @@ def measure(args: Any) -> dict[str, Any]:
         return dataclasses.replace(filters, live=True)
 
     # Same figures from both sources.
-    kept, counted = page(five_years)(0), page(live(five_years))(0)
-    result["page_figures_equal"] = [(r.year, r.count, r.cost) for r in kept.years] == [
-        (r.year, r.count, r.cost) for r in counted.years
-    ] and [(r.node_name, r.count, r.cost) for r in kept.nodes] == [
-        (r.node_name, r.count, r.cost) for r in counted.nodes
-    ]
+    kept = page(five_years)(0)
+    if not args.no_live:
+        counted = page(live(five_years))(0)
+        result["page_figures_equal"] = [(r.year, r.count, r.cost, r.ytd_count) for r in kept.years] == [
+            (r.year, r.count, r.cost, r.ytd_count) for r in counted.years
+        ] and all(
+            [(r.node_name, r.count, r.cost) for r in getattr(kept, part)]
+            == [(r.node_name, r.count, r.cost) for r in getattr(counted, part)]
+            for part in ("nodes", "types", "areas", "facilities")
+        )
     result["page_total"] = {"count": kept.total.count, "cost": str(kept.total.cost)}
 
     pairs = [
@@ -119,10 +128,11 @@ def measure(args: Any) -> dict[str, Any]:
     ]
     result["latency_ms"] = {}
     for name, kind, from_summary, from_incidents in pairs:
-        runs: dict[str, list[list[float]]] = {"summary": [], "live": []}
+        runs: dict[str, list[list[float]]] = {"summary": []} if args.no_live else {"summary": [], "live": []}
         for _run in range(args.runs):  # alternated, so that a change of load falls on both
             runs["summary"].append(timed(from_summary, args.calls, warmup=3, budget=args.budget))
-            runs["live"].append(timed(from_incidents, args.calls, warmup=3, budget=args.budget))
+            if not args.no_live:
+                runs["live"].append(timed(from_incidents, args.calls, warmup=3, budget=args.budget))
         for label, timings in runs.items():
             key = f"{name} ({label})"
             result["latency_ms"][key] = summary(timings, TARGETS_MS[kind])
@@ -135,6 +145,8 @@ def measure(args: Any) -> dict[str, Any]:
     result["latency_ms"]["the page's five charts, warm"] = summary(warm, TARGETS_MS["chart"] * 5)
     scenario_log("the page's five charts, warm", result["latency_ms"]["the page's five charts, warm"])
 
+    if args.no_writes:
+        return result
     reporter = User.objects.get(username=REPORTER)
     vandalism = IncidentType.objects.filter(organisation_id=org_id, code="vandalism").get()
     place = reporter.employment_node or Node.objects.filter(organisation_id=org_id, kind=NodeKind.UNIT).first()
@@ -161,6 +173,10 @@ def measure(args: Any) -> dict[str, Any]:
 def main() -> int:
     parser = arguments(__doc__)
     parser.set_defaults(runs=3, calls=30)
+    parser.add_argument("--no-live", action="store_true", help="Time only the summaries, not the live count.")
+    parser.add_argument("--no-writes", action="store_true", help="Leave out the report (a shared database).")
+    parser.add_argument("--no-rebuild", action="store_true", help="Do not count the summaries afresh first.")
+    parser.add_argument("--label", default="", help="Added to the results file's name.")
     args = parser.parse_args()
     if args.sqlite is None:
         args.sqlite = ROOT / "var" / "bench" / f"incident-summary-scale{args.scale:g}.sqlite3"
@@ -182,7 +198,7 @@ def main() -> int:
         "machine": before,
     }
     result |= measure(args)
-    report("incident-summary", args.scale, result)
+    report("incident-summary" + (f"-{args.label}" if args.label else ""), args.scale, result)
     return 0
 
 

@@ -1,10 +1,11 @@
-"""The statistics' daily summary always equals the aggregate over the incidents (SQLite, and PostgreSQL in
+"""The statistics' summaries always equal the aggregate over the incidents (SQLite, and PostgreSQL in
 ``make test``).
 
 - Over random sequences of reports, workflow moves (rejected, duplicate, closed, reopened), edits of the place,
-  type, date and facility, cost lines added and removed, and deletions, the summary the services keep is, after
-  every step, exactly what grouping the incidents gives (``services.summary.contributions``), and the
-  statistics read from it equal the statistics counted live.
+  type, date and facility, cost lines added and removed, and deletions, every summary the services keep (the
+  daily one and the coarser ones: per month, type and area; per year and node; per year and facility) is, after
+  every step, exactly what grouping the incidents gives (``services.summary.contributions``, rolled up to its
+  grain), and the statistics read from them equal the statistics counted live.
 - Two writes that create the same summary row at the same moment both count: the unique key and the retry.
   Only PostgreSQL runs writes in parallel, so that test runs there alone.
 
@@ -160,29 +161,43 @@ def _change(w: World, step: Step, incident: Incident, made: list[Incident]) -> N
         made[:] = [m for m in made if m.pk != incident.pk]
 
 
-def _stored(org: Organisation) -> dict[summary.Key, summary.Figures]:
+def _stored(org: Organisation, grain: summary.Grain = summary.DAY) -> dict[tuple[Any, ...], summary.Figures]:
     return {
-        (r.organisation_id, r.day, r.node_id, r.incident_type_id, r.security_area_id, r.facility_id): summary.Figures(
+        grain.row_key(r): summary.Figures(
             r.count, r.injured, r.serious, statistics.to_money(r.cost), statistics.to_money(r.estimated_cost)
         )
-        for r in IncidentDaySummary.objects.filter(organisation=org)
+        for r in grain.rows.filter(organisation=org)
     }
 
 
 def _check(w: World) -> None:
-    """The summary is exactly the incidents grouped: no missing row, no row too many, no zero row."""
-    assert _stored(w.org) == summary.contributions(Incident.objects.filter(organisation=w.org))
+    """Every summary is exactly the incidents grouped at its grain: no missing row, no row too many, no zero row."""
+    grouped = summary.contributions(Incident.objects.filter(organisation=w.org))
+    for grain in summary.GRAINS:
+        assert _stored(w.org, grain) == summary.rolled_up(grouped, grain), grain.model.__name__
+
+
+def _figures(rows: list[statistics.Row]) -> list[tuple[Any, ...]]:
+    keys = [
+        (r.year, r.month, r.incident_type_id, r.security_area_id, r.node_path or r.node_id, r.facility_id) for r in rows
+    ]
+    figures = [(r.count, r.cost, r.estimated_cost, r.ytd_count, r.ytd_cost) for r in rows]
+    return list(zip(keys, figures, strict=True))
 
 
 def _check_statistics(w: World) -> None:
+    """From the summaries (each grain where it serves) the figures equal those counted live."""
     today = timezone.localdate()
-    filters = StatisticsFilter.for_years(today.year - 5, today.year, include_near_misses=False)
-    for group_by in (("year", "month"), ("type", "area"), ("node",), ("facility",)):
-        from_summary = statistics.aggregate(w.actor, group_by=group_by, filters=filters, year_to_date=today)
-        live = statistics.aggregate(w.actor, group_by=group_by, filters=dataclasses.replace(filters, live=True))
-        assert [(r.count, r.cost, r.estimated_cost) for r in from_summary] == [
-            (r.count, r.cost, r.estimated_cost) for r in live
-        ], group_by
+    five_years = StatisticsFilter.for_years(today.year - 5, today.year)  # the page: months, years by node, facility
+    without_near_misses = dataclasses.replace(five_years, include_near_misses=False)  # months; days for the rest
+    to_today = StatisticsFilter(date_from=datetime.date(today.year - 4, 3, 15), date_to=today)  # months and days
+    for filters in (five_years, without_near_misses, to_today):
+        for group_by in (("year", "month"), ("type", "area"), ("year", "type"), ("node",), ("facility",)):
+            ytd = today if group_by == ("year", "month") else None
+            from_summary = statistics.aggregate(w.actor, group_by=group_by, filters=filters, year_to_date=ytd)
+            live_filters = dataclasses.replace(filters, live=True)
+            live = statistics.aggregate(w.actor, group_by=group_by, filters=live_filters, year_to_date=ytd)
+            assert _figures(from_summary) == _figures(live), (filters, group_by)
 
 
 @given(sequence=st.lists(steps, min_size=1, max_size=12))
@@ -205,9 +220,10 @@ def test_the_summary_always_equals_the_incidents_grouped(world: World, sequence:
 def test_a_rebuild_gives_the_rows_the_services_kept(world: World) -> None:
     for i in range(6):
         _report(world, Step("report", i, i + 1, 30 * i, 1000 * i + 1))
-    kept = _stored(world.org)
-    assert summary.rebuild_incident_summary(organisation_id=world.org.pk) == len(kept)
-    assert _stored(world.org) == kept
+    kept = {grain: _stored(world.org, grain) for grain in summary.GRAINS}
+    assert all(kept.values())
+    assert summary.rebuild_incident_summary(organisation_id=world.org.pk) == len(kept[summary.DAY])
+    assert {grain: _stored(world.org, grain) for grain in summary.GRAINS} == kept
 
 
 # --- two writes at once (PostgreSQL) ----------------------------------------------------------
@@ -234,16 +250,16 @@ def test_two_writes_creating_the_same_summary_row_at_once_both_count(
     """Both writes find no row and both insert one: the unique key refuses the second, which adds to the first's.
 
     A barrier holds each write after its ``UPDATE`` found nothing, so that both try to insert (without the
-    retry, the second write fails). The rows are committed by threads of their own on the demo's committed
-    rows, and removed again at the end.
+    retry, the second write fails), in every grain in turn. The rows are committed by threads of their own on
+    the demo's committed rows, and removed again at the end.
     """
     key: summary.Key = (world.org.pk, datetime.date(1990, 1, 2), world.units[0].pk, world.types[0].pk, None, None)
     barrier = threading.Barrier(2, timeout=10)
     new_row = summary._new_row
 
-    def held_new_row(k: summary.Key, change: summary.Figures) -> IncidentDaySummary:
+    def held_new_row(grain: summary.Grain, k: tuple[Any, ...], change: summary.Figures) -> Any:
         barrier.wait()
-        return new_row(k, change)
+        return new_row(grain, k, change)
 
     monkeypatch.setattr(summary, "_new_row", held_new_row)
 
@@ -257,12 +273,15 @@ def test_two_writes_creating_the_same_summary_row_at_once_both_count(
         for thread in threads:
             thread.join(timeout=30)
         assert not errors, errors
-        row = IncidentDaySummary.objects.get(**summary._key_filter(key))
-        assert (row.count, row.cost) == (2, Decimal(200))
+        for grain in summary.GRAINS:
+            row = grain.rows.get(**grain.key_filter(grain.of(key)))
+            assert (row.count, row.cost) == (2, Decimal(200)), grain.model.__name__
     finally:
 
         def clean_up() -> None:
             IncidentDaySummary.objects.filter(day=key[1]).delete()
+            for grain in summary.GRAINS[1:]:
+                grain.rows.filter(organisation_id=key[0], year=key[1].year).delete()
             connection.close()
 
         cleanup = threading.Thread(target=clean_up)

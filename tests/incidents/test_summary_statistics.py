@@ -26,13 +26,23 @@ from tests.incidents.samples import make_sample_incidents
 from varna.core.models import Node, User
 from varna.core.tokens import issue_token
 from varna.incidents import charts, statistics
-from varna.incidents.models import Incident, IncidentDaySummary, Status
+from varna.incidents.models import (
+    Incident,
+    IncidentDaySummary,
+    IncidentMonthSummary,
+    IncidentYearFacilitySummary,
+    IncidentYearNodeSummary,
+    Status,
+)
 from varna.incidents.selectors import damage_at_node
 from varna.incidents.services import summary
 from varna.incidents.statistics import StatisticsFilter
 
 TODAY = timezone.localdate()
 SUMMARY_TABLE = IncidentDaySummary._meta.db_table
+MONTH_TABLE = IncidentMonthSummary._meta.db_table
+YEAR_NODE_TABLE = IncidentYearNodeSummary._meta.db_table
+YEAR_FACILITY_TABLE = IncidentYearFacilitySummary._meta.db_table
 INCIDENT_TABLE = Incident._meta.db_table
 
 Persona = Callable[[str], User]
@@ -116,6 +126,48 @@ def test_statistics_read_the_summary_and_the_live_count_reads_the_incidents(coor
         sql = " ".join(q["sql"] for q in queries.captured_queries)
         assert table in sql
         assert f'"{other}"' not in sql and f"`{other}`" not in sql
+
+
+def _tables_read(call: Callable[[], Any]) -> list[set[str]]:
+    """The summary tables each query of ``call`` reads."""
+    tables = (SUMMARY_TABLE, MONTH_TABLE, YEAR_NODE_TABLE, YEAR_FACILITY_TABLE, INCIDENT_TABLE)
+    with CaptureQueriesContext(connection) as queries:
+        call()
+    read = [{t for t in tables if f'"{t}"' in q["sql"] or f"`{t}`" in q["sql"]} for q in queries.captured_queries]
+    return [r for r in read if r]
+
+
+def test_a_whole_organisations_page_reads_the_coarse_summaries(coordinator: User) -> None:
+    """Five years for the coordinator: months, years by node and by facility; the daily rows only for this month's
+    days up to today (the year-to-date comparison)."""
+    read = _tables_read(lambda: statistics.statistics_page(coordinator, _filters(), today=TODAY))
+    assert read == [{MONTH_TABLE}, {SUMMARY_TABLE}, {MONTH_TABLE}, {YEAR_NODE_TABLE}, {YEAR_FACILITY_TABLE}]
+    api = _tables_read(lambda: statistics.aggregate(coordinator, group_by=("year", "type"), filters=_filters()))
+    assert api == [{MONTH_TABLE}]
+    to_today = StatisticsFilter(date_from=datetime.date(TODAY.year - 4, 1, 1), date_to=TODAY)  # the API's default
+    edges = _tables_read(lambda: statistics.aggregate(coordinator, group_by=("year", "type"), filters=to_today))
+    assert edges == [{MONTH_TABLE}] if TODAY.month == 12 and TODAY.day == 31 else [{MONTH_TABLE}, {SUMMARY_TABLE}]
+
+
+def test_a_part_of_the_organisation_or_a_narrower_filter_reads_the_daily_summary(
+    coordinator: User, persona: Persona
+) -> None:
+    """An officer of one administration: no month summary (it has no node); the years by node still serve."""
+    officer = persona("handlaggare.bou")
+    read = _tables_read(lambda: statistics.statistics_page(officer, _filters(), today=TODAY))
+    assert read == [{SUMMARY_TABLE}, {SUMMARY_TABLE}, {YEAR_NODE_TABLE}, {SUMMARY_TABLE}]
+    kind = Incident.objects.filter(organisation_id=coordinator.organisation_id or 0).values_list(
+        "incident_type_id", flat=True
+    )[0]
+    narrowed = _tables_read(
+        lambda: statistics.statistics_page(coordinator, _filters(incident_type_id=kind), today=TODAY)
+    )
+    assert narrowed == [{MONTH_TABLE}, {SUMMARY_TABLE}, {MONTH_TABLE}, {SUMMARY_TABLE}, {SUMMARY_TABLE}]
+    officers_page = statistics.statistics_page(officer, _filters(), today=TODAY)
+    live = statistics.statistics_page(officer, _live(_filters()), today=TODAY)
+    assert officers_page.total.count > 0
+    for name in ("years", "types", "nodes", "facilities"):
+        assert _figures(getattr(officers_page, name)) == _figures(getattr(live, name)), name
 
 
 def test_a_write_past_the_services_shows_only_in_the_live_count_until_the_rebuild(coordinator: User) -> None:

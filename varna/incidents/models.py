@@ -395,7 +395,20 @@ class ConfidentialRead(models.Model):
         return f"{self.user_id} read {self.incident_id} at {self.at:%Y-%m-%d %H:%M}"
 
 
-class IncidentDaySummary(models.Model):
+class SummaryFigures(models.Model):
+    """What every row of the damage statistics' summaries holds (``services/summary.py`` keeps them)."""
+
+    count = models.IntegerField(default=0)
+    injured = models.IntegerField(default=0)  # the people harmed: the sum of ``injured_count``
+    serious = models.IntegerField(default=0)  # serious events (Arbetsmiljöverket)
+    cost = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))  # cost lines, else estimate
+    estimated_cost = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))  # the estimated part
+
+    class Meta:
+        abstract = True
+
+
+class IncidentDaySummary(SummaryFigures):
     """The damage statistics' figures per day, kept by the services (``services/summary.py``).
 
     One row per organisation, day (``occurred_on``), node where it happened, type, security area and
@@ -411,11 +424,6 @@ class IncidentDaySummary(models.Model):
     incident_type = models.ForeignKey(IncidentType, on_delete=models.PROTECT, related_name="+")
     security_area = models.ForeignKey(SecurityArea, on_delete=models.PROTECT, null=True, related_name="+")
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, null=True, related_name="+")
-    count = models.IntegerField(default=0)
-    injured = models.IntegerField(default=0)  # the people harmed: the sum of ``injured_count``
-    serious = models.IntegerField(default=0)  # serious events (Arbetsmiljöverket)
-    cost = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))  # cost lines, else estimate
-    estimated_cost = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))  # the estimated part
 
     ACCESS_NODE_FIELD: ClassVar[str | None] = "node"
 
@@ -439,3 +447,85 @@ class IncidentDaySummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.node_id} {self.incident_type_id}: {self.count}"
+
+
+class IncidentMonthSummary(SummaryFigures):
+    """The damage statistics' figures per month, type and security area: the daily summary rolled up.
+
+    One row per organisation, year, month, incident type and security area, with the same figures as
+    :class:`IncidentDaySummary`. It has no node or facility, so it answers for a whole organisation only (the
+    page and the API of a person who sees all of it, with no node or facility chosen), and nothing in it
+    depends on the tree: moving nodes never makes it stale. Kept by the same ``apply`` in the same
+    transaction as the daily rows (``services/summary.py``); about a thousand rows for five years.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    year = models.SmallIntegerField()
+    month = models.SmallIntegerField()
+    incident_type = models.ForeignKey(IncidentType, on_delete=models.PROTECT, related_name="+")
+    security_area = models.ForeignKey(SecurityArea, on_delete=models.PROTECT, null=True, related_name="+")
+
+    # No node: readable only with a role at the organisation's root (``access.scope``'s organisation-level rule).
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                "organisation",
+                "year",
+                "month",
+                "incident_type",
+                Coalesce("security_area", Value(0)),
+                name="incident_month_summary_key",  # its leading columns serve (organisation, year, month)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02} {self.incident_type_id}: {self.count}"
+
+
+class IncidentYearNodeSummary(SummaryFigures):
+    """The damage statistics' figures per year and node where it happened: the breakdown by node.
+
+    One row per organisation, year and node, whatever the type, area or facility. It serves the page's
+    breakdown by node (and a drill-down's) over whole years with no type, area or category left out; the
+    roll-up along the tree is done when read (the node's path), so moving nodes never makes it stale.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    year = models.SmallIntegerField()
+    node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="+")
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = "node"
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organisation", "year", "node"], name="incident_year_node_summary_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.node_id}: {self.count}"
+
+
+class IncidentYearFacilitySummary(SummaryFigures):
+    """The damage statistics' figures per year and facility: the places with most incidents.
+
+    One row per organisation, year and facility (no facility: one row too). It has no node, so like the month
+    summary it answers for a whole organisation only, over whole years with no type, area or category left out.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    year = models.SmallIntegerField()
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, null=True, related_name="+")
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                "organisation", "year", Coalesce("facility", Value(0)), name="incident_year_facility_summary_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.facility_id}: {self.count}"

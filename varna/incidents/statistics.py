@@ -30,24 +30,32 @@ incidents (:data:`LIVE`). Both give the same figures (``tests/incidents/test_sum
 
 from __future__ import annotations
 
+import calendar
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, get_args
 
-from django.db.models import Case, CharField, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr
-from django.db.models.lookups import In
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import Node, NodeKind, User
-from varna.incidents.models import Incident, IncidentCategory, IncidentDaySummary, Status
+from varna.incidents.models import (
+    Incident,
+    IncidentCategory,
+    IncidentDaySummary,
+    IncidentMonthSummary,
+    IncidentYearFacilitySummary,
+    IncidentYearNodeSummary,
+    Status,
+    SummaryFigures,
+)
 
 GroupBy = Literal["year", "month", "type", "area", "node", "facility"]
 NodeLevel = Literal["administration", "unit", "children"]
@@ -70,6 +78,7 @@ WHAT_COUNTS = gettext_lazy(
     "show descriptions or names."
 )
 ZERO = Decimal("0.00")
+ONE_DAY = datetime.timedelta(days=1)
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
@@ -150,11 +159,12 @@ def rate_per_100(count: int, staff: int | None, years: int | Decimal = 1) -> Dec
 
 @dataclass(frozen=True)
 class Source:
-    """Where the figures are counted: the daily summary, or the incidents themselves (the same filters)."""
+    """Where the figures are counted: a summary, or the incidents themselves (the same filters)."""
 
-    model: type[Incident] | type[IncidentDaySummary]
-    date: str  # the day it happened
-    node: str  # the node where it happened (a foreign key)
+    model: type[Incident] | type[SummaryFigures]
+    date: str | None  # the day it happened; ``None``: a coarser summary, by its ``year`` (and ``month``)
+    node: str | None  # the node where it happened (a foreign key); ``None``: a summary without nodes
+    grain: Literal["day", "month", "year"] = "day"
 
     @property
     def node_id(self) -> str:
@@ -168,51 +178,138 @@ class Source:
     def node_path(self) -> str:
         return f"{self.node}__path"
 
+    def period(self, date_from: datetime.date, date_to: datetime.date) -> Q:
+        """The rows of the period (for a coarser summary: of its months or years, whole ones given)."""
+        if self.date is not None:
+            return Q(**{f"{self.date}__gte": date_from, f"{self.date}__lte": date_to})
+        if self.grain == "year":
+            return Q(year__gte=date_from.year, year__lte=date_to.year)
+        after = Q(year__gt=date_from.year) | Q(year=date_from.year, month__gte=date_from.month)
+        before = Q(year__lt=date_to.year) | Q(year=date_to.year, month__lte=date_to.month)
+        return after & before
+
     def sums(self, year_to_date: datetime.date | None = None) -> dict[str, Any]:
-        """The aggregates of a group: ``n``, ``cost_sum``, ``estimated_sum`` (and ``ytd_n``, ``ytd_cost_sum``)."""
-        if self.model is IncidentDaySummary:
+        """The aggregates of a group: ``n``, ``cost_sum``, ``estimated_sum`` (and ``ytd_n``, ``ytd_cost_sum``).
+
+        From the month summary, the year-to-date part holds the months before today's; the days of today's
+        month up to today come from the daily summary (:func:`_from_months`).
+        """
+        if self.model is not Incident:
             sums: dict[str, Any] = {
                 "n": Sum("count"),
                 "cost_sum": Sum("cost"),
                 "estimated_sum": Sum("estimated_cost"),
             }
             if year_to_date is not None:
-                ytd = _year_to_date(year_to_date, self.date)
+                ytd = Q(month__lt=year_to_date.month) if self.date is None else _year_to_date(year_to_date, self.date)
                 sums["ytd_n"] = Coalesce(Sum("count", filter=ytd), 0)  # as ``Count``: zero, not NULL
                 sums["ytd_cost_sum"] = Sum("cost", filter=ytd)
             return sums
         sums = {"n": Count("pk"), "cost_sum": Sum(cost_expression()), "estimated_sum": Sum(estimated_expression())}
         if year_to_date is not None:
-            ytd = _year_to_date(year_to_date, self.date)
+            ytd = _year_to_date(year_to_date, self.date or "occurred_on")
             sums["ytd_n"] = Count("pk", filter=ytd)
             sums["ytd_cost_sum"] = Sum(cost_expression(), filter=ytd)
         return sums
 
 
 SUMMARY = Source(IncidentDaySummary, "day", "node")
+MONTHS = Source(IncidentMonthSummary, None, None, "month")
+YEAR_NODES = Source(IncidentYearNodeSummary, None, "node", "year")
+YEAR_FACILITIES = Source(IncidentYearFacilitySummary, None, None, "year")
 LIVE = Source(Incident, "occurred_on", "incident_node")
+# What the month summary can group by: it has no node and no facility.
+MONTH_GROUPINGS = frozenset({"year", "month", "type", "area"})
 
 
 def summary_serves(filters: StatisticsFilter) -> bool:
-    """Whether the daily summary can give these figures; if not, they are counted from the incidents.
+    """Whether the summaries can give these figures; if not, they are counted from the incidents.
 
-    The summary holds the day, the node, the type (and through it the category), the security area and the
-    facility of each counted incident, which is every filter of :class:`StatisticsFilter`. A filter added on
-    anything else (severity, handler, the text ...) cannot be served and must answer ``False`` here.
+    The daily summary holds the day, the node, the type (and through it the category), the security area and
+    the facility of each counted incident, which is every filter of :class:`StatisticsFilter`. A filter added
+    on anything else (severity, handler, the text ...) cannot be served and must answer ``False`` here.
     """
     return not filters.live
 
 
+def whole_organisation(user: User) -> bool:
+    """Whether the person's statistics scope is their whole organisation (a role at its root, or wide)."""
+    if not any(Perm.VIEW_STATISTICS in g.perms for g in access.grants(user)):
+        return False
+    return Perm.VIEW_STATISTICS in access.ORGANISATION_WIDE or any(len(p) == STEP for p in scope_roots(user))
+
+
+def month_summary_serves(user: User, filters: StatisticsFilter, dims: Iterable[str]) -> bool:
+    """Whether the month summary can give these figures (with the daily summary for parts of months).
+
+    It can for a person who sees the whole organisation, with no node (below the root) and no facility chosen,
+    grouped by year, month, type or area, over a period that holds at least one whole month. Otherwise the
+    daily summary serves (:func:`source_for`), as it does for everything else.
+    """
+    first, last = _whole_months(filters.date_from, filters.date_to)
+    return (
+        summary_serves(filters)
+        and first <= last
+        and (filters.node is None or len(filters.node.path) == STEP)
+        and filters.facility_id is None
+        and set(dims) <= MONTH_GROUPINGS
+        and whole_organisation(user)
+    )
+
+
+def year_summary_for(user: User, filters: StatisticsFilter, dims: Sequence[str]) -> Source | None:
+    """The summary per year and node, or per year and facility, when one can give these figures, else ``None``.
+
+    For whole years, with no type or area chosen and no category left out (what the page shows by default),
+    grouped by node alone (any scope: the rows have the node) or by facility alone (a person who sees the whole
+    organisation, with no node below the root chosen).
+    """
+    whole_years = filters.date_from == datetime.date(filters.year_from, 1, 1) and filters.date_to == datetime.date(
+        filters.year_to, 12, 31
+    )
+    if (
+        not summary_serves(filters)
+        or not whole_years
+        or filters.incident_type_id is not None
+        or filters.security_area_id is not None
+        or excluded_categories(filters)
+    ):
+        return None
+    if tuple(dims) == ("node",) and filters.facility_id is None:
+        return YEAR_NODES
+    at_root = filters.node is None or len(filters.node.path) == STEP
+    if tuple(dims) == ("facility",) and at_root and whole_organisation(user):
+        return YEAR_FACILITIES
+    return None
+
+
 def source_for(filters: StatisticsFilter) -> Source:
+    """The daily summary, or the incidents when it cannot serve (the coarser summaries are chosen by
+    :func:`aggregate`, which knows the groupings: :func:`month_summary_serves`, :func:`year_summary_for`)."""
     return SUMMARY if summary_serves(filters) else LIVE
 
 
-def counted(user: User, filters: StatisticsFilter, source: Source | None = None) -> QuerySet[Any]:
-    """The rows the figures are made of (summary rows or incidents), scoped and filtered in the database."""
+def _whole_months(date_from: datetime.date, date_to: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of the whole months within the period (first after last: none)."""
+    first = date_from if date_from.day == 1 else _next_month(date_from)
+    last = date_to if (date_to + ONE_DAY).day == 1 else date_to.replace(day=1) - ONE_DAY
+    return first, last
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def counted(
+    user: User, filters: StatisticsFilter, source: Source | None = None, *, days: Sequence[datetime.date] = ()
+) -> QuerySet[Any]:
+    """The rows the figures are made of (summary rows or incidents), scoped and filtered in the database.
+
+    ``days``: the rows of these days of the period only (a daily source), as a list the index serves one by one.
+    """
     source = source or source_for(filters)
-    qs: QuerySet[Any] = access.scope(user, Perm.VIEW_STATISTICS, source.model._default_manager.all()).filter(
-        **{f"{source.date}__gte": filters.date_from, f"{source.date}__lte": filters.date_to}
-    )
+    period = Q(**{f"{source.date}__in": days}) if days else source.period(filters.date_from, filters.date_to)
+    qs: QuerySet[Any] = access.scope(user, Perm.VIEW_STATISTICS, source.model._default_manager.all()).filter(period)
     if source.model is Incident:
         qs = qs.filter(status__in=COUNTED_STATUSES)
     if filters.incident_type_id is not None:
@@ -221,7 +318,7 @@ def counted(user: User, filters: StatisticsFilter, source: Source | None = None)
         qs = qs.filter(security_area_id=filters.security_area_id)
     if filters.facility_id is not None:
         qs = qs.filter(facility_id=filters.facility_id)
-    if filters.node is not None:
+    if filters.node is not None and source.node is not None:
         qs = qs.filter(**{f"{source.node_path}__startswith": filters.node.path})
     excluded = excluded_categories(filters)
     if excluded:
@@ -324,24 +421,38 @@ class NodeGroups:
         anchor = next((n for n in nodes if n.path == anchor_path), None)
         return cls(level, anchor=anchor, by_path={n.path: (n.pk, n.name) for n in nodes})
 
-    def key(self, path_field: str, id_field: str) -> tuple[str, Combinable | None]:
-        """The value to group by: (``values()`` field name, expression or ``None`` for a plain field)."""
+    def columns(self, path_field: str, id_field: str) -> tuple[list[str], dict[str, Combinable]]:
+        """What to group by in the database: (``values()`` fields, expressions).
+
+        ``unit``: the node; ``children``: the path's prefix at the level below the anchor; ``administration``:
+        the path's prefix down to the deepest administration, which :meth:`regroup` then rolls up to the
+        nearest administration once per prefix, in Python (a ``CASE`` over every row cost more than the
+        grouping itself). The nearest administration above a node lies within that prefix, so it is exact.
+        """
         if self.level == "unit":
-            return id_field, None
+            return [id_field], {}
         if self.level == "children":
             depth = self.anchor.depth if self.anchor is not None else 0
-            return "node_group", Substr(path_field, 1, STEP * (depth + 1))
-        by_depth: dict[int, list[str]] = defaultdict(list)
-        for path in self.by_path:
-            by_depth[len(path) // STEP].append(path)
-        if not by_depth:
-            return "node_group", Value(None, output_field=CharField())
-        # The nearest administration: the deepest prefix that is one.
-        whens = [
-            When(In(Substr(path_field, 1, STEP * depth), sorted(paths)), then=Substr(path_field, 1, STEP * depth))
-            for depth, paths in sorted(by_depth.items(), reverse=True)
-        ]
-        return "node_group", Case(*whens, default=Value(None), output_field=CharField())
+            return [], {"node_group": Substr(path_field, 1, STEP * (depth + 1))}
+        deepest = max((len(path) for path in self.by_path), default=STEP)
+        return [], {"node_group": Substr(path_field, 1, deepest)}
+
+    def group_of(self, path: str | None) -> str | None:
+        """The group (the path of the nearest administration at or above) of a node's path."""
+        if path is None:
+            return None
+        for depth in range(len(path) // STEP, 0, -1):
+            if path[: depth * STEP] in self.by_path:
+                return path[: depth * STEP]
+        return None
+
+    def regroup(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Rows grouped by path prefix (``administration``) summed into their groups; others as they are."""
+        if self.level != "administration":
+            return rows
+        for r in rows:
+            r["node_group"] = self.group_of(r["node_group"])
+        return _merged([rows])
 
     def label(self, group: Any, name: str | None = None) -> tuple[int | None, str, str | None]:
         """(node id, name, path) of a group key."""
@@ -364,9 +475,10 @@ def staff_counts(user: User, filters: StatisticsFilter, groups: NodeGroups | Non
         people = people.filter(employment_node__path__startswith=filters.node.path)
     if groups is None:
         return {None: people.count()}
-    name, expression = groups.key("employment_node__path", "employment_node_id")
-    values: Any = people.values(**{name: expression}) if expression is not None else people.values(name)
-    return {r[name]: r["n"] for r in values.annotate(n=Count("pk"))}
+    names, expressions = groups.columns("employment_node__path", "employment_node_id")
+    rows = groups.regroup(list(people.values(*names, **expressions).annotate(n=Count("pk"))))
+    key = names[0] if groups.level == "unit" else "node_group"
+    return {r[key]: r["n"] for r in rows}
 
 
 # --- the aggregate ------------------------------------------------------------------------
@@ -401,29 +513,15 @@ def aggregate(
     if unknown or not dims or len(set(dims)) != len(dims):
         raise ValueError(f"group_by must be distinct values of {GROUP_BY_VALUES}, not {dims!r}")
     source = source_for(filters)
-    qs = counted(user, filters, source)
-    names: list[str] = []
-    expressions: dict[str, Combinable] = {}
-    groups: NodeGroups | None = None
-    for dim in dims:
-        if dim == "year":
-            expressions["year"] = ExtractYear(source.date)
-        elif dim == "month":
-            expressions["month"] = ExtractMonth(source.date)
-        elif dim == "node":
-            groups = NodeGroups.build(user, filters)
-            key, expression = groups.key(source.node_path, source.node_id)
-            if expression is None:
-                names += [key, source.node_name]
-            else:
-                expressions[key] = expression
-        else:
-            names += _PLAIN_FIELDS[dim]
-            if top is not None:
-                qs = qs.exclude(**{f"{_PLAIN_FIELDS[dim][0]}__isnull": True})
-    values = qs.values(*names, **expressions).annotate(**source.sums(year_to_date))
-    if top is not None:
-        values = values.order_by("-n", *names, *expressions)[:top]
+    groups = NodeGroups.build(user, filters) if "node" in dims else None
+    by_year = year_summary_for(user, filters, dims) if year_to_date is None else None
+    if by_year is not None:
+        source = by_year
+        values = _grouped(counted(user, filters, source), source, dims, groups, top=top)
+    elif top is None and month_summary_serves(user, filters, dims):
+        values = _from_months(user, filters, dims, year_to_date)
+    else:
+        values = _grouped(counted(user, filters, source), source, dims, groups, year_to_date, top=top)
     staff: dict[Any, int] = {}
     if with_staff:
         staff = staff_counts(user, filters, groups)
@@ -433,6 +531,150 @@ def aggregate(
     if top is None:
         rows.sort(key=_sort_key)
     return rows
+
+
+_SUMS = ("n", "cost_sum", "estimated_sum", "ytd_n", "ytd_cost_sum")
+
+
+def _grouped(
+    qs: QuerySet[Any],
+    source: Source,
+    dims: Sequence[str],
+    groups: NodeGroups | None,
+    year_to_date: datetime.date | None = None,
+    *,
+    top: int | None = None,
+    ytd_only: bool = False,
+) -> list[dict[str, Any]]:
+    """The rows of ``qs`` grouped by ``dims`` in the database, with their sums: one query.
+
+    ``ytd_only``: the rows are all within the year-to-date part (of a summary), give only those sums.
+    """
+    if source is SUMMARY and dims and set(dims) <= {"year", "month"}:
+        return _by_day(qs, dims, year_to_date, ytd_only=ytd_only)
+    sums = {"ytd_n": Sum("count"), "ytd_cost_sum": Sum("cost")} if ytd_only else source.sums(year_to_date)
+    names: list[str] = []
+    expressions: dict[str, Combinable] = {}
+    for dim in dims:
+        if dim in ("year", "month"):
+            if source.date is None:
+                names.append(dim)  # the month summary's own columns
+            else:
+                expressions[dim] = ExtractYear(source.date) if dim == "year" else ExtractMonth(source.date)
+        elif dim == "node" and groups is not None:
+            node_names, node_expressions = groups.columns(source.node_path, source.node_id)
+            names += node_names + ([source.node_name] if groups.level == "unit" else [])
+            expressions |= node_expressions
+        else:
+            names += _PLAIN_FIELDS[dim]
+            if top is not None:
+                qs = qs.exclude(**{f"{_PLAIN_FIELDS[dim][0]}__isnull": True})
+    rolled = groups is not None and groups.level == "administration"
+    values = qs.values(*names, **expressions).annotate(**sums)
+    if top is not None and not rolled:
+        return list(values.order_by("-n", *names, *expressions)[:top])
+    rows = list(values)
+    if groups is not None:
+        rows = groups.regroup(rows)
+    if top is not None:
+        rows.sort(key=lambda r: (-r["n"], *(_sortable(v) for k, v in r.items() if k not in _SUMS)))
+        rows = rows[:top]
+    return rows
+
+
+def _by_day(
+    qs: QuerySet[Any], dims: Sequence[str], year_to_date: datetime.date | None, *, ytd_only: bool
+) -> list[dict[str, Any]]:
+    """Daily summary rows by year and month: grouped by day in the database, the days folded here.
+
+    At most one row per day of the period (1,827 in five years). The year, the month and whether a day lies
+    in the year-to-date part are read in Python, once per day: SQLite has no date functions of its own (Django
+    calls Python for each row), and on PostgreSQL this costs no more.
+    """
+    rows = []
+    for r in qs.values("day").annotate(**SUMMARY.sums()):
+        day: datetime.date = r.pop("day")
+        row: dict[str, Any] = {}
+        if "year" in dims:
+            row["year"] = day.year
+        if "month" in dims:
+            row["month"] = day.month
+        inside = year_to_date is not None and (day.month, day.day) <= (year_to_date.month, year_to_date.day)
+        if ytd_only:
+            row |= {"ytd_n": r["n"], "ytd_cost_sum": r["cost_sum"]}
+        else:
+            row |= r
+            if year_to_date is not None:
+                row |= {"ytd_n": r["n"] if inside else 0, "ytd_cost_sum": r["cost_sum"] if inside else None}
+        rows.append(row)
+    return _merged([rows])
+
+
+def _sortable(value: Any) -> tuple[bool, str]:
+    return (value is None, "" if value is None else str(value))
+
+
+def _merged(parts: Iterable[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Grouped rows with the same groups summed (rows from several queries, or rolled up in Python)."""
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for part in parts:
+        for r in part:
+            key = tuple(sorted((k, v) for k, v in r.items() if k not in _SUMS))
+            seen = merged.get(key)
+            if seen is None:
+                merged[key] = {"n": 0, "cost_sum": None, "estimated_sum": None} | r
+                continue
+            for name in _SUMS:
+                if name in r:
+                    seen[name] = _plus(seen.get(name), r[name])
+    return list(merged.values())
+
+
+def _plus(a: Any, b: Any) -> Any:
+    if a is None or b is None:
+        return b if a is None else a
+    if isinstance(a, int) and isinstance(b, int):
+        return a + b
+    return to_money(a) + to_money(b)
+
+
+def _from_months(
+    user: User, filters: StatisticsFilter, dims: Sequence[str], year_to_date: datetime.date | None
+) -> list[dict[str, Any]]:
+    """Grouped rows from the month summary for the period's whole months, and from the daily summary for the
+    days before the first and after the last whole month (a period to today) and, with ``year_to_date``, for
+    the days of today's month up to today in each year (one small query for those days). Two to four queries."""
+    first, last = _whole_months(filters.date_from, filters.date_to)
+    whole = replace(filters, date_from=first, date_to=last)
+    parts = [_grouped(counted(user, whole, MONTHS), MONTHS, dims, None, year_to_date)]
+    if year_to_date is not None:
+        days = [d for a, b in _month_to_date(year_to_date, first, last) for d in _days(a, b)]
+        if days:
+            this_month = counted(user, whole, SUMMARY, days=days)
+            parts.append(_grouped(this_month, SUMMARY, dims, None, ytd_only=True))
+    for start, end in ((filters.date_from, first - ONE_DAY), (last + ONE_DAY, filters.date_to)):
+        if start <= end:
+            edge = replace(filters, date_from=start, date_to=end)
+            parts.append(_grouped(counted(user, edge, SUMMARY), SUMMARY, dims, None, year_to_date))
+    return _merged(parts)
+
+
+def _days(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    return [first + datetime.timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _month_to_date(
+    today: datetime.date, first: datetime.date, last: datetime.date
+) -> list[tuple[datetime.date, datetime.date]]:
+    """Today's month up to today's day in each year from ``first`` to ``last`` (whole months), as
+    :func:`_year_to_date` counts it: one date range per year (each served by the summary's day index)."""
+    ranges = []
+    for year in range(first.year, last.year + 1):
+        start = datetime.date(year, today.month, 1)
+        end = datetime.date(year, today.month, min(today.day, calendar.monthrange(year, today.month)[1]))
+        if first <= start and end <= last:
+            ranges.append((start, end))
+    return ranges
 
 
 def _row(r: dict[str, Any], groups: NodeGroups | None, staff: dict[Any, int], source: Source) -> Row:
@@ -624,13 +866,8 @@ def statistics_page(user: User, filters: StatisticsFilter, *, today: datetime.da
 
 def _node_rows(user: User, filters: StatisticsFilter, groups: NodeGroups) -> tuple[list[Row], int]:
     """Rows per node group (with staff) and the staff of the whole scope: two queries."""
-    source = source_for(filters)
-    qs = counted(user, filters, source)
-    key, expression = groups.key(source.node_path, source.node_id)
-    names = [key, source.node_name] if expression is None else []
-    values: Any = (qs.values(*names) if expression is None else qs.values(**{key: expression})).annotate(
-        **source.sums()
-    )
+    source = year_summary_for(user, filters, ("node",)) or source_for(filters)
+    values = _grouped(counted(user, filters, source), source, ("node",), groups)
     staff = staff_counts(user, filters, groups)
     rows = [_row(r, groups, staff, source) for r in values]
     seen = {r.node_id if groups.level == "unit" else r.node_path for r in rows}
