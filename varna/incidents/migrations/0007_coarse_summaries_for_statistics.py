@@ -55,9 +55,9 @@ def roll_up_the_day_summary(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0006_stored_documents'),
+        ('core', '0005_employed_from_and_hr_role'),
         ('incidents', '0006_partial_indexes_for_list_counts'),
-        ('protection', '0002_facility_register_systems_service'),
+        ('protection', '0001_facilities'),
     ]
 
     operations = [
