@@ -27,3 +27,16 @@ class IncidentsConfig(AppConfig):
         from varna.incidents.services import ensure_defaults
 
         registry.register_set_up("incidents.types", lambda org: ensure_defaults(organisation=org))
+
+        # A facility's page (protection) lists the incidents that happened there.
+        from varna.incidents import selectors_facility
+
+        registry.register_panel(
+            registry.Panel(
+                "facility",
+                "incidents",
+                "incidents/_facility_panel.html",
+                selectors_facility.facility_incidents,
+                order=10,
+            )
+        )

@@ -5,8 +5,6 @@ organisation); recording a visit needs ``MANAGE_PROTECTION`` for the facility's 
 minutes is kept once (the first is given back).
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 import pydantic

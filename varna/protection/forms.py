@@ -72,6 +72,9 @@ class FacilityForm(RevisionMixin):
         nodes = core_selectors.node_choices(user, Perm.MANAGE_PROTECTION)
         _choice(self, "node").choices = [("", _("Choose a unit")), *nodes]
         others = core_selectors.node_choices(user, Perm.VIEW_FACILITIES)
+        if facility is not None:  # units set by someone who sees further stay chosen (and are not dropped on save)
+            offered = {pk for pk, _name in others}
+            others += [(n.pk, n.name) for n in facility.user_nodes.all() if n.pk not in offered]
         _choice(self, "user_nodes").choices = others
         self.fields["user_nodes"].widget.attrs["size"] = min(10, max(3, len(others)))
 

@@ -5,8 +5,6 @@ strings are limited and free of NUL characters. The owner's contact is not a use
 e-mail the facility register keeps.
 """
 
-from __future__ import annotations
-
 import datetime
 from typing import Annotated
 
