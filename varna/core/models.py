@@ -345,3 +345,31 @@ class OutboxMail(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class StoredDocument(models.Model):
+    """A rendered document (a PDF) of one object, made by the worker and served while it is current.
+
+    ``source`` names what the object is (``"risks.analysis"``, ``"plans.plan"``: registered with
+    :func:`varna.core.pdf.register`). ``fingerprint`` is the SHA-256 of the HTML the file was made from, without its
+    "printed" stamp: a download builds that HTML as it would today and serves the stored file only when the two
+    agree, so a stored document never shows other content than a fresh one would (``core/pdf.py``).
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=40)
+    object_id = models.PositiveBigIntegerField()
+    fingerprint = models.CharField(max_length=64)
+    file = models.FileField(upload_to="documents/", max_length=200)
+    made_at = models.DateTimeField(default=timezone.now)
+
+    # Served only through the view of the object it shows, which checks access to that object.
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["source", "object_id"], name="stored_document_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.object_id}"

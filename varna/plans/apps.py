@@ -8,8 +8,8 @@ class PlansConfig(AppConfig):
     verbose_name = _("Action plans")
 
     def ready(self) -> None:
-        from varna.core import registry
-        from varna.plans import selectors
+        from varna.core import pdf, registry
+        from varna.plans import documents, selectors
         from varna.risks.selectors import MEASURE_FOLLOW_UP, MeasureFollowUp
 
         registry.register_panel(
@@ -35,3 +35,5 @@ class PlansConfig(AppConfig):
                 context=selectors.analysis_follow_up,
             ),
         )
+        # An adopted plan keeps a PDF made by the worker (core/pdf.py).
+        pdf.register(documents.STORED_PLANS)

@@ -19,7 +19,7 @@ from django.db.models import F, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from varna.core import access
+from varna.core import access, pdf
 from varna.core.access import Perm
 from varna.core.models import Node, User
 from varna.core.services import StaleFormError, check_revision, recent_duplicate, save_revision, stamp
@@ -56,6 +56,7 @@ MAX_HOURS = Decimal("9999999.9")  # DECIMAL(8, 1)
 MAX_LINKS = 200  # linked measures, risks or incidents of one action
 
 ACTION_FIELDS = ("what", "how", "due", "responsible", "budget", "hours", "resources_note")
+PLAN_PDF = "plans.plan"  # an adopted plan keeps a PDF made by the worker (core/pdf.py, plans/documents.py)
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -84,6 +85,12 @@ def _managed_plan(actor: User, plan: ActionPlan) -> ActionPlan:
     if plan.organisation_id != actor.organisation_id or not access.can(actor, Perm.MANAGE_PLANS, plan):
         raise PermissionDenied
     return ActionPlan.objects.select_for_update().select_related("node").get(pk=plan.pk)
+
+
+def _plan_changed(actor: User, plan: ActionPlan) -> None:
+    """After a change of an adopted plan or its actions: the worker makes the plan's PDF again and keeps it."""
+    if plan.is_adopted:
+        pdf.request_store(PLAN_PDF, plan.pk, actor)
 
 
 def _managed_action(actor: User, action: Action) -> Action:
@@ -133,6 +140,7 @@ def update_plan(*, actor: User, plan: ActionPlan, revision: int | None, title: s
     locked.title = _text(title, limit=MAX_TITLE, required=_("Give the plan a title."))
     locked.summary = _text(summary, limit=MAX_SUMMARY)
     save_revision(locked, actor, ["title", "summary"])
+    _plan_changed(actor, locked)
     return locked
 
 
@@ -168,6 +176,7 @@ def record_adoption(
     locked.minute_paragraph = paragraph
     locked.registry_number = registry
     save_revision(locked, actor, ["adopted_by_body", "adopted_on", "minute_paragraph", "registry_number"])
+    _plan_changed(actor, locked)
     return locked
 
 
@@ -317,6 +326,7 @@ def add_action(
     stamp(action, actor)
     action.save()
     _set_links(actor, locked, action, measures, risks, incidents)
+    _plan_changed(actor, locked)
     return action
 
 
@@ -343,6 +353,7 @@ def update_action(
     stamp(locked, actor)  # the history of changed links names who changed them
     _set_links(actor, locked.plan, locked, measures, risks, incidents)
     save_revision(locked, actor, list(cleaned))
+    _plan_changed(actor, locked.plan)
     return locked
 
 
@@ -371,6 +382,7 @@ def change_action_status(*, actor: User, action: Action, status: str, revision: 
     locked.status_reason = reason if status == ActionStatus.CANCELLED else ""
     locked.completed_on = timezone.localdate() if status == ActionStatus.DONE else None
     save_revision(locked, actor, ["status", "status_reason", "completed_on"])
+    _plan_changed(actor, locked.plan)
     return locked
 
 
@@ -380,6 +392,7 @@ def delete_action(*, actor: User, action: Action) -> None:
     locked = _managed_action(actor, action)
     stamp(locked, actor)
     locked.delete()
+    _plan_changed(actor, locked.plan)
 
 
 # --- the yearly review (G14) -----------------------------------------------------------

@@ -12,11 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from varna.core import access
+from varna.core import access, pdf
 from varna.core.access import Perm
 from varna.core.exports import XLSX_TYPE, Column, Table, TableRow, to_xlsx
-from varna.core.pdf import pdf_response
-from varna.plans import checklist, selectors, services
+from varna.plans import checklist, documents, selectors, services
 from varna.plans.forms import ReviewForm
 from varna.plans.models import ActionPlan
 from varna.plans.services import FIRST_YEAR, LAST_YEAR
@@ -105,12 +104,15 @@ def _filename(plan: ActionPlan, suffix: str) -> str:
 
 @access.require(Perm.VIEW_PLANS, model=ActionPlan)
 def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """A printable plan with its adoption record and its actions."""
+    """A printable plan with its adoption record and its actions: the copy the worker stored when it is current."""
     user = access.actor(request)
     plan = selectors.plan_for(user, pk)
-    actions = selectors.plan_actions(user, plan)
-    context = {"plan": plan, "actions": actions, "printed": selectors.today()}
-    return pdf_response("plans/plan_pdf.html", context, _filename(plan, "pdf"), request)
+    return pdf.stored_or_render(
+        source=services.PLAN_PDF,
+        object_id=plan.pk,
+        document=documents.plan_pdf(user, plan),
+        filename=_filename(plan, "pdf"),
+    )
 
 
 @access.require(Perm.VIEW_PLANS, model=ActionPlan)

@@ -8,8 +8,8 @@ class RisksConfig(AppConfig):
     verbose_name = _("Risk management")
 
     def ready(self) -> None:
-        from varna.core import registry
-        from varna.risks import selectors
+        from varna.core import pdf, registry
+        from varna.risks import exports, selectors
         from varna.risks.services import ensure_matrix
 
         # A new organisation gets the 5x5 MSB matrix (its security areas come from core's hook).
@@ -17,3 +17,5 @@ class RisksConfig(AppConfig):
         registry.register_panel(
             registry.Panel("incident", "risks", "risks/_incident_panel.html", selectors.incident_risks, order=10)
         )
+        # An adopted analysis keeps a PDF made by the worker (core/pdf.py).
+        pdf.register(exports.STORED_ANALYSES)

@@ -12,14 +12,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from varna.core import pdf
 from varna.core.exports import Column, Table, TableRow
 from varna.core.models import Dimension, User
 from varna.risks import costbenefit, heatmap
-from varna.risks.models import DIMENSIONS, Measure, Risk, RiskAnalysis, RiskAssessment, Stage
+from varna.risks.models import DIMENSIONS, AnalysisStatus, Measure, Risk, RiskAnalysis, RiskAssessment, Stage
+
+# The stored PDFs of adopted analyses (core/pdf.py): made by the worker when an analysis is adopted.
+ANALYSIS_PDF = "risks.analysis"
 
 
 def person(user: User | None) -> str:
@@ -112,6 +116,33 @@ def analysis_document(analysis: RiskAnalysis, *, today: datetime.date | None = N
         maps = heatmap.analysis_heat_maps(analysis)
         document.heat_maps = [maps[key] for key in ("inherent", "current", "residual") if key in maps]
     return document
+
+
+# --- the PDF and its stored copy -------------------------------------------------------------
+
+
+def analysis_queryset() -> QuerySet[RiskAnalysis]:
+    return RiskAnalysis.objects.select_related("node", "responsible", "adopted_by", "matrix", "facility")
+
+
+def analysis_pdf(analysis: RiskAnalysis) -> pdf.Document:
+    """The printable analysis (the same for every reader who may see the analysis)."""
+    return pdf.Document("risks/analysis_pdf.html", {"doc": analysis_document(analysis)})
+
+
+def made_analysis_pdf(object_id: int, actor: User | None) -> pdf.Made | None:
+    """The worker's PDF of an adopted analysis (``None``: not adopted, or gone: nothing is kept)."""
+    analysis = analysis_queryset().filter(pk=object_id, status=AnalysisStatus.ADOPTED).first()
+    if analysis is None:
+        return None
+    return pdf.Made(analysis.organisation_id, analysis_pdf(analysis))
+
+
+def adopted_analyses() -> Any:
+    return RiskAnalysis.objects.filter(status=AnalysisStatus.ADOPTED).order_by("pk").values_list("pk", flat=True)
+
+
+STORED_ANALYSES = pdf.Source(ANALYSIS_PDF, made_analysis_pdf, adopted_analyses)
 
 
 # --- the workbook ----------------------------------------------------------------------

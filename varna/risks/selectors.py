@@ -206,7 +206,13 @@ def risk_for(user: User, pk: int, perm: Perm = Perm.VIEW_RISKS) -> Risk:
 
 
 def risk_assessments(risk: Risk) -> dict[str, RiskAssessment]:
-    rows = RiskAssessment.objects.filter(risk=risk).select_related("matrix", "assessed_by")
+    """The risk's judgements by stage, each with its matrix version: the risk's own (already read with the risk) or,
+    for a judgement made on an earlier version, that version (read once; usually there is none)."""
+    rows = list(RiskAssessment.objects.filter(risk=risk).select_related("assessed_by"))
+    older = {a.matrix_id for a in rows} - {risk.matrix_id}
+    matrices = {risk.matrix_id: risk.matrix} | (RiskMatrix.objects.in_bulk(older) if older else {})
+    for assessment in rows:
+        assessment.matrix = matrices[assessment.matrix_id]
     return {a.stage: a for a in rows}
 
 
@@ -219,8 +225,11 @@ def risk_incidents(user: User, risk: Risk) -> tuple[list[Incident], int]:
     well under a millisecond.
     """
     linked = Incident.objects.filter(risks=risk)
+    shown = linked.select_related("incident_type").only(  # what the page shows of each
+        "pk", "organisation_id", "number", "occurred_on", "total_cost", "incident_type__name"
+    )
     visible = sorted(
-        access.scope(user, Perm.VIEW_INCIDENTS, linked.select_related("incident_type").order_by()),
+        access.scope(user, Perm.VIEW_INCIDENTS, shown.order_by()),
         key=lambda i: (i.occurred_on, i.pk),
         reverse=True,
     )
@@ -236,9 +245,12 @@ def risk_incident_ids(user: User, risk: Risk) -> list[int]:
 
 
 def risk_measures(risk: Risk) -> list[Measure]:
+    """The measures against the risk, with what the risk's page shows of each and of its follow-up."""
     return list(
         Measure.objects.filter(risks=risk)
-        .select_related("responsible")
+        .only(
+            "pk", "organisation_id", "analysis_id", "node_id", "number", "title", "measure_type", "status", "priority"
+        )
         .prefetch_related(*_follow_up_prefetch())
         .order_by("priority", "pk")
     )

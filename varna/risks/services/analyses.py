@@ -20,7 +20,7 @@ from django.db.models import F, Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from varna.core import access
+from varna.core import access, pdf
 from varna.core.access import Perm
 from varna.core.models import Node, SecurityArea, User
 from varna.core.services import (
@@ -32,6 +32,7 @@ from varna.core.services import (
     stamp,
 )
 from varna.protection.models import Facility
+from varna.risks.exports import ANALYSIS_PDF
 from varna.risks.models import (
     ANALYSIS_TRANSITIONS,
     AnalysisStatus,
@@ -274,6 +275,7 @@ def change_analysis_status(*, actor: User, analysis: RiskAnalysis, status: str, 
                 % {"count": unjudged}
             )
     now = timezone.now()
+    previous = locked.status
     locked.status = status
     locked.status_changed_at = now
     locked.status_changed_by = actor
@@ -286,4 +288,7 @@ def change_analysis_status(*, actor: User, analysis: RiskAnalysis, status: str, 
         locked.next_review = suggested_next_review(locked)
         fields.append("next_review")
     save_revision(locked, actor, fields)
+    if AnalysisStatus.ADOPTED in (status, previous):
+        # The worker makes the adopted analysis's PDF and keeps it, or removes the kept one when it is reopened.
+        pdf.request_store(ANALYSIS_PDF, locked.pk, actor)
     return locked

@@ -7,17 +7,15 @@ from urllib.parse import quote
 from django.http import HttpRequest, HttpResponse
 from django.utils.text import slugify
 
-from varna.core import access
+from varna.core import access, pdf
 from varna.core.access import Perm
 from varna.core.exports import XLSX_TYPE, to_xlsx
-from varna.core.pdf import pdf_response
 from varna.risks import exports
 from varna.risks.models import RiskAnalysis
 
 
 def _analysis(request: HttpRequest, pk: int) -> RiskAnalysis:
-    queryset = RiskAnalysis.objects.select_related("node", "responsible", "adopted_by", "matrix", "facility")
-    return access.get_object_or_404(access.actor(request), Perm.VIEW_RISKS, queryset, pk=pk)
+    return access.get_object_or_404(access.actor(request), Perm.VIEW_RISKS, exports.analysis_queryset(), pk=pk)
 
 
 def _filename(analysis: RiskAnalysis, extension: str) -> str:
@@ -26,9 +24,14 @@ def _filename(analysis: RiskAnalysis, extension: str) -> str:
 
 @access.require(Perm.VIEW_RISKS, model=RiskAnalysis)
 def analysis_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The analysis as a PDF: the copy the worker stored when it is current, otherwise rendered now."""
     analysis = _analysis(request, pk)
-    document = exports.analysis_document(analysis)
-    return pdf_response("risks/analysis_pdf.html", {"doc": document}, _filename(analysis, "pdf"), request)
+    return pdf.stored_or_render(
+        source=exports.ANALYSIS_PDF,
+        object_id=analysis.pk,
+        document=exports.analysis_pdf(analysis),
+        filename=_filename(analysis, "pdf"),
+    )
 
 
 @access.require(Perm.VIEW_RISKS, model=RiskAnalysis)
