@@ -26,6 +26,12 @@ What it does:
    their medians.
 4. Checks that summary and live give the same figures.
 
+5. With ``--http``: instead of 3 and 4, the statistics page (five years), a drill-down to one förvaltning
+   and the API's year x type through gunicorn (``varna serve``, production settings, ``--workers``), logged in
+   as the coordinator, SQLite or PostgreSQL alike; ``--compare-with DIR`` serves another source tree (e.g.
+   ``git worktree add /tmp/base <commit>``) on the same database, and each run is made on both, the other
+   tree first. Pages are warm (charts cached by the worker) after the warm-up.
+
 Results are printed as JSON and written to ``bench/results/incident-summary-<date>-scale<N>-<database>.json``.
 Nothing here is a test: the targets are checked and reported, never asserted.
 """
@@ -34,6 +40,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import sys
 import time
 from collections.abc import Callable
@@ -170,6 +177,55 @@ def measure(args: Any) -> dict[str, Any]:
     return result
 
 
+HTTP_SCENARIOS = (
+    ("statistics page, five years", "page", "/incidents/statistics/"),
+    ("drill-down: one förvaltning", "page", "/incidents/statistics/?node={administration}&node_level=children"),
+    ("statistics API: year x type", "api", "/api/v1/statistics/incidents?group_by=year&group_by=type"),
+)
+
+
+def over_http(args: Any, env: dict[str, str]) -> dict[str, Any]:
+    """The page, a drill-down and the API through gunicorn (and another tree's code with ``--compare-with``)."""
+    import contextlib
+
+    import requests
+
+    from bench.incidents import free_port, gunicorn, login, token_for
+    from bench.incidents import timed as timed_requests
+    from varna.core.models import Node, NodeKind, User
+
+    coordinator = User.objects.get(username=COORDINATOR)
+    administration = (
+        Node.objects.filter(organisation_id=coordinator.organisation_id or 0, kind=NodeKind.ADMINISTRATION)
+        .order_by("path")
+        .first()
+    )
+    assert administration is not None
+    token = token_for(env, COORDINATOR)
+    sources = {"this tree": ROOT} | ({"other tree": Path(args.compare_with)} if args.compare_with else {})
+    result: dict[str, Any] = {"administration": administration.name, "workers": args.workers, "latency_ms": {}}
+    with contextlib.ExitStack() as stack:
+        calls: dict[str, dict[str, Callable[[], Any]]] = {}
+        for label, source in sources.items():
+            base = stack.enter_context(gunicorn(env, free_port(), args.workers, source))
+            sessions = {"page": login(base, COORDINATOR), "api": requests.Session()}
+            sessions["api"].headers["Authorization"] = f"Bearer {token}"
+            calls[label] = {
+                name: functools.partial(sessions[kind].get, base + path.format(administration=administration.pk))
+                for name, kind, path in HTTP_SCENARIOS
+            }
+        for name, kind, _path in HTTP_SCENARIOS:
+            runs: dict[str, list[list[float]]] = {label: [] for label in reversed(sources)}
+            for _run in range(args.runs):
+                for label in runs:  # the other tree first, as bench/incidents.py does
+                    runs[label].append(timed_requests(calls[label][name], args.calls, warmup=5, budget=args.budget))
+            for label, timings in runs.items():
+                key = f"{name} ({label})"
+                result["latency_ms"][key] = summary(timings, TARGETS_MS[kind])
+                scenario_log(key, result["latency_ms"][key])
+    return result
+
+
 def main() -> int:
     parser = arguments(__doc__)
     parser.set_defaults(runs=3, calls=30)
@@ -177,6 +233,9 @@ def main() -> int:
     parser.add_argument("--no-writes", action="store_true", help="Leave out the report (a shared database).")
     parser.add_argument("--no-rebuild", action="store_true", help="Do not count the summaries afresh first.")
     parser.add_argument("--label", default="", help="Added to the results file's name.")
+    parser.add_argument("--http", action="store_true", help="Through gunicorn instead of in this process.")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (with --http).")
+    parser.add_argument("--compare-with", default=None, help="Another source tree served alongside (with --http).")
     args = parser.parse_args()
     if args.sqlite is None:
         args.sqlite = ROOT / "var" / "bench" / f"incident-summary-scale{args.scale:g}.sqlite3"
@@ -197,8 +256,15 @@ def main() -> int:
         "calls_per_run": args.calls,
         "machine": before,
     }
-    result |= measure(args)
-    report("incident-summary" + (f"-{args.label}" if args.label else ""), args.scale, result)
+    if args.http:
+        result |= over_http(args, env)
+    else:
+        result |= measure(args)
+    report(
+        ("incident-summary-http" if args.http else "incident-summary") + (f"-{args.label}" if args.label else ""),
+        args.scale,
+        result,
+    )
     return 0
 
 

@@ -18,14 +18,24 @@ The rules, also explained to users in ``docs/guide/skadestatistik.md``:
 - **Staff** (for rates per 100 employees): active people whose employment unit lies in the
   group and in the person's scope, counted today (earlier headcounts are not kept).
 
-Where the figures come from: the daily summary (:class:`~varna.incidents.models.IncidentDaySummary`, one row
-per organisation, day, node, type, security area and facility, kept by the services in the same transaction
-as every write, ``services/summary.py``), not the incidents themselves: a five-year page groups the summary's
-narrow rows instead of every incident. Every filter and grouping here is a column of the summary or joins
-from one (the node's path, the type's category, the names), so the summary serves them all;
-:func:`summary_serves` says when it does not (``StatisticsFilter(live=True)``, and any future filter on a
-field the summary does not hold: severity, handler, text ...), and then the same aggregate runs over the
-incidents (:data:`LIVE`). Both give the same figures (``tests/incidents/test_summary_*.py``).
+Where the figures come from: the summaries the services keep in the same transaction as every write
+(``services/summary.py``), not the incidents themselves. :func:`aggregate` reads the coarsest that serves:
+
+- the month summary (:class:`~varna.incidents.models.IncidentMonthSummary`: organisation, month, type, area)
+  for a person who sees the whole organisation, with no node below the root and no facility chosen, grouped by
+  year, month, type or area (the page's months, types and areas; the API's year x type). The days of a period's
+  first and last month when they are not whole (a period to today), and the year-to-date part of today's
+  month, come from the daily summary (:func:`_from_months`);
+- the year summaries by node and by facility (``IncidentYearNodeSummary``, ``IncidentYearFacilitySummary``) for
+  the breakdown by node and the facility list over whole years with no type, area or category left out
+  (:func:`year_summary_for`); the node one serves any scope and a drill-down, since its rows have the node;
+- otherwise the daily summary (:class:`~varna.incidents.models.IncidentDaySummary`, one row per day, node, type,
+  area and facility), which serves every filter here. :func:`summary_serves` says when it does not
+  (``StatisticsFilter(live=True)``, and any future filter on a field it does not hold: severity, handler,
+  text ...), and then the same aggregate runs over the incidents (:data:`LIVE`).
+
+None of them is keyed by anything that moving a node changes: the roll-up along the tree joins the node's path
+when read. All give the same figures (``tests/incidents/test_summary_*.py``).
 """
 
 from __future__ import annotations
