@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from varna.core.models import Node, Organisation
@@ -153,7 +154,7 @@ class ProtectionSystem(models.Model):
 class ServiceResult(models.TextChoices):
     PASSED = "passed", _("No remarks")
     REMARKS = "remarks", _("With remarks")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("service result", "Failed")  # "Failed" alone is the outbox's
 
 
 class ServiceVisit(models.Model):
