@@ -7,7 +7,7 @@ Run it on a scratch SQLite database (the default) or on PostgreSQL through ``scr
     .venv/bin/python bench/incident_summary.py                              # scale 15 on SQLite
     .venv/bin/python bench/incident_summary.py --reuse                      # keep the filled database
     scripts/postgres.sh .venv/bin/python bench/incident_summary.py --scale 35
-    DATABASE_URL=... .venv/bin/python bench/incident_summary.py --scale 170 --reuse --no-live --no-writes
+    DATABASE_URL=... .venv/bin/python bench/incident_summary.py --scale 170 --as-is --no-live --no-writes --no-rebuild
 
 What it does:
 
@@ -232,6 +232,9 @@ def main() -> int:
     parser.add_argument("--no-live", action="store_true", help="Time only the summaries, not the live count.")
     parser.add_argument("--no-writes", action="store_true", help="Leave out the report (a shared database).")
     parser.add_argument("--no-rebuild", action="store_true", help="Do not count the summaries afresh first.")
+    parser.add_argument(
+        "--as-is", action="store_true", help="Use the database as it is: no migrate, no demo data (a shared one)."
+    )
     parser.add_argument("--label", default="", help="Added to the results file's name.")
     parser.add_argument("--http", action="store_true", help="Through gunicorn instead of in this process.")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (with --http).")
@@ -242,7 +245,7 @@ def main() -> int:
     before = machine()
     env = database_env(args)
     log(f"database {env['DATABASE_URL']} at scale {args.scale:g}")
-    demo_seconds = fill(env, args.scale, args.reuse)
+    demo_seconds = None if args.as_is else fill(env, args.scale, args.reuse)
     if demo_seconds is not None:
         log(f"varna demo --scale {args.scale:g}: {demo_seconds} s")
     setup_django(env)

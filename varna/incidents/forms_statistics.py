@@ -94,16 +94,18 @@ class _FilterForm(forms.Form):
 
     def _visible_nodes(self, requested: int | None) -> dict[int, Node]:
         """The nodes to choose from, in tree order: everything above unit level in the person's statistics
-        scope, the tops of that scope, units with units below them, and a unit asked for by a link. One query."""
-        wanted = ~Q(kind=NodeKind.UNIT) | Q(numchild__gt=0) | Q(path__in=scope_roots(self.user))
-        if requested is not None:
-            wanted |= Q(pk=requested)
-        nodes = (
-            access.scope(self.user, Perm.VIEW_STATISTICS, Node.objects.all())
-            .filter(wanted)
-            .order_by("path")
-            .only("id", "path", "depth", "name", "kind", "organisation_id")
-        )
+        scope and the tops of that scope; once a node is chosen (by a link in the figures, or here), the nodes
+        above it and those right below it. Units further down are reached by the links in the figures, a level
+        at a time: a list of every unit with units below it ran to thousands of options at scale (each one
+        rendered by the form's widget). One query, two with a chosen node."""
+        scoped = access.scope(self.user, Perm.VIEW_STATISTICS, Node.objects.all())
+        wanted = ~Q(kind=NodeKind.UNIT) | Q(path__in=scope_roots(self.user))
+        chosen = scoped.filter(pk=requested).values_list("path", "depth").first() if requested is not None else None
+        if chosen is not None:
+            path, depth = chosen
+            above = [path[:end] for end in range(Node.steplen, len(path) + 1, Node.steplen)]
+            wanted |= Q(path__in=above) | Q(path__startswith=path, depth=depth + 1)
+        nodes = scoped.filter(wanted).order_by("path").only("id", "path", "depth", "name", "kind", "organisation_id")
         return {n.pk: n for n in nodes}
 
     def chosen_node(self) -> Node | None:
