@@ -12,7 +12,8 @@ What it does, in order (the helpers are those of ``bench/incidents.py``):
 1. Fills two databases with the demo data: ``--small-scale`` (default 1) and ``--scale`` (default 15: about
    20,000 risks and 40,000 measures in Exempelkommun), timing ``varna demo`` for the large one. On PostgreSQL
    they are ``<db>_small`` and the database of ``DATABASE_URL``; on SQLite ``var/bench/risks-scale<N>.sqlite3``
-   (the planner's statistics are left as ``varna demo`` leaves them: no ``ANALYZE``, as a newcomer's database).
+   (the planner's statistics are left as ``varna demo`` leaves them, as a newcomer's database: since 2026-12-07
+   ``varna demo`` ends with ``ANALYZE``; a file filled before that has none, which the plan PDF's prefetch feels).
    ``--reuse`` keeps data already there. An analysis of 20 risks and 12 measures for the PDF is added once
    (by the unit manager of Solrosens förskola, through the services).
 2. Counts the SQL queries of each page at both sizes with Django's test client and
@@ -371,7 +372,7 @@ def sqlite_env(scale: float, path: Path | None = None) -> dict[str, str]:
 
 
 def fill_sqlite(env: dict[str, str], scale: float, reuse: bool) -> float | None:
-    """Migrate and fill the SQLite file unless ``reuse`` finds the demo there; no ``ANALYZE`` afterwards."""
+    """Migrate and fill the SQLite file unless ``reuse`` finds the demo there (``varna demo`` runs ``ANALYZE``)."""
     path = Path(env["DATABASE_URL"].removeprefix("sqlite:///"))
     if not reuse:
         for suffix in ("", "-wal", "-shm"):
