@@ -482,3 +482,24 @@ def test_analysis_due_page_explains_the_order_and_leaves_out_near_misses(client_
     bad = client.get(DUE_URL, {"years": "50"})
     assert bad.status_code == 400
     assert gettext("Choose a number of years between 1 and 10.") in bad.content.decode()
+
+
+def test_the_node_filter_offers_the_levels_above_units_and_the_chosen_nodes_neighbours(coordinator: User) -> None:
+    """Not every unit with units below it (thousands at scale): the levels above units, and once a node is
+    chosen, the nodes above it and right below it."""
+    from varna.core.models import Node, NodeKind
+    from varna.incidents.forms_statistics import StatisticsFilterForm
+
+    offered = StatisticsFilterForm({}, user=coordinator).nodes.values()
+    org_nodes = Node.objects.filter(organisation_id=coordinator.organisation_id or 0)
+    assert {n.pk for n in offered} == set(org_nodes.exclude(kind=NodeKind.UNIT).values_list("pk", flat=True))
+    parent = org_nodes.filter(kind=NodeKind.UNIT, numchild__gt=0, depth__gte=4).order_by("path").first()
+    assert parent is not None
+    chosen = StatisticsFilterForm({"node": str(parent.pk)}, user=coordinator)
+    assert chosen.is_valid(), chosen.errors
+    assert chosen.chosen_node() == parent
+    above = [parent.path[:end] for end in range(Node.steplen, len(parent.path) + 1, Node.steplen)]
+    below = org_nodes.filter(path__startswith=parent.path, depth=parent.depth + 1)
+    expected = set(org_nodes.filter(path__in=above).values_list("pk", flat=True)) | {c.pk for c in below}
+    assert expected <= set(chosen.nodes)
+    assert set(chosen.nodes) - expected <= set(org_nodes.exclude(kind=NodeKind.UNIT).values_list("pk", flat=True))
