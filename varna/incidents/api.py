@@ -70,7 +70,7 @@ class CappedPagination(Pagination):
 
     def paginate_queryset(self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any) -> Any:
         offset, limit = pagination.offset, min(pagination.limit, MAX_LIMIT)
-        counted = queryset.order_by()[: COUNT_CAP + 1].count()
+        counted = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()  # only the ids: no joins
         return {
             "items": queryset[offset : offset + limit],
             "count": min(counted, COUNT_CAP),
