@@ -497,7 +497,7 @@ def staff_counts(user: User, filters: StatisticsFilter, groups: NodeGroups | Non
     people = access.scope(
         user, Perm.VIEW_STATISTICS, User.objects.filter(is_active=True, employment_node__isnull=False)
     ).order_by()
-    nodes = Node.objects.filter(organisation_id=user.organisation_id or 0)
+    nodes = Node.objects.filter(organisation_id=user.organisation_id or 0).order_by()  # no sort: a lookup here
     if filters.node is not None:
         nodes = nodes.filter(path__startswith=filters.node.path)
         people = people.filter(employment_node_id__in=nodes.values("pk"))
