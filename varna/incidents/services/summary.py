@@ -259,10 +259,11 @@ def apply(deltas: dict[Key, Figures]) -> None:
     if not deltas:
         return
     _lock(key[0] for key in deltas)
+    in_bulk = len(deltas) > ROW_BY_ROW  # a bulk write (the import): every grain in bulk, however few its rows
     for grain in GRAINS:
         changes = rolled_up(deltas, grain)
         keys = sorted(changes, key=_sort_key)
-        if len(keys) > ROW_BY_ROW:
+        if in_bulk:
             try:
                 with transaction.atomic():
                     _apply_in_bulk(grain, keys, changes)
