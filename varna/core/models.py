@@ -133,6 +133,11 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        # The damage statistics count active staff per employment node for the rates per 100 employees: this
+        # index answers that count without reading the people's rows (docs/performance.md, issue 11).
+        indexes: ClassVar = [
+            models.Index(fields=["organisation", "is_active", "employment_node"], name="user_staff_by_node")
+        ]
         constraints: ClassVar = [
             models.UniqueConstraint(
                 fields=["organisation", "employee_number"],
