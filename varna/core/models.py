@@ -356,9 +356,10 @@ class StoredDocument(models.Model):
     """A rendered document (a PDF) of one object, made by the worker and served while it is current.
 
     ``source`` names what the object is (``"risks.analysis"``, ``"plans.plan"``: registered with
-    :func:`varna.core.pdf.register`). ``fingerprint`` is the SHA-256 of the HTML the file was made from, without its
-    "printed" stamp: a download builds that HTML as it would today and serves the stored file only when the two
-    agree, so a stored document never shows other content than a fresh one would (``core/pdf.py``).
+    :func:`varna.core.registry.register_document_source`). ``fingerprint`` is the SHA-256 of the HTML the file
+    was made from, without its "printed" stamp: a download builds that HTML as it would today and serves the
+    stored file only when the two agree, so a stored document never shows other content than a fresh one would
+    (``core/pdf.py``).
     """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")

@@ -6,8 +6,8 @@ files inside the project's static directories, never the network.
 Laying out a long document takes WeasyPrint about a second, so the documents people download most (an adopted
 risk analysis, an adopted action plan) are also **made by the worker and stored** (:class:`StoredDocument`):
 
-- an app registers a :class:`Source` (:func:`register`): how the worker builds the document of one of its
-  objects, and which objects keep one;
+- an app registers a :class:`Source` (:func:`varna.core.registry.register_document_source`): how the worker
+  builds the document of one of its objects, and which objects keep one;
 - a service that adopts or changes such an object calls :func:`request_store` in its transaction; the worker
   then runs :func:`store`, which renders the PDF and keeps it (the earlier file is deleted). A failing render is
   logged and never reaches the person's action;
@@ -39,6 +39,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from varna.core import registry
 from varna.core.models import StoredDocument, User
 
 logger = logging.getLogger(__name__)
@@ -113,17 +114,6 @@ class Source:
     kept: Callable[[], Iterable[int]]
 
 
-_sources: dict[str, Source] = {}
-
-
-def register(source: Source) -> None:
-    _sources[source.name] = source
-
-
-def sources() -> list[Source]:
-    return sorted(_sources.values(), key=lambda s: s.name)
-
-
 def fingerprint(html: str) -> str:
     """What a stored document is compared by: its HTML without the "printed" stamp."""
     return hashlib.sha256(PRINTED.sub("", html).encode()).hexdigest()
@@ -151,7 +141,7 @@ def request_store(source: str, object_id: int, actor: User | None = None) -> Non
     """Ask the worker to make and keep the object's PDF, in the caller's transaction (rolled back with it)."""
     from varna.core.tasks import store_pdf
 
-    if source not in _sources:
+    if registry.document_source(source) is None:
         raise KeyError(f"no stored documents of {source!r}")
     store_pdf.enqueue(source, object_id, actor.pk if actor is not None else None)
 
@@ -165,7 +155,10 @@ def store(source: str, object_id: int, actor_id: int | None = None) -> str:
     try:
         actor = User.objects.filter(pk=actor_id).first() if actor_id is not None else None
         with translation.override(settings.LANGUAGE_CODE):
-            made = _sources[source].build(object_id, actor)
+            known = registry.document_source(source)
+            if known is None:
+                raise KeyError(f"no stored documents of {source!r}")
+            made = known.build(object_id, actor)
             if made is None:
                 forget(source, object_id)
                 return "removed"

@@ -12,6 +12,8 @@ Each app registers its parts in its ``AppConfig.ready``:
   earlier app never imports the later one. The asking app defines the typed :class:`Hook` and reads it with
   :func:`hook` (``None`` while nothing is registered); the providing app imports the hook and registers its
   answer. Risks asks this way for what the action plans show beside a measure.
+- a **document source** (:func:`register_document_source`): a kind of object whose PDF the worker makes and keeps
+  (:class:`varna.core.pdf.Source`: an adopted risk analysis, an adopted action plan).
 
 The order of registration is the order of ``INSTALLED_APPS``; ``order`` sorts panels and importers.
 """
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 if TYPE_CHECKING:
     from varna.core.imports.base import ImportReport
     from varna.core.models import Organisation, User
+    from varna.core.pdf import Source as DocumentSource
 
 SetUpHook = Callable[["Organisation"], object]
 PanelContext = Callable[["User", Any], "dict[str, Any] | None"]
@@ -127,3 +130,18 @@ def register_hook[T](key: Hook[T], value: T) -> None:
 def hook[T](key: Hook[T]) -> T | None:
     """What is registered for ``key``, or ``None`` when no installed app provides it."""
     return cast("T | None", _hooks.get(key.name))
+
+
+_document_sources: dict[str, DocumentSource] = {}
+
+
+def register_document_source(source: DocumentSource) -> None:
+    _document_sources[source.name] = source
+
+
+def document_source(name: str) -> DocumentSource | None:
+    return _document_sources.get(name)
+
+
+def document_sources() -> list[DocumentSource]:
+    return sorted(_document_sources.values(), key=lambda s: s.name)

@@ -8,7 +8,7 @@ class PlansConfig(AppConfig):
     verbose_name = _("Action plans")
 
     def ready(self) -> None:
-        from varna.core import pdf, registry
+        from varna.core import registry
         from varna.plans import documents, selectors
         from varna.risks.selectors import MEASURE_FOLLOW_UP, MeasureFollowUp
 
@@ -36,4 +36,4 @@ class PlansConfig(AppConfig):
             ),
         )
         # An adopted plan keeps a PDF made by the worker (core/pdf.py).
-        pdf.register(documents.STORED_PLANS)
+        registry.register_document_source(documents.STORED_PLANS)

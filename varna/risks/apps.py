@@ -8,7 +8,7 @@ class RisksConfig(AppConfig):
     verbose_name = _("Risk management")
 
     def ready(self) -> None:
-        from varna.core import pdf, registry
+        from varna.core import registry
         from varna.risks import exports, selectors
         from varna.risks.services import ensure_matrix
 
@@ -18,4 +18,4 @@ class RisksConfig(AppConfig):
             registry.Panel("incident", "risks", "risks/_incident_panel.html", selectors.incident_risks, order=10)
         )
         # An adopted analysis keeps a PDF made by the worker (core/pdf.py).
-        pdf.register(exports.STORED_ANALYSES)
+        registry.register_document_source(exports.STORED_ANALYSES)

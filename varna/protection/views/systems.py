@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from varna.core import access
+from varna.core import access, formats
 from varna.core.access import Perm
 from varna.protection.forms import ServiceVisitForm, SystemForm
 from varna.protection.models import Facility, ProtectionSystem
@@ -106,7 +106,7 @@ def service_new(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request,
                     _("The service visit has been recorded. Next service is due on %(date)s.")
-                    % {"date": system.next_service_due.isoformat()},
+                    % {"date": formats.local_time(system.next_service_due)},
                 )
             else:
                 messages.success(request, _("The service visit has been recorded."))

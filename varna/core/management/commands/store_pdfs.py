@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from varna.core import pdf
+from varna.core import pdf, registry
 from varna.core.models import User
 
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        known = {s.name: s for s in pdf.sources()}
+        known = {s.name: s for s in registry.document_sources()}
         unknown = set(options["source"]) - set(known)
         if unknown:
             raise CommandError(f"Unknown source: {', '.join(sorted(unknown))}. Known: {', '.join(sorted(known))}.")
