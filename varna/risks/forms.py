@@ -509,6 +509,12 @@ class MeasureForm(forms.Form):
     financing = forms.CharField(label=_("Financing"), required=False, max_length=200)
     responsible = forms.ModelChoiceField(label=_("Responsible"), queryset=User.objects.none(), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=MeasureStatus.choices, initial=MeasureStatus.PROPOSED)
+    done_on = forms.DateField(
+        label=_("Carried out on"),
+        required=False,
+        widget=DATE,
+        help_text=_("When the status is carried out. Leave it empty for today. The effect is measured from this day."),
+    )
 
     def __init__(self, *args: Any, analysis: RiskAnalysis, measure: Any = None, **kwargs: Any) -> None:
         if measure is not None:
@@ -534,6 +540,7 @@ class MeasureForm(forms.Form):
                     "financing": measure.financing,
                     "responsible": measure.responsible_id,
                     "status": measure.status,
+                    "done_on": measure.done_on,
                 },
             )
         super().__init__(*args, **kwargs)

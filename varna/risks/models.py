@@ -457,6 +457,9 @@ class Measure(models.Model):
         verbose_name=_("responsible"),
     )
     status = models.CharField(_("status"), max_length=10, choices=MeasureStatus.choices, default=MeasureStatus.PROPOSED)
+    # The day it was carried out: set when the status becomes "carried out" (today unless given), cleared when it
+    # changes back. The effect of the measure is measured from it (``risks/effect.py``).
+    done_on = models.DateField(_("carried out on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -269,6 +269,7 @@ class MeasureOut(Schema):
     is_continuity: bool
     title: str
     status: MeasureStatus
+    done_on: datetime.date | None = Field(description="The day the measure was carried out (status done).")
     priority: int = Field(description="1 high, 2 medium, 3 low.")
     investment: Decimal
     yearly_cost: Decimal

@@ -249,7 +249,17 @@ def risk_measures(risk: Risk) -> list[Measure]:
     return list(
         Measure.objects.filter(risks=risk)
         .only(
-            "pk", "organisation_id", "analysis_id", "node_id", "number", "title", "measure_type", "status", "priority"
+            "pk",
+            "organisation_id",
+            "analysis_id",
+            "node_id",
+            "number",
+            "title",
+            "measure_type",
+            "status",
+            "priority",
+            "done_on",
+            "security_area_id",
         )
         .prefetch_related(*_follow_up_prefetch())
         .order_by("priority", "pk")

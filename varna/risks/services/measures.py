@@ -6,6 +6,7 @@ Its number comes from a counter row.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -44,6 +45,7 @@ MEASURE_FIELDS = (
     "financing",
     "responsible",
     "status",
+    "done_on",
 )
 
 
@@ -67,6 +69,8 @@ def _check_measure_fields(actor: User, fields: dict[str, Any]) -> None:
         raise ValidationError(_("Choose a priority."))
     if "status" in fields and fields["status"] not in MeasureStatus.values:
         raise ValidationError(_("Choose a status for the measure."))
+    if fields.get("done_on") is not None and fields["done_on"] > timezone.localdate():
+        raise ValidationError(_("The day the measure was carried out cannot be in the future."))
     check_areas(actor, [fields.get("security_area")])
     check_people(actor, [fields.get("responsible")])
 
@@ -100,6 +104,7 @@ def add_measure(
     financing: str = "",
     responsible: User | None = None,
     status: str = MeasureStatus.PROPOSED,
+    done_on: datetime.date | None = None,
     once: bool = False,
 ) -> Measure:
     """Propose a measure against one or more risks of the analysis, with its cost and expected effect (K8).
@@ -134,8 +139,10 @@ def add_measure(
         "financing": financing,
         "responsible": responsible,
         "status": status,
+        "done_on": done_on,
     }
     _check_measure_fields(actor, fields)
+    _keep_done_on(fields)
     measure = Measure(
         organisation_id=locked.organisation_id,
         analysis=locked,
@@ -169,8 +176,21 @@ def update_measure(
         locked.risks.set(risks)
     for name, value in fields.items():
         setattr(locked, name, value.strip() if name == "title" else value)
+    done = {"status": locked.status, "done_on": locked.done_on}
+    _keep_done_on(done)
+    if done["done_on"] != locked.done_on:
+        locked.done_on = done["done_on"]
+        fields["done_on"] = locked.done_on
     save_revision(locked, actor, list(fields))
     return locked
+
+
+def _keep_done_on(fields: dict[str, Any]) -> None:
+    """A measure carried out has the day it was (today unless given); any other status has none."""
+    if fields["status"] == MeasureStatus.DONE:
+        fields["done_on"] = fields.get("done_on") or timezone.localdate()
+    else:
+        fields["done_on"] = None
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from varna.core import access, history
@@ -21,7 +22,7 @@ from varna.core import selectors as core_selectors
 from varna.core.access import Perm
 from varna.core.models import User
 from varna.core.services import StaleFormError
-from varna.risks import costbenefit, heatmap, selectors, services
+from varna.risks import costbenefit, effect, heatmap, selectors, services
 from varna.risks.forms import AnalysisFilterForm, AnalysisForm, StatusForm
 from varna.risks.models import ANALYSIS_TRANSITIONS, AnalysisStatus, Measure, Risk, RiskAnalysis, RiskAssessment
 
@@ -188,6 +189,7 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "xlsx_url": reverse("risks:analysis_xlsx", args=[analysis.pk]),
         "can_view_history": access.has_perm(user, Perm.VIEW_HISTORY, analysis.node),
         "follow_up": selectors.measure_follow_up(user, analysis) if measures else None,
+        "effects": list(effect.effects(user, measures, today=timezone.localdate()).values()),
     }
     return render(request, "risks/analysis_detail.html", context)
 

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from varna.core import access, history
@@ -21,9 +22,9 @@ from varna.core import selectors as core_selectors
 from varna.core.access import Perm
 from varna.core.models import User
 from varna.core.services import StaleFormError
-from varna.risks import selectors, services
+from varna.risks import effect, selectors, services
 from varna.risks.forms import ConfirmDeleteForm, JudgementForm, RiskFilterForm, RiskForm, judgement_forms
-from varna.risks.models import Risk, RiskAnalysis, RiskAssessment, Stage
+from varna.risks.models import Measure, Risk, RiskAnalysis, RiskAssessment, Stage
 from varna.risks.views.analysis import adopted_page, form_error, is_adopted, show_errors
 
 PAGE_SIZE = 50
@@ -131,6 +132,7 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             }
         )
     can_manage = access.has_perm(user, Perm.MANAGE_RISKS, risk.node)
+    measures = selectors.risk_measures(risk)
     context: dict[str, Any] = {
         "risk": risk,
         "analysis": risk.analysis,
@@ -138,13 +140,20 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "incidents": incidents,
         "hidden_incidents": hidden_incidents,
         "incident_total": sum(i.total_cost for i in incidents),
-        "measures": selectors.risk_measures(risk),
+        "measures": measures,
+        "measure_rows": _with_effects(user, measures),
         "follow_up": selectors.measure_follow_up(user),
         "can_edit": can_manage and not is_adopted(risk.analysis),
         "is_adopted": is_adopted(risk.analysis),
         "can_view_history": access.has_perm(user, Perm.VIEW_HISTORY, risk.node),
     }
     return render(request, "risks/risk_detail.html", context)
+
+
+def _with_effects(user: User, measures: list[Measure]) -> list[tuple[Measure, effect.Effect | None]]:
+    """Each measure with the effect of it when it was carried out (P8)."""
+    found = effect.effects(user, measures, today=timezone.localdate())
+    return [(m, found.get(m.pk)) for m in measures]
 
 
 def _dimension_labels() -> list[tuple[str, str]]:
