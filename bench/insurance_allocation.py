@@ -31,21 +31,17 @@ Nothing here is a test: the targets are checked and reported, never asserted.
 from __future__ import annotations
 
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.incidents import log
 from bench.insurance_common import (
     arguments,
-    database_env,
-    fill,
+    prepare,
     report,
     scenario_log,
-    setup_django,
     summary,
     timed,
 )
@@ -138,22 +134,7 @@ def main() -> int:
     parser = arguments(__doc__)
     parser.set_defaults(runs=3, calls=10)
     args = parser.parse_args()
-    env = database_env(args)
-    log(f"database {env['DATABASE_URL']} at scale {args.scale:g}")
-    started = time.perf_counter()
-    demo_seconds = fill(env, args.scale, args.reuse)
-    if demo_seconds is not None:
-        log(f"varna demo --scale {args.scale:g}: {demo_seconds} s ({time.perf_counter() - started:.0f} s in all)")
-    setup_django(env)
-    from django.db import connection
-
-    result: dict[str, Any] = {
-        "scale": args.scale,
-        "database": connection.vendor,
-        "demo_seconds": demo_seconds,
-        "runs": args.runs,
-        "calls_per_run": args.calls,
-    }
+    result: dict[str, Any] = prepare(args)
     result |= measure(args)
     report("insurance-allocation", args.scale, result)
     return 0

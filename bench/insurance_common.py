@@ -136,6 +136,29 @@ def summary(runs: list[list[float]], target: float) -> dict[str, Any]:
     }
 
 
+def prepare(args: argparse.Namespace) -> dict[str, Any]:
+    """Fill the benchmark's database (unless ``--reuse`` finds the demo there), set Django up on it in this
+    process, and give the result's first fields: scale, database, how long the demo took, runs, the machine."""
+    before = machine()
+    env = database_env(args)
+    log(f"database {env['DATABASE_URL']} at scale {args.scale:g}")
+    started = time.perf_counter()
+    demo_seconds = fill(env, args.scale, args.reuse)
+    if demo_seconds is not None:
+        log(f"varna demo --scale {args.scale:g}: {demo_seconds} s ({time.perf_counter() - started:.0f} s in all)")
+    setup_django(env)
+    from django.db import connection
+
+    return {
+        "scale": args.scale,
+        "database": connection.vendor,
+        "demo_seconds": demo_seconds,
+        "runs": args.runs,
+        "calls_per_run": args.calls,
+        "machine": before,
+    }
+
+
 def report(name: str, scale: float, result: dict[str, Any]) -> None:
     """Print the result as JSON and write it to ``bench/results/<name>-<date>-scale<N>-<database>.json``."""
     result["machine"] = result.get("machine") or machine()  # taken at the start: load_before is the start's

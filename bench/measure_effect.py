@@ -19,22 +19,17 @@ Nothing here is a test: the targets are checked and reported, never asserted.
 from __future__ import annotations
 
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.incidents import log
 from bench.insurance_common import (
     arguments,
-    database_env,
-    fill,
-    machine,
+    prepare,
     report,
     scenario_log,
-    setup_django,
     summary,
     timed,
 )
@@ -90,23 +85,7 @@ def measure(args: Any) -> dict[str, Any]:
 
 def main() -> int:
     args = arguments(__doc__).parse_args()
-    before = machine()
-    env = database_env(args)
-    log(f"database {env['DATABASE_URL']} at scale {args.scale:g}")
-    started = time.perf_counter()
-    demo_seconds = fill(env, args.scale, args.reuse)
-    if demo_seconds is not None:
-        log(f"varna demo --scale {args.scale:g}: {demo_seconds} s ({time.perf_counter() - started:.0f} s in all)")
-    setup_django(env)
-    from django.db import connection
-
-    result: dict[str, Any] = {
-        "scale": args.scale,
-        "database": connection.vendor,
-        "demo_seconds": demo_seconds,
-        "runs": args.runs,
-        "machine": before,
-    }
+    result: dict[str, Any] = prepare(args)
     result |= measure(args)
     report("measure-effect", args.scale, result)
     return 0

@@ -52,12 +52,9 @@ from bench.incidents import log
 from bench.insurance_common import (
     ROOT,
     arguments,
-    database_env,
-    fill,
-    machine,
+    prepare,
     report,
     scenario_log,
-    setup_django,
     summary,
     timed,
 )
@@ -272,30 +269,13 @@ def main() -> int:
     parser = arguments(__doc__)
     args = parser.parse_args()
     args.sqlite = args.sqlite or ROOT / "var" / "bench" / f"training-scale{args.scale:g}.sqlite3"
-    before = machine()
-    env = database_env(args)
-    log(f"database {env['DATABASE_URL']} at scale {args.scale:g}")
-    started = time.perf_counter()
-    demo_seconds = fill(env, args.scale, args.reuse)
-    if demo_seconds is not None:
-        log(f"varna demo --scale {args.scale:g}: {demo_seconds} s ({time.perf_counter() - started:.0f} s in all)")
-    setup_django(env)
-    from django.db import connection
-
+    result: dict[str, Any] = prepare(args)
     from varna.core.models import User
 
     made = make_training_data(User.objects.get(username=COORDINATOR).organisation_id or 0)
     if made["made"]:
         analyse()
-    result: dict[str, Any] = {
-        "scale": args.scale,
-        "database": connection.vendor,
-        "demo_seconds": demo_seconds,
-        "training_data": made,
-        "runs": args.runs,
-        "calls_per_run": args.calls,
-        "machine": before,
-    }
+    result["training_data"] = made
     result |= measure(args)
     report("training-coverage", args.scale, result)
     return 0

@@ -43,7 +43,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.incidents import log
-from bench.insurance_common import ROOT, arguments, database_env, fill, machine, report, setup_django
+from bench.insurance_common import ROOT, arguments, prepare, report
 
 TARGET_S = 30.0
 HR = "hr"
@@ -178,23 +178,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.sqlite is None:
         args.sqlite = ROOT / "var" / "bench" / f"training-scale{args.scale:g}.sqlite3"
-    before = machine()
-    env = database_env(args)
-    log(f"database {env['DATABASE_URL']} at scale {args.scale:g}")
-    started = time.perf_counter()
-    demo_seconds = fill(env, args.scale, args.reuse)
-    if demo_seconds is not None:
-        log(f"varna demo --scale {args.scale:g}: {demo_seconds} s ({time.perf_counter() - started:.0f} s in all)")
-    setup_django(env)
-    from django.db import connection
-
-    result: dict[str, Any] = {
-        "scale": args.scale,
-        "database": connection.vendor,
-        "demo_seconds": demo_seconds,
-        "runs_count": args.runs,
-        "machine": before,
-    }
+    result: dict[str, Any] = prepare(args)
     result |= measure(args)
     report("training-import", args.scale, result)
     return 0
