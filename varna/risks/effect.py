@@ -62,7 +62,7 @@ EFFECT_FIELDS = (
 Verdict = Literal["too_early", "too_few", "fewer", "more", "no_clear_change"]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Period:
     start: datetime.date
     end: datetime.date  # inclusive
@@ -82,7 +82,7 @@ class Period:
         return rate.quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Effect:
     measure: Measure
     before: Period
