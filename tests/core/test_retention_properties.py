@@ -61,6 +61,11 @@ class World:
 
 @pytest.fixture
 def world(persona: Callable[[str], User]) -> World:
+    return make_world(persona)
+
+
+def make_world(persona: Callable[[str], User]) -> World:
+    """The coordinator of Exempelkommun, a unit, an ordinary and a threat type, and the schedule's decision."""
     actor = persona("samordnare")
     org = Organisation.objects.get(pk=actor.organisation_id or 0)
     unit = Node.objects.filter(organisation=org, kind=NodeKind.UNIT).order_by("path").first()
@@ -124,7 +129,12 @@ def _make(w: World, spec: Spec, n: int) -> Incident:
     if spec.cost:
         with summary.keeping_summary([incident.pk]):
             CostLine.objects.create(
-                organisation=w.org, incident=incident, amount=Decimal(100), accounting_code="1", description="Prov", created_by=w.actor
+                organisation=w.org,
+                incident=incident,
+                amount=Decimal(100),
+                accounting_code="1",
+                description="Prov",
+                created_by=w.actor,
             )
     if spec.read:
         ConfidentialRead.objects.create(organisation=w.org, incident=incident, user=w.actor, what="prov")
