@@ -11,6 +11,7 @@ import zipfile
 from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -256,7 +257,9 @@ def test_erasure_is_refused_with_a_clear_message_while_records_name_the_person(w
 # --- pages and the API --------------------------------------------------------------------------------------
 
 
-def test_the_coordinator_approves_the_proposal_on_the_page(world: World, client_for: Callable[[str], Client]) -> None:
+def test_the_coordinator_approves_the_proposal_on_the_page(
+    world: World, client_for: Callable[[str], Client], django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
     incident = _make(world, Spec("ordinary", 7, True, False, False, False), 1)
     name = Attachment.objects.get(incident=incident).file.name
     batch = retention.propose_batch(organisation=world.org)
@@ -265,7 +268,8 @@ def test_the_coordinator_approves_the_proposal_on_the_page(world: World, client_
     page = client.get("/retention/due/")
     assert page.status_code == 200
     assert "Förslag till gallring" in page.content.decode()
-    response = client.post("/retention/approve/", {"batch": batch.pk, "revision": batch.revision}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/retention/approve/", {"batch": batch.pk, "revision": batch.revision}, follow=True)
     assert "Gallringen är klar" in response.content.decode()
     assert not Incident.objects.filter(pk=incident.pk).exists()
     assert name and not default_storage.exists(name)
