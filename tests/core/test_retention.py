@@ -325,3 +325,11 @@ def test_an_attachment_file_without_the_incident_is_disposed_of_by_its_own_rule(
     _approve(world)
     assert Incident.objects.filter(pk=incident.pk).exists()
     assert not Attachment.objects.filter(pk__in=[attachment.pk, extra.pk]).exists()
+
+
+def test_the_attachments_of_a_preserved_incident_follow_the_incident(world: World) -> None:
+    RetentionRule.objects.filter(organisation=world.org, kind="incidents.ordinary").update(action="preserve")
+    incident = _make(world, Spec("ordinary", 7, True, False, False, False), 1)
+    batch = retention.propose_batch(organisation=world.org)
+    assert batch is None or not batch.items.get("incidents.attachments")
+    assert Attachment.objects.filter(incident=incident).exists()

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from varna.core import registry, retention, selectors_retention
 from varna.core.formats import local_time
-from varna.core.models import User
+from varna.core.models import RetentionAction, RetentionRule, User
 from varna.incidents.models import FINAL_STATUSES, Attachment, ConfidentialRead, Incident, IncidentCategory
 from varna.incidents.services.summary import keeping_summary
 
@@ -40,12 +40,18 @@ INCIDENT_KINDS = ("incidents.injury", "incidents.threat", "incidents.ordinary")
 
 
 def attachments(organisation_id: int) -> QuerySet[Attachment]:
-    """The attachments kind: those of closed cases, except where the incident itself is preserved (personal
-    injury) or held: they follow the incident."""
+    """The attachments kind: those of closed cases, except where the incident itself is preserved (by default,
+    personal injury) or held: then they follow the incident."""
     rows = Attachment.objects.filter(organisation_id=organisation_id, incident__status__in=FINAL_STATUSES)
-    rows = rows.exclude(incident__injured_count__gt=0)
-    for kind in INCIDENT_KINDS:
-        for ids in selectors_retention.held_ids(organisation_id, kind):
+    preserved = RetentionRule.objects.filter(
+        organisation_id=organisation_id, kind__in=INCIDENT_KINDS, action=RetentionAction.PRESERVE
+    ).values_list("kind", flat=True)
+    for key in preserved:
+        kind = registry.record_kind(key)
+        if kind is not None:
+            rows = rows.exclude(incident_id__in=kind.records(organisation_id).values("pk"))
+    for key in INCIDENT_KINDS:
+        for ids in selectors_retention.held_ids(organisation_id, key):
             rows = rows.exclude(incident_id__in=ids)
     return rows
 
@@ -142,8 +148,8 @@ def register() -> None:
             default_action="dispose",
             default_basis=gettext_lazy(
                 "Photos and copies that support a report are kept as long as ordinary reports; the report itself "
-                "describes what happened. Those of incidents with personal injury, or of a held incident, follow "
-                "the incident."
+                "describes what happened. Those of an incident that is preserved (by default, with personal "
+                "injury) or held follow the incident."
             ),
             label_of=lambda a: f"{a.incident.number} {a.original_name}",
             order=41,
