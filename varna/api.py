@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError
 
 from varna.core.api import BearerToken
 from varna.core.api import router as core_router
+from varna.core.api_retention import router as retention_router
 from varna.incidents.api import router as incidents_router
 from varna.insurance.api import router as insurance_router
 from varna.plans.api import router as plans_router
@@ -49,6 +50,7 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 
 api.add_router("", core_router)
+api.add_router("", retention_router)
 api.add_router("", incidents_router)
 api.add_router("", risks_router)
 api.add_router("", plans_router)

@@ -70,6 +70,8 @@ class Perm(enum.StrEnum):
     RECORD_TRAINING = "record_training"  # register completed courses, import providers' lists, sessions
     CONFIGURE_TRAINING = "configure_training"  # the courses and who needs them
     MANAGE_PROTECTION = "manage_protection"  # facilities, their protection systems and service visits (G11)
+    MANAGE_RETENTION = "manage_retention"  # the retention schedule, holds, approving gallring, the archive package
+    REGISTER_EXTRACT = "register_extract"  # the data subject's register extract and erasure requests (GDPR)
 
 
 # Permissions that, once held anywhere, reach the whole organisation.
@@ -89,6 +91,8 @@ ORGANISATION_WIDE = frozenset(
         Perm.APPROVE_FUND,
         Perm.CONFIGURE_TRAINING,
         Perm.VIEW_OWN_TRAINING,
+        Perm.MANAGE_RETENTION,
+        Perm.REGISTER_EXTRACT,
     }
 )
 
@@ -119,6 +123,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | _TRAINING_MANAGERS
         | {Perm.CONFIGURE_TRAINING}
         | {Perm.MANAGE_PROTECTION}
+        # The coordinator keeps the security work's records (the administrative security: archive rules) and
+        # answers for them: the retention schedule, approving gallring and the data subject's extract.
+        | {Perm.MANAGE_RETENTION, Perm.REGISTER_EXTRACT}
     ),
     Role.SECURITY_OFFICER: frozenset(
         _EVERYONE

@@ -33,6 +33,11 @@ class CoreConfig(AppConfig):
         use_translated_empty_choice()
         register_core_importers()
         registry.register_set_up("core.security_areas", lambda org: ensure_security_areas(organisation=org))
+        # The life of records: core's own kinds and person data; every app's kinds get a rule (dokumenthanteringsplan).
+        from varna.core import records, retention
+
+        records.register()
+        registry.register_set_up("core.retention", lambda org: retention.ensure_schedule(organisation=org))
         # An organisation is set up when it is created, wherever that happens (the demo, the shell, the admin) …
         post_save.connect(_set_up_new_organisation, sender=Organisation, dispatch_uid="varna.set_up_organisation")
         # … and, after every migrate, the organisations that exist get what a newly installed app needs.

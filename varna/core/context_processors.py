@@ -48,6 +48,9 @@ NAVIGATION: list[tuple[str, Any, Perm]] = [
     ("core:import", _("Import"), Perm.IMPORT_DATA),
     ("incidents:accounting_settings", _("Settings"), Perm.CONFIGURE),
     ("core:outbox", _("Outgoing mail"), Perm.CONFIGURE),
+    ("core:retention", _("Retention schedule"), Perm.MANAGE_RETENTION),
+    ("core:retention_due", _("Gallring"), Perm.MANAGE_RETENTION),
+    ("core:register_extract", _("Register extract"), Perm.REGISTER_EXTRACT),
     ("risks:matrix", _("Risk matrix"), Perm.CONFIGURE_RISK_MATRIX),
 ]
 

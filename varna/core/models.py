@@ -379,3 +379,154 @@ class StoredDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.object_id}"
+
+
+# --- the life of records: retention schedule, holds, gallring, archive delivery, register extracts ----------
+
+
+class RetentionAction(models.TextChoices):
+    DISPOSE = "dispose", _("Dispose of (gallra)")
+    PRESERVE = "preserve", _("Preserve and deliver to the archive (bevara)")
+
+
+class RetentionRule(models.Model):
+    """One row of the organisation's retention schedule (dokumenthanteringsplan): a record kind is kept
+    ``years`` after its clock (closing or adoption), then disposed of or delivered to the archive.
+
+    ``kind`` is a registered record kind's key (:func:`varna.core.registry.record_kinds`). Set up with defaults by
+    ``core.retention.ensure_schedule``; edited by the coordinator with the decision that supports it.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="retention_rules")
+    kind = models.CharField(_("record kind"), max_length=60)
+    years = models.PositiveSmallIntegerField(_("years to keep"))
+    action = models.CharField(_("then"), max_length=10, choices=RetentionAction.choices)
+    decision = models.CharField(
+        _("decision"),
+        max_length=300,
+        help_text=_("The decision the rule rests on: body, date, minute paragraph and registry number."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    revision = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(excluded_fields=["revision", "updated_at"])
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = _("retention rule")
+        verbose_name_plural = _("retention schedule")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organisation", "kind"], name="retention_rule_unique_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.years}"
+
+
+class RetentionHoldQuerySet(models.QuerySet["RetentionHold"]):
+    def active(self) -> RetentionHoldQuerySet:
+        return self.filter(lifted_at__isnull=True)
+
+
+class RetentionHold(models.Model):
+    """A hold (e.g. a legal case or an insurance claim) that stops the disposal of one record until lifted."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("record kind"), max_length=60)
+    object_id = models.PositiveBigIntegerField()
+    label = models.CharField(_("record"), max_length=200)  # the record's name when the hold was placed
+    reason = models.CharField(_("reason"), max_length=300)
+    placed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField(default=timezone.now)
+    lifted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RetentionHoldQuerySet.as_manager()
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = _("hold")
+        verbose_name_plural = _("holds")
+        indexes: ClassVar = [models.Index(fields=["organisation", "kind", "object_id"], name="retention_hold_record")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"
+
+
+class DisposalBatchStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    DONE = "done", _("Disposed of")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class DisposalBatch(models.Model):
+    """A proposed batch of records due for disposal; the coordinator approves it and it is carried out in one
+    transaction. ``items`` maps each kind's key to the ids proposed (emptied once the batch is done)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=DisposalBatchStatus.choices, default=DisposalBatchStatus.PROPOSED
+    )
+    items = models.JSONField(default=dict)
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    revision = models.PositiveIntegerField(default=1)
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = _("disposal batch")
+        verbose_name_plural = _("disposal batches")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.proposed_at:%Y-%m-%d}"
+
+
+class DisposalRecord(models.Model):
+    """What was disposed of: kind, count, date, the decision and who approved it; never the content."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    batch = models.ForeignKey(DisposalBatch, on_delete=models.PROTECT, related_name="records")
+    kind = models.CharField(_("record kind"), max_length=60)
+    kind_label = models.CharField(_("record kind"), max_length=200)
+    count = models.PositiveIntegerField(_("number of records"))
+    disposed_at = models.DateTimeField(_("disposed of"), default=timezone.now)
+    years = models.PositiveSmallIntegerField(_("years kept"))
+    decision = models.CharField(_("decision"), max_length=300)
+    approved_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("approved by"))
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = _("disposal record")
+        verbose_name_plural = _("disposal records")
+        ordering: ClassVar = ["-disposed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.count}"
+
+
+class RecordLogKind(models.TextChoices):
+    REGISTER_EXTRACT = "register_extract", _("Register extract")
+    ARCHIVE_DELIVERY = "archive_delivery", _("Archive package")
+
+
+class RecordLog(models.Model):
+    """A logged production of a register extract (about ``subject``) or an archive package (its SHA-256)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("what"), max_length=20, choices=RecordLogKind.choices)
+    subject = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    detail = models.CharField(_("details"), max_length=300, blank=True)
+    produced_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("produced by"))
+    produced_at = models.DateTimeField(_("produced"), default=timezone.now)
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None
+
+    class Meta:
+        ordering: ClassVar = ["-produced_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.produced_at:%Y-%m-%d}"

@@ -14,6 +14,12 @@ Each app registers its parts in its ``AppConfig.ready``:
   answer. Risks asks this way for what the action plans show beside a measure.
 - a **document source** (:func:`register_document_source`): a kind of object whose PDF the worker makes and keeps
   (:class:`varna.core.pdf.Source`: an adopted risk analysis, an adopted action plan).
+- a **record kind** (:func:`register_record_kind`): a kind of record the retention schedule (dokumenthanteringsplan)
+  covers: which rows, the date its clock starts from (closing or adoption), the default rule, and how it is
+  deleted for real and described for the archive (``core/retention.py``, ``docs/guide/gallring.md``).
+- a **hold source** (:func:`register_hold_source`): records another app holds from disposal (an open insurance
+  claim holds its incident).
+- **person data** (:func:`register_person_data`): what an app stores about one person, for the register extract.
 
 The order of registration is the order of ``INSTALLED_APPS``; ``order`` sorts panels and importers.
 """
@@ -25,6 +31,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 if TYPE_CHECKING:
+    from django.db.models import Model, QuerySet
+    from django.db.models.fields.files import FieldFile
+
     from varna.core.imports.base import ImportReport
     from varna.core.models import Organisation, User
     from varna.core.pdf import Source as DocumentSource
@@ -145,3 +154,108 @@ def document_source(name: str) -> DocumentSource | None:
 
 def document_sources() -> list[DocumentSource]:
     return sorted(_document_sources.values(), key=lambda s: s.name)
+
+
+# --- the life of records ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """A kind of record in the retention schedule. Registering one (in the app's ``AppConfig.ready``) is all it
+    takes for the schedule, the due list, gallring, holds and the archive package to cover it.
+
+    - ``records(organisation_id)``: every record of the kind in the organisation (final ones only where it matters:
+      an open case is never due, since its clock has not started);
+    - ``clock``: the field (a path with ``__`` is allowed) of the date or time the retention period counts from,
+      closing or adoption; a record where it is empty is never due. ``clock_label`` says which, for the pages;
+    - ``default_years``, ``default_action`` (``"dispose"`` or ``"preserve"``) and ``default_basis`` (why: shown
+      in the schedule and the guide) set up each organisation's schedule;
+    - ``erase(queryset)``: deletes the records for real and returns how many; ``None``: ``core.retention.erase``,
+      which deletes the rows, everything that cascades from them, their history rows and their files on disk (on
+      commit). An app wraps it when more holds the content (the incidents' statistics summary);
+      ``stored_pdf``: the ``core.pdf`` source whose stored documents of the records go with them;
+    - ``describe(record)``: the record's metadata for the archive package (JSON-serialisable); ``None``: its fields;
+    - ``files(record)``: the files delivered with it; ``None``: its own file fields;
+    - ``label_of(record)``: how a hold names the record (``None``: ``str(record)``).
+    """
+
+    key: str  # "<app>.<kind>", e.g. "incidents.ordinary"
+    label: Any  # lazy Swedish label
+    records: Callable[[int], QuerySet[Any]]
+    clock: str
+    clock_label: Any
+    default_years: int
+    default_action: str
+    default_basis: Any
+    erase: Callable[[QuerySet[Any]], int] | None = None
+    stored_pdf: str = ""
+    describe: Callable[[Any], dict[str, Any]] | None = None
+    files: Callable[[Any], list[FieldFile]] | None = None
+    label_of: Callable[[Any], str] | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class HoldSource:
+    """Records of ``kinds`` that another app holds from disposal: ``held(organisation_id)`` gives their ids (a
+    ``values("pk")``-style queryset or a list), ``reason`` says why (e.g. "an open insurance claim")."""
+
+    key: str
+    kinds: tuple[str, ...]
+    held: Callable[[int], Any]
+    reason: Any
+
+
+@dataclass(frozen=True)
+class PersonData:
+    """What an app stores about one person, for the register extract: ``rows(person)`` gives one dict per record
+    (column label → value, all strings), ``None`` or an empty list when there is nothing."""
+
+    key: str
+    label: Any
+    rows: Callable[[User], list[dict[str, str]]]
+    order: int = 100
+
+
+_record_kinds: dict[str, RecordKind] = {}
+_hold_sources: dict[str, HoldSource] = {}
+_person_data: dict[str, PersonData] = {}
+
+
+def register_record_kind(kind: RecordKind) -> None:
+    if kind.default_action not in ("dispose", "preserve"):
+        raise ValueError(f"unknown retention action {kind.default_action!r}")
+    _record_kinds[kind.key] = kind
+
+
+def record_kinds() -> list[RecordKind]:
+    return sorted(_record_kinds.values(), key=lambda k: (k.order, k.key))
+
+
+def record_kind(key: str) -> RecordKind | None:
+    return _record_kinds.get(key)
+
+
+def register_hold_source(source: HoldSource) -> None:
+    _hold_sources[source.key] = source
+
+
+def hold_sources(kind: str) -> list[HoldSource]:
+    return [s for s in _hold_sources.values() if kind in s.kinds]
+
+
+def register_person_data(data: PersonData) -> None:
+    _person_data[data.key] = data
+
+
+def person_data() -> list[PersonData]:
+    return sorted(_person_data.values(), key=lambda d: (d.order, d.key))
+
+
+def describe_fields(record: Model) -> dict[str, Any]:
+    """A record's concrete fields as JSON values (the archive's metadata when a kind says nothing else)."""
+    out: dict[str, Any] = {}
+    for field in record._meta.concrete_fields:
+        value = getattr(record, field.attname)
+        out[field.attname] = value if value is None or isinstance(value, (bool, int, str)) else str(value)
+    return out

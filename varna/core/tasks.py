@@ -19,3 +19,12 @@ def store_pdf(source: str, object_id: int, actor_id: int | None = None) -> str:
     from varna.core import pdf
 
     return pdf.store(source, object_id, actor_id)
+
+
+@task()
+def propose_disposal() -> str:
+    """The daily gallring proposal (``varna manage gallra --enqueue``): a batch per organisation with something due,
+    for the coordinator to approve."""
+    from varna.core import retention
+
+    return retention.propose_all()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from varna.core import views, views_import, views_outbox
+from varna.core import views, views_import, views_outbox, views_retention
 
 app_name = "core"
 urlpatterns = [
@@ -25,4 +25,14 @@ urlpatterns = [
     path("import/<uuid:token>/", views_import.import_confirm, name="import_confirm"),
     path("outbox/", views_outbox.outbox_list, name="outbox"),
     path("outbox/<int:pk>/retry/", views_outbox.outbox_retry, name="outbox_retry"),
+    path("retention/", views_retention.schedule, name="retention"),
+    path("retention/<int:pk>/", views_retention.rule_edit, name="retention_rule"),
+    path("retention/due/", views_retention.due, name="retention_due"),
+    path("retention/approve/", views_retention.batch_approve, name="retention_approve"),
+    path("retention/discard/", views_retention.batch_discard, name="retention_discard"),
+    path("retention/holds/", views_retention.hold_place, name="retention_hold"),
+    path("retention/holds/lift/", views_retention.hold_lift, name="retention_hold_lift"),
+    path("retention/archive/", views_retention.archive_package, name="retention_archive"),
+    path("register-extract/", views_retention.register_extract, name="register_extract"),
+    path("register-extract/produce/", views_retention.register_extract_produce, name="register_extract_produce"),
 ]

@@ -40,3 +40,8 @@ class IncidentsConfig(AppConfig):
                 order=10,
             )
         )
+
+        # The life of records: the incident kinds of the retention schedule and what the register extract shows.
+        from varna.incidents import retention
+
+        retention.register()

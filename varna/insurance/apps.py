@@ -54,3 +54,17 @@ class InsuranceConfig(AppConfig):
                 order=35,
             )
         )
+
+        # An open claim holds its incident from gallring until the claim is settled (core/retention.py).
+        from varna.insurance.models import OPEN_CLAIM_STATUSES, Claim
+
+        registry.register_hold_source(
+            registry.HoldSource(
+                "insurance.open_claims",
+                ("incidents.ordinary", "incidents.threat", "incidents.injury"),
+                lambda org: Claim.objects.filter(organisation_id=org, status__in=OPEN_CLAIM_STATUSES).values(
+                    "incident_id"
+                ),
+                _("An open insurance claim"),
+            )
+        )

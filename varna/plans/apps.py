@@ -37,3 +37,8 @@ class PlansConfig(AppConfig):
         )
         # An adopted plan keeps a PDF made by the worker (core/pdf.py).
         registry.register_document_source(documents.STORED_PLANS)
+
+        # The life of records: the retention schedule's kind (core/retention.py).
+        from varna.plans import retention
+
+        retention.register()

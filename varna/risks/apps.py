@@ -19,3 +19,8 @@ class RisksConfig(AppConfig):
         )
         # An adopted analysis keeps a PDF made by the worker (core/pdf.py).
         registry.register_document_source(exports.STORED_ANALYSES)
+
+        # The life of records: the retention schedule's kind (core/retention.py).
+        from varna.risks import retention
+
+        retention.register()

@@ -37,3 +37,10 @@ class TrainingConfig(AppConfig):
                 record_import.KIND, record_import.KIND_LABEL, record_import.import_training_records, order=50
             )
         )
+
+        # --- the register extract: a person's training records (core's extract, GDPR).
+        from varna.training.selectors.people import person_training_rows
+
+        registry.register_person_data(
+            registry.PersonData("training.records", _("Training records"), person_training_rows, order=50)
+        )

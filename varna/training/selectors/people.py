@@ -11,9 +11,11 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from varna.core import access
 from varna.core.access import Perm
+from varna.core.formats import local_time
 from varna.core.models import User
 from varna.training.models import TrainingRecord
 from varna.training.selectors.needs import Need, person_needs
@@ -67,3 +69,17 @@ def may_record(user: User, person: User) -> bool:
     """Whether ``user`` may register or remove ``person``'s records."""
     node = person.employment_node
     return node is not None and access.has_perm(user, Perm.RECORD_TRAINING, node)
+
+
+def person_training_rows(person: User) -> list[dict[str, str]]:
+    """The register extract's rows: every training record of ``person`` (core's extract, GDPR)."""
+    records = TrainingRecord.objects.filter(organisation_id=person.organisation_id or 0, person=person)
+    return [
+        {
+            _("Course"): r.course.name,
+            _("Completed"): local_time(r.completed_on),
+            _("Valid until"): local_time(r.expires_on) if r.expires_on else "",
+            _("Source"): str(r.get_source_display()),
+        }
+        for r in records.select_related("course").order_by("completed_on", "pk")
+    ]
