@@ -34,7 +34,7 @@ from varna.core.imports.files import (
     FileProblem,
     Table,
     norm,
-    parse_amount,  # also read from here by insurance and the tests
+    parse_amount,
     read_table,
     too_long_message,
 )
