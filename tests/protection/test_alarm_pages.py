@@ -8,6 +8,7 @@ import datetime
 import io
 import json
 from decimal import Decimal
+from typing import Any
 
 from django.test import Client
 from django.urls import reverse
@@ -209,7 +210,7 @@ def test_the_unmarked_list_shows_the_thefts_at_each_facility_to_those_who_see_in
     assert "Hemtjänstens lokal" not in client(pw.w.coordinator).get(reverse("protection:unmarked")).content.decode()
 
 
-def api(user: User) -> tuple[Client, dict[str, str]]:
+def api(user: User) -> tuple[Client, dict[str, Any]]:
     return Client(), {"HTTP_AUTHORIZATION": f"Bearer {issue_token(user=user, actor=None)}"}
 
 

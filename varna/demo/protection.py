@@ -47,6 +47,7 @@ from varna.protection.models import (
     TheftProneAsset,
 )
 from varna.protection.services.false_alarms import Rule, repeated_stretch, rule_for
+from varna.protection.services.setup import set_up_protection
 from varna.protection.services.systems import PASSING, next_due
 
 YEARS = 5
@@ -100,6 +101,7 @@ def build(ctx: OrgContext) -> None:
     rng = ctx.random("protection")
     today = timezone.localdate()
     assert ctx.organisation is not None  # noqa: S101 - the tree step made it
+    set_up_protection(ctx.organisation)  # the causes of false alarms and the rule (the demo saves without signals)
     _owners(ctx)
     facilities = list(Facility.objects.filter(organisation=ctx.organisation).select_related("node").order_by("pk"))
     fallback = _coordinator(ctx)
