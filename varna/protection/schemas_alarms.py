@@ -54,7 +54,11 @@ class FalseAlarmOut(Schema):
     callout: bool
     cost: Decimal
     note: str
-    flagged: bool = Field(False, description="Whether the system has repeated false alarms waiting for follow-up.")
+    flagged: bool = Field(
+        False,
+        description="Only in the answer to a new false alarm: whether the system now waits for a follow-up of "
+        "repeated false alarms (false in lists).",
+    )
 
     @staticmethod
     def resolve_system(obj: FalseAlarm) -> int:
