@@ -21,9 +21,10 @@ from django.utils import timezone, translation
 from tests.core.import_samples import make_csv, make_xlsx
 from tests.worker import run_tasks
 from varna.core.imports import ImportReport, import_file, import_nodes, import_people
+from varna.core.imports.files import parse_amount
 from varna.core.models import CaseCounter, Node, Organisation, OutboxMail, User
 from varna.core.services import next_case_numbers
-from varna.incidents.imports import import_incidents, parse_amount, parse_moment
+from varna.incidents.imports import import_incidents, parse_moment
 from varna.incidents.models import CostLine, Incident, IncidentType, Status, TimelineEntry
 from varna.incidents.services import ensure_defaults
 from varna.protection.models import Facility

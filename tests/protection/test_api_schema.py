@@ -30,6 +30,10 @@ def test_the_fuzzed_operations_are_the_protection_ones() -> None:
         "GET /api/v1/protection/systems/{id}",
         "GET /api/v1/protection/services",
         "POST /api/v1/protection/systems/{id}/services",
+        "GET /api/v1/protection/false-alarms",
+        "GET /api/v1/protection/false-alarm-causes",
+        "POST /api/v1/protection/systems/{id}/false-alarms",
+        "GET /api/v1/protection/property",
     }
 
 

@@ -72,6 +72,7 @@ class Perm(enum.StrEnum):
     MANAGE_PROTECTION = "manage_protection"  # facilities, their protection systems and service visits (G11)
     MANAGE_RETENTION = "manage_retention"  # the retention schedule, holds, approving gallring, the archive package
     REGISTER_EXTRACT = "register_extract"  # the data subject's register extract and erasure requests (GDPR)
+    CONFIGURE_PROTECTION = "configure_protection"  # the causes of false alarms and when they count as repeated (K12)
 
 
 # Permissions that, once held anywhere, reach the whole organisation.
@@ -93,6 +94,7 @@ ORGANISATION_WIDE = frozenset(
         Perm.VIEW_OWN_TRAINING,
         Perm.MANAGE_RETENTION,
         Perm.REGISTER_EXTRACT,
+        Perm.CONFIGURE_PROTECTION,
     }
 )
 
@@ -122,7 +124,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | {Perm.MANAGE_INSURANCE, Perm.APPROVE_FUND}
         | _TRAINING_MANAGERS
         | {Perm.CONFIGURE_TRAINING}
-        | {Perm.MANAGE_PROTECTION}
+        | {Perm.MANAGE_PROTECTION, Perm.CONFIGURE_PROTECTION}
         # The coordinator keeps the security work's records (the administrative security: archive rules) and
         # answers for them: the retention schedule, approving gallring and the data subject's extract.
         | {Perm.MANAGE_RETENTION, Perm.REGISTER_EXTRACT}

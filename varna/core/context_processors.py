@@ -41,6 +41,7 @@ NAVIGATION: list[tuple[str, Any, Perm]] = [
     # --- technical protection ---
     ("protection:facilities", _("Facilities"), Perm.VIEW_FACILITIES),
     ("protection:overdue", _("Overdue service"), Perm.VIEW_FACILITIES),
+    ("protection:false_alarms", _("False alarms"), Perm.VIEW_FACILITIES),
     ("core:organisation", _("Organisation"), Perm.VIEW_DIRECTORY),
     ("core:security_roles", _("Security roles"), Perm.VIEW_DIRECTORY),
     ("core:bodies", _("Groups"), Perm.VIEW_DIRECTORY),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from decimal import Decimal
 
 from django.db.models import F
 from django.db.models.functions import Mod
@@ -30,15 +31,23 @@ from varna.core.models import User
 from varna.demo.bulk import insert
 from varna.demo.context import OrgContext
 from varna.protection.models import (
+    AssetKind,
     CameraPermit,
     Facility,
     FacilityKind,
+    FalseAlarm,
+    FalseAlarmCause,
+    Marking,
     OwnerKind,
     ProtectionSystem,
+    RepeatedAlarmFlag,
     ServiceResult,
     ServiceVisit,
     SystemKind,
+    TheftProneAsset,
 )
+from varna.protection.services.false_alarms import Rule, repeated_stretch, rule_for
+from varna.protection.services.setup import set_up_protection
 from varna.protection.services.systems import PASSING, next_due
 
 YEARS = 5
@@ -92,6 +101,7 @@ def build(ctx: OrgContext) -> None:
     rng = ctx.random("protection")
     today = timezone.localdate()
     assert ctx.organisation is not None  # noqa: S101 - the tree step made it
+    set_up_protection(ctx.organisation)  # the causes of false alarms and the rule (the demo saves without signals)
     _owners(ctx)
     facilities = list(Facility.objects.filter(organisation=ctx.organisation).select_related("node").order_by("pk"))
     fallback = _coordinator(ctx)
@@ -114,6 +124,8 @@ def build(ctx: OrgContext) -> None:
         visits.extend(rows)
     insert(ctx, ProtectionSystem, systems)
     insert(ctx, ServiceVisit, visits)
+    _false_alarms(ctx, ctx.random("protection.false_alarms"), systems, today)
+    _property(ctx, ctx.random("protection.property"), facilities, managers, fallback)
 
 
 def _coordinator(ctx: OrgContext) -> User:
@@ -223,3 +235,151 @@ def _keep_dates(system: ProtectionSystem, visits: list[ServiceVisit]) -> None:
     passed = [v.done_on for v in visits if v.result in PASSING]
     system.last_service_on = max((v.done_on for v in visits), default=None)
     system.next_service_due = next_due(max(passed, default=system.installed_on), system.service_interval_months)
+
+
+# --- false alarms (K12) -----------------------------------------------------------------------------------------
+
+ALARM_SHARE = 0.3  # alarm systems with any false alarm in the five years
+CLUSTER_SHARE = 0.04  # of those: a recent burst that reaches the rule and waits for a follow-up
+FOLLOW_UP_AFTER = datetime.timedelta(days=30)  # an old flag was followed up a month after it was raised
+FOLLOW_UPS = (
+    "Rökdetektorn i köket byttes mot en värmedetektor.",
+    "Personalen fick information om hur larmet kopplas av och på.",
+    "Leverantören justerade detektorernas känslighet.",
+    "Dörren med larmkontakt lagades.",
+)
+CALLOUT_COST = (Decimal(1500), Decimal(2800), Decimal(4500), Decimal(8900))  # a guard's or the rescue service's
+
+
+def _false_alarms(ctx: OrgContext, rng: random.Random, systems: list[ProtectionSystem], today: datetime.date) -> None:
+    """False alarms for a share of the alarm systems over the five years (a burst at the demo log-ins' units and
+    a few others, so that some systems wait for a follow-up), and the flags by the services' rule
+    (:func:`varna.protection.services.false_alarms.repeated_stretch`): old flags followed up, recent ones open."""
+    assert ctx.organisation is not None  # noqa: S101 - the tree step made it
+    causes = list(FalseAlarmCause.objects.filter(organisation=ctx.organisation, is_active=True).order_by("order"))
+    if not causes:
+        return
+    rule = rule_for(ctx.organisation.pk)
+    now = timezone.now()
+    start = now - datetime.timedelta(days=365 * YEARS)
+    alarms: list[FalseAlarm] = []
+    flags: list[RepeatedAlarmFlag] = []
+    for system in systems:
+        if system.kind not in CONNECTED:
+            continue
+        burst = system.kind == S.FIRE_ALARM and system.facility.node.name in OVERDUE_AT
+        if not burst and rng.random() >= ALARM_SHARE:
+            continue
+        moments = sorted(
+            start + datetime.timedelta(minutes=rng.randint(0, 60 * 24 * 365 * YEARS)) for _ in range(rng.randint(1, 5))
+        )
+        if burst or rng.random() < CLUSTER_SHARE:
+            moments += sorted(
+                now - datetime.timedelta(days=rng.randint(1, 60), minutes=rng.randint(0, 1440))
+                for _ in range(rule.threshold)
+            )
+            moments.sort()
+        for moment in moments:
+            callout = rng.random() < 0.6
+            alarms.append(
+                FalseAlarm(
+                    organisation=ctx.organisation,
+                    system=system,
+                    occurred_at=moment,
+                    cause=rng.choice(causes),
+                    callout=callout,
+                    cost=rng.choice(CALLOUT_COST) if callout else Decimal(0),
+                    created_by=system.created_by,
+                )
+            )
+        flags.extend(_flags(ctx, rng, system, moments, rule, now))
+    insert(ctx, FalseAlarm, alarms)
+    insert(ctx, RepeatedAlarmFlag, flags)
+
+
+def _flags(
+    ctx: OrgContext,
+    rng: random.Random,
+    system: ProtectionSystem,
+    moments: list[datetime.datetime],
+    rule: Rule,
+    now: datetime.datetime,
+) -> list[RepeatedAlarmFlag]:
+    """The flags the services would have written alarm by alarm, with the old ones followed up."""
+    flags: list[RepeatedAlarmFlag] = []
+    after: datetime.datetime | None = None
+    current: RepeatedAlarmFlag | None = None
+    for index, moment in enumerate(moments):
+        if current is not None and current.opened_at + FOLLOW_UP_AFTER < min(moment, now - datetime.timedelta(days=90)):
+            current.closed_at = current.opened_at + FOLLOW_UP_AFTER
+            current.closed_by = system.created_by
+            current.follow_up = rng.choice(FOLLOW_UPS)
+            after, current = current.closed_at, None
+        if current is not None:
+            current.alarm_count += 1
+            current.last_alarm_at = moment
+            continue
+        stretch = repeated_stretch([m for m in moments[: index + 1] if after is None or m > after], rule)
+        if stretch is not None:
+            count, first, _last = stretch
+            current = RepeatedAlarmFlag(
+                organisation=ctx.organisation,
+                system=system,
+                opened_at=moment,
+                alarm_count=count,
+                first_alarm_at=first,
+                last_alarm_at=moment,
+            )
+            flags.append(current)
+    if current is not None and current.opened_at + FOLLOW_UP_AFTER < now - datetime.timedelta(days=90):
+        current.closed_at = current.opened_at + FOLLOW_UP_AFTER
+        current.closed_by = system.created_by
+        current.follow_up = rng.choice(FOLLOW_UPS)
+    return flags
+
+
+# --- theft-prone property (K13) ---------------------------------------------------------------------------------
+
+PROPERTY_KINDS = frozenset({K.SCHOOL, K.PRESCHOOL, K.OFFICE, K.LIBRARY, K.CULTURE, K.SPORTS})
+PROPERTY_SHARE = 0.5  # of those facilities: an inventory recorded
+ITEMS: list[tuple[str, tuple[str, ...], tuple[int, int]]] = [
+    (AssetKind.COMPUTER, ("Lenovo ThinkPad T14", "Dell Latitude 5440", "HP EliteBook 840"), (9000, 16000)),
+    (AssetKind.TABLET, ("Apple iPad 10.9", "Samsung Galaxy Tab A9"), (3500, 7000)),
+    (AssetKind.PROJECTOR, ("Epson EB-W49", "BenQ MW560"), (6000, 12000)),
+    (AssetKind.SCREEN, ("Samsung 65 tum", "LG 55 tum"), (5000, 15000)),
+    (AssetKind.AUDIO, ("Bose S1 Pro", "JBL EON710"), (4000, 9000)),
+    (AssetKind.TOOL, ("Husqvarna lövblås", "Makita borrmaskin"), (1500, 6000)),
+]
+
+
+def _property(
+    ctx: OrgContext,
+    rng: random.Random,
+    facilities: list[Facility],
+    managers: dict[int, User | None],
+    fallback: User,
+) -> None:
+    """An inventory at half the schools, preschools, offices and the like (always at the demo log-ins' units),
+    a third of it unmarked on average, more at some facilities."""
+    rows: list[TheftProneAsset] = []
+    for facility in facilities:
+        always = facility.node.name in OVERDUE_AT
+        if not always and (facility.kind not in PROPERTY_KINDS or rng.random() >= PROPERTY_SHARE):
+            continue
+        unmarked_share = rng.choice((0.05, 0.2, 0.35, 0.7))
+        creator = managers.get(facility.node_id) or fallback
+        for _ in range(rng.randint(3, 12)):
+            kind, makes, (low, high) = rng.choice(ITEMS)
+            rows.append(
+                TheftProneAsset(
+                    organisation=ctx.organisation,
+                    facility=facility,
+                    kind=kind,
+                    make=rng.choice(makes),
+                    serial_number=f"{rng.choice('ABCDEFGHJK')}{rng.randint(10_000_000, 99_999_999)}",
+                    marking=Marking.UNMARKED if always or rng.random() < unmarked_share else Marking.MARKED,
+                    value=Decimal(rng.randint(low // 100, high // 100) * 100),
+                    created_by=creator,
+                )
+            )
+    insert(ctx, TheftProneAsset, rows)

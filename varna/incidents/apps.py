@@ -45,3 +45,7 @@ class IncidentsConfig(AppConfig):
         from varna.incidents import retention
 
         retention.register()
+        # The list of unmarked property (protection, K13) shows the thefts and burglaries at each facility.
+        from varna.protection.hooks import THEFT_COUNTS
+
+        registry.register_hook(THEFT_COUNTS, selectors_facility.theft_counts)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db.models.functions import Lower
@@ -29,7 +29,15 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from varna.core.imports.base import BATCH, ImportReport, reason_for, run_all_or_nothing
-from varna.core.imports.files import Column, FileProblem, Table, norm, read_table, too_long_message
+from varna.core.imports.files import (
+    Column,
+    FileProblem,
+    Table,
+    norm,
+    parse_amount,
+    read_table,
+    too_long_message,
+)
 from varna.core.models import Node, Organisation, User
 from varna.core.services import next_case_numbers
 from varna.incidents.models import (
@@ -49,7 +57,6 @@ KIND_LABEL = gettext_lazy("Historic incidents from a previous system")
 SERIES = "incident"  # the case-number series of incidents (as in the reporting service)
 MAX_DESCRIPTION = 10_000
 MAX_INJURED = 10_000
-MAX_AMOUNT = Decimal("999999999999.99")
 EARLIEST_YEAR = 1900
 DATE_ONLY_TIME = datetime.time(12, 0)  # a date without a time: noon, so that no time zone moves the day
 
@@ -106,8 +113,6 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _OUR_NUMBER = re.compile(r"^(?P<year>\d{4})-(?P<seq>\d{1,9})$")
-_SPACES = re.compile(r"[\s\u00a0\u202f'’]")
-_CURRENCY = re.compile(r"(?i)(sek|kr\.?|:-|,-)$")
 
 
 @dataclass
@@ -172,32 +177,6 @@ def parse_moment(text: str, *, now: datetime.datetime | None = None) -> datetime
     if moment > (now or timezone.now()) + datetime.timedelta(minutes=5):
         return "future"
     return moment
-
-
-def parse_amount(text: str) -> Decimal | str:
-    """SEK as Swedish files write it: ``12 345,50``, ``12345.5``, ``1.234,50``, ``500 kr``; else an error key."""
-    value = _SPACES.sub("", text)
-    value = _CURRENCY.sub("", value.casefold()).strip()
-    if not value:
-        return "format"
-    if "," in value and "." in value:
-        decimal_mark = "," if value.rfind(",") > value.rfind(".") else "."
-        value = value.replace("." if decimal_mark == "," else ",", "").replace(",", ".")
-    elif value.count(",") == 1:
-        value = value.replace(",", ".")
-    elif value.count(".") > 1:  # 1.234.567: dots between thousands
-        value = value.replace(".", "")
-    if not re.fullmatch(r"[-+]?\d+(\.\d*)?|[-+]?\.\d+", value):
-        return "format"
-    try:
-        amount = Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    except InvalidOperation:
-        return "format"
-    if amount < 0:
-        return "negative"
-    if amount > MAX_AMOUNT:
-        return "large"
-    return amount
 
 
 # --- checking ------------------------------------------------------------------------------

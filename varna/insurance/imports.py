@@ -24,10 +24,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.imports.base import BATCH, ImportReport, reason_for, run_all_or_nothing
-from varna.core.imports.files import Column, FileProblem, Table, norm, read_table
+from varna.core.imports.files import Column, FileProblem, Table, norm, parse_amount, read_table
 from varna.core.models import Node, Organisation, User
 from varna.core.services import stamp
-from varna.incidents.imports import parse_amount
 from varna.insurance.models import InsuredValue
 from varna.protection.models import Facility
 

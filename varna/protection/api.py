@@ -21,7 +21,15 @@ from varna.core import api as api_helpers
 from varna.core import selectors as core_selectors
 from varna.core.access import Perm
 from varna.core.api import ERRORS, ObjectId, Pagination
-from varna.protection.models import Facility, ProtectionSystem, ServiceVisit
+from varna.protection.models import (
+    Facility,
+    FalseAlarm,
+    FalseAlarmCause,
+    ProtectionSystem,
+    RepeatedAlarmFlag,
+    ServiceVisit,
+    TheftProneAsset,
+)
 from varna.protection.schemas import (
     FacilityDetailOut,
     FacilityFilters,
@@ -32,8 +40,19 @@ from varna.protection.schemas import (
     VisitIn,
     VisitOut,
 )
+from varna.protection.schemas_alarms import (
+    AssetFilters,
+    AssetOut,
+    CauseOut,
+    FalseAlarmFilters,
+    FalseAlarmIn,
+    FalseAlarmOut,
+)
 from varna.protection.selectors import facilities as facility_selectors
+from varna.protection.selectors import false_alarms as alarm_selectors
+from varna.protection.selectors import property as property_selectors
 from varna.protection.selectors import systems as system_selectors
+from varna.protection.services import false_alarms as alarm_services
 from varna.protection.services import systems as services
 
 router = Router(tags=["protection"])
@@ -131,3 +150,67 @@ def create_visit(request: HttpRequest, id: int = ObjectId) -> Reply[Any]:
     except ValidationError as exc:
         return api_helpers.invalid(api_helpers.messages(exc))
     return Reply(201, visit)
+
+
+# --- false alarms (K12) and theft-prone property (K13) ---------------------------------------------------------
+@router.get("/protection/false-alarms", response={200: list[FalseAlarmOut], **ERRORS}, summary="False alarms")
+@access.require_api(Perm.VIEW_FACILITIES)
+@paginate(Pagination)
+def list_false_alarms(request: HttpRequest, filters: Query[FalseAlarmFilters]) -> QuerySet[FalseAlarm]:
+    """The false alarms of the caller's facilities, the newest first."""
+    return alarm_selectors.false_alarms(
+        access.actor(request), facility_id=filters.facility, system_id=filters.system, since=filters.since
+    )
+
+
+@router.get("/protection/false-alarm-causes", response={200: list[CauseOut], **ERRORS}, summary="Causes")
+@access.require_api(Perm.VIEW_FACILITIES)
+def list_causes(request: HttpRequest) -> list[FalseAlarmCause]:
+    """The organisation's causes of false alarms (those out of use too)."""
+    return list(alarm_selectors.causes(access.actor(request).organisation_id or 0, active_only=False))
+
+
+@router.post(
+    "/protection/systems/{id}/false-alarms",
+    response={201: FalseAlarmOut, **ERRORS},
+    summary="Record a false alarm",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": FalseAlarmIn.model_json_schema()}}}
+    },
+)
+@access.require_api(Perm.MANAGE_PROTECTION, model=ProtectionSystem)
+def create_false_alarm(request: HttpRequest, id: int = ObjectId) -> Reply[Any]:
+    """Record a false alarm of a system; ``flagged`` says whether the system now waits for a follow-up of
+    repeated false alarms. The body is read after the access check."""
+    user = access.actor(request)
+    system = system_selectors.system_for(user, id, Perm.MANAGE_PROTECTION)
+    try:
+        payload = FalseAlarmIn.model_validate_json(request.body or b"")
+    except pydantic.ValidationError as exc:
+        problems = [f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors()[:10]]
+        return api_helpers.invalid(
+            _("The false alarm could not be read: %(problems)s") % {"problems": "; ".join(problems)}
+        )
+    cause = FalseAlarmCause.objects.filter(organisation_id=user.organisation_id or 0, pk=payload.cause).first()
+    try:
+        alarm = alarm_services.record_false_alarm(
+            actor=user,
+            system=system,
+            occurred_at=payload.occurred_at,
+            cause=cause,
+            callout=payload.callout,
+            cost=payload.cost,
+            note=payload.note,
+        )
+    except ValidationError as exc:
+        return api_helpers.invalid(api_helpers.messages(exc))
+    alarm.flagged = RepeatedAlarmFlag.objects.filter(system_id=system.pk, closed_at__isnull=True).exists()  # type: ignore[attr-defined]
+    return Reply(201, alarm)
+
+
+@router.get("/protection/property", response={200: list[AssetOut], **ERRORS}, summary="Theft-prone property")
+@access.require_api(Perm.VIEW_FACILITIES)
+@paginate(Pagination)
+def list_property(request: HttpRequest, filters: Query[AssetFilters]) -> QuerySet[TheftProneAsset]:
+    """The theft-prone property of the caller's facilities, by facility."""
+    return property_selectors.assets(access.actor(request), facility_id=filters.facility, unmarked=filters.unmarked)

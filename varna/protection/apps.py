@@ -6,3 +6,42 @@ class ProtectionConfig(AppConfig):
     name = "varna.protection"
     label = "protection"
     verbose_name = _("Technical protection")
+
+    def ready(self) -> None:
+        from varna.core import registry
+
+        # --- false alarms (K12): a new organisation gets the default causes and the rule of repeated alarms.
+        from varna.protection.services.setup import set_up_protection
+
+        registry.register_set_up("protection.false_alarms", set_up_protection)
+
+        # --- imports on core's import page: the alarm receiving centre's list, and theft-prone property (K13).
+        from varna.protection.imports import false_alarms as alarm_import
+        from varna.protection.imports import property as property_import
+
+        registry.register_importer(
+            registry.Importer(alarm_import.KIND, alarm_import.KIND_LABEL, alarm_import.import_false_alarms, order=60)
+        )
+        registry.register_importer(
+            registry.Importer(
+                property_import.KIND, property_import.KIND_LABEL, property_import.import_property, order=61
+            )
+        )
+
+        # --- the facility's page: its false alarms and flags, and its theft-prone property (before other apps').
+        from varna.protection import panels
+
+        registry.register_panel(
+            registry.Panel(
+                "facility",
+                "protection.false_alarms",
+                "protection/_facility_false_alarms.html",
+                panels.false_alarms,
+                order=1,
+            )
+        )
+        registry.register_panel(
+            registry.Panel(
+                "facility", "protection.property", "protection/_facility_property.html", panels.property_panel, order=2
+            )
+        )

@@ -181,3 +181,182 @@ class ServiceVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system}, {self.done_on:%Y-%m-%d}"
+
+
+# --- false alarms (K12) and theft-prone property (K13) --------------------------------------------------------------
+
+
+class FalseAlarmCause(models.Model):
+    """A cause of false alarms on the organisation's list (set up with Swedish defaults; the coordinator keeps it)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("in use"), default=True)
+    history = HistoricalRecords()
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = _("cause of false alarms")
+        verbose_name_plural = _("causes of false alarms")
+        ordering: ClassVar = ["order", "name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="protection_cause_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FalseAlarmSettings(models.Model):
+    """When false alarms on one system count as repeated: ``repeat_threshold`` within ``repeat_days`` days."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="false_alarm_settings")
+    repeat_threshold = models.PositiveSmallIntegerField(_("false alarms that count as repeated"), default=3)
+    repeat_days = models.PositiveSmallIntegerField(_("within (days)"), default=90)
+    history = HistoricalRecords()
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None
+
+    class Meta:
+        verbose_name = _("false alarm settings")
+        verbose_name_plural = _("false alarm settings")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(repeat_threshold__gte=2) & Q(repeat_days__gte=1), name="protection_repeat_sensible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class FalseAlarm(models.Model):
+    """A false alarm (obefogat larm) of a protection system: when, why, whether there was a callout, its cost."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    system = models.ForeignKey(
+        ProtectionSystem, on_delete=models.PROTECT, related_name="false_alarms", verbose_name=_("system")
+    )
+    occurred_at = models.DateTimeField(_("date and time"))
+    cause = models.ForeignKey(FalseAlarmCause, on_delete=models.PROTECT, related_name="+", verbose_name=_("cause"))
+    callout = models.BooleanField(_("callout"), default=False)
+    cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=2, default=0)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    revision = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(excluded_fields=["revision", "updated_at"])
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = "system__facility__node"
+    MONEY_FIELDS: ClassVar[tuple[str, ...]] = ("cost",)
+
+    class Meta:
+        verbose_name = _("false alarm")
+        verbose_name_plural = _("false alarms")
+        ordering: ClassVar = ["-occurred_at", "-pk"]
+        indexes: ClassVar = [
+            models.Index(fields=["system", "-occurred_at"], name="protection_alarm_system_time"),
+            models.Index(fields=["organisation", "-occurred_at"], name="protection_alarm_org_time"),
+        ]
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=Q(cost__gte=0), name="protection_alarm_cost_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system}, {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class RepeatedAlarmFlag(models.Model):
+    """A system with repeated false alarms, flagged for follow-up (K12). Written by the false-alarm services in the
+    transaction of the alarm that reached the threshold; the follow-up (what was done) closes it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    system = models.ForeignKey(
+        ProtectionSystem, on_delete=models.PROTECT, related_name="alarm_flags", verbose_name=_("system")
+    )
+    opened_at = models.DateTimeField(_("flagged"))
+    alarm_count = models.PositiveIntegerField(_("false alarms"))
+    first_alarm_at = models.DateTimeField(_("first false alarm"))
+    last_alarm_at = models.DateTimeField(_("latest false alarm"))
+    closed_at = models.DateTimeField(_("followed up"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    follow_up = models.TextField(_("follow-up"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    revision = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(excluded_fields=["revision", "updated_at"])
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = "system__facility__node"
+
+    class Meta:
+        verbose_name = _("repeated false alarms")
+        verbose_name_plural = _("repeated false alarms")
+        ordering: ClassVar = ["-opened_at", "-pk"]
+        indexes: ClassVar = [
+            models.Index(
+                fields=["organisation", "opened_at"], condition=Q(closed_at__isnull=True), name="protection_flag_open"
+            ),
+        ]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["system"], condition=Q(closed_at__isnull=True), name="protection_flag_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system}: {self.alarm_count}"
+
+
+class AssetKind(models.TextChoices):
+    COMPUTER = "computer", _("Computer")
+    TABLET = "tablet", _("Tablet or phone")
+    PROJECTOR = "projector", _("Projector")
+    SCREEN = "screen", _("Screen or TV")
+    CAMERA = "camera", _("Camera")
+    AUDIO = "audio", _("Audio equipment")
+    INSTRUMENT = "instrument", _("Musical instrument")
+    TOOL = "tool", _("Tool or machine")
+    OTHER = "other", _("Other")
+
+
+class Marking(models.TextChoices):
+    MARKED = "marked", _("Marked")
+    UNMARKED = "unmarked", _("Unmarked")
+
+
+class TheftProneAsset(models.Model):
+    """A piece of theft-prone property (stöldbegärlig egendom) at a facility, and whether it is marked (K13)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="assets", verbose_name=_("facility"))
+    kind = models.CharField(_("kind"), max_length=20, choices=AssetKind.choices)
+    make = models.CharField(_("make and model"), max_length=200, blank=True)
+    serial_number = models.CharField(_("serial number"), max_length=100, blank=True)
+    marking = models.CharField(_("marking"), max_length=10, choices=Marking.choices, default=Marking.UNMARKED)
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2, default=0)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    revision = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(excluded_fields=["revision", "updated_at"])
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = "facility__node"
+    MONEY_FIELDS: ClassVar[tuple[str, ...]] = ("value",)
+
+    class Meta:
+        verbose_name = _("theft-prone property")
+        verbose_name_plural = _("theft-prone property")
+        ordering: ClassVar = ["kind", "make", "pk"]
+        indexes: ClassVar = [models.Index(fields=["facility", "marking"], name="protection_asset_marking")]
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="protection_asset_value_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        label = str(self.get_kind_display())
+        return f"{label}: {self.make}" if self.make else label

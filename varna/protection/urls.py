@@ -3,6 +3,8 @@
 from django.urls import path
 
 from varna.protection.views import facilities as facility_views
+from varna.protection.views import false_alarms as alarm_views
+from varna.protection.views import property as property_views
 from varna.protection.views import systems as system_views
 
 app_name = "protection"
@@ -17,4 +19,22 @@ urlpatterns = [
     path("systems/<int:pk>/edit/", system_views.system_edit, name="system_edit"),
     path("systems/<int:pk>/service/", system_views.service_new, name="service_new"),
     path("service/overdue/", system_views.overdue, name="overdue"),
+]
+
+# --- false alarms (K12) and theft-prone property (K13) ---
+urlpatterns += [
+    path("false-alarms/", alarm_views.false_alarm_list, name="false_alarms"),
+    path("false-alarms/<int:pk>/edit/", alarm_views.false_alarm_edit, name="false_alarm_edit"),
+    path("false-alarms/repeated/", alarm_views.flag_list, name="flags"),
+    path("false-alarms/repeated/<int:pk>/", alarm_views.flag_detail, name="flag"),
+    path("false-alarms/repeated/<int:pk>/follow-up/", alarm_views.flag_follow_up, name="flag_follow_up"),
+    path("false-alarms/cost/", alarm_views.false_alarm_cost, name="false_alarm_cost"),
+    path("false-alarms/cost.xlsx", alarm_views.false_alarm_cost_xlsx, name="false_alarm_cost_xlsx"),
+    path("false-alarms/settings/", alarm_views.false_alarm_settings, name="false_alarm_settings"),
+    path("false-alarms/causes/<int:pk>/", alarm_views.cause_edit, name="cause_edit"),
+    path("facilities/<int:pk>/false-alarms/", alarm_views.facility_false_alarms, name="facility_false_alarms"),
+    path("facilities/<int:pk>/false-alarms/new/", alarm_views.false_alarm_new, name="false_alarm_new"),
+    path("facilities/<int:pk>/property/new/", property_views.asset_new, name="asset_new"),
+    path("property/<int:pk>/edit/", property_views.asset_edit, name="asset_edit"),
+    path("property/unmarked/", property_views.unmarked, name="unmarked"),
 ]

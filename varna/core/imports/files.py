@@ -18,6 +18,7 @@ import warnings
 import zipfile
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +28,9 @@ logger = logging.getLogger(__name__)
 
 MAX_ROWS = 100_000  # data rows, the header not counted
 MAX_COLUMNS = 256  # columns read from a sheet; HR exports have far fewer
+MAX_AMOUNT = Decimal("999999999999.99")
+_SPACES = re.compile(r"[\s\u00a0\u202f'’]")
+_CURRENCY = re.compile(r"(?i)(sek|kr\.?|:-|,-)$")
 
 
 class FileProblem(Exception):
@@ -224,3 +228,29 @@ def _collect(source: Iterable[tuple[int, list[str]]], columns: list[Column]) -> 
     if not header_seen:
         raise FileProblem(_("The file is empty."))
     return Table(labels, rows)
+
+
+def parse_amount(text: str) -> Decimal | str:
+    """SEK as Swedish files write it: ``12 345,50``, ``12345.5``, ``1.234,50``, ``500 kr``; else an error key."""
+    value = _SPACES.sub("", text)
+    value = _CURRENCY.sub("", value.casefold()).strip()
+    if not value:
+        return "format"
+    if "," in value and "." in value:
+        decimal_mark = "," if value.rfind(",") > value.rfind(".") else "."
+        value = value.replace("." if decimal_mark == "," else ",", "").replace(",", ".")
+    elif value.count(",") == 1:
+        value = value.replace(",", ".")
+    elif value.count(".") > 1:  # 1.234.567: dots between thousands
+        value = value.replace(".", "")
+    if not re.fullmatch(r"[-+]?\d+(\.\d*)?|[-+]?\.\d+", value):
+        return "format"
+    try:
+        amount = Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    except InvalidOperation:
+        return "format"
+    if amount < 0:
+        return "negative"
+    if amount > MAX_AMOUNT:
+        return "large"
+    return amount
