@@ -70,6 +70,7 @@ class Perm(enum.StrEnum):
     RECORD_TRAINING = "record_training"  # register completed courses, import providers' lists, sessions
     CONFIGURE_TRAINING = "configure_training"  # the courses and who needs them
     MANAGE_PROTECTION = "manage_protection"  # facilities, their protection systems and service visits (G11)
+    CONFIGURE_PROTECTION = "configure_protection"  # the self-inspection checklists per kind of facility
 
 
 # Permissions that, once held anywhere, reach the whole organisation.
@@ -89,6 +90,7 @@ ORGANISATION_WIDE = frozenset(
         Perm.APPROVE_FUND,
         Perm.CONFIGURE_TRAINING,
         Perm.VIEW_OWN_TRAINING,
+        Perm.CONFIGURE_PROTECTION,
     }
 )
 
@@ -118,7 +120,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | {Perm.MANAGE_INSURANCE, Perm.APPROVE_FUND}
         | _TRAINING_MANAGERS
         | {Perm.CONFIGURE_TRAINING}
-        | {Perm.MANAGE_PROTECTION}
+        | {Perm.MANAGE_PROTECTION, Perm.CONFIGURE_PROTECTION}
     ),
     Role.SECURITY_OFFICER: frozenset(
         _EVERYONE

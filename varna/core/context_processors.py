@@ -41,6 +41,9 @@ NAVIGATION: list[tuple[str, Any, Perm]] = [
     # --- technical protection ---
     ("protection:facilities", _("Facilities"), Perm.VIEW_FACILITIES),
     ("protection:overdue", _("Overdue service"), Perm.VIEW_FACILITIES),
+    ("protection:evacuation", _("Evacuation checks"), Perm.VIEW_FACILITIES),
+    ("protection:rounds", _("Self-inspection rounds"), Perm.VIEW_FACILITIES),
+    ("protection:checklists", _("Checklists"), Perm.CONFIGURE_PROTECTION),
     ("core:organisation", _("Organisation"), Perm.VIEW_DIRECTORY),
     ("core:security_roles", _("Security roles"), Perm.VIEW_DIRECTORY),
     ("core:bodies", _("Groups"), Perm.VIEW_DIRECTORY),

@@ -35,5 +35,10 @@ class PlansConfig(AppConfig):
                 context=selectors.analysis_follow_up,
             ),
         )
+        # A deviation found on a self-inspection round (protection) becomes an action in the unit's plan.
+        from varna.plans.deviations import DEVIATION_ANSWER
+        from varna.protection.hooks import DEVIATION_ACTION
+
+        registry.register_hook(DEVIATION_ACTION, DEVIATION_ANSWER)
         # An adopted plan keeps a PDF made by the worker (core/pdf.py).
         pdf.register(documents.STORED_PLANS)
