@@ -26,6 +26,7 @@ from varna.protection.models import (
     ItemResult,
     RoundItem,
 )
+from varna.protection.services.rounds import ensure_default_checklists
 
 CHECKED_THIS_YEAR = 0.83
 CHECKED_LAST_YEAR = 0.92
@@ -77,6 +78,7 @@ def build(ctx: OrgContext) -> None:
             )
     insert(ctx, EvacuationCheck, checks)
 
+    ensure_default_checklists(organisation=ctx.organisation)  # as set-up gives every new organisation
     points: dict[str, list[ChecklistItem]] = {}
     for item in ChecklistItem.objects.filter(organisation=ctx.organisation, is_active=True).order_by("position"):
         points.setdefault(item.facility_kind, []).append(item)

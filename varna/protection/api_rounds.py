@@ -106,16 +106,9 @@ def list_rounds(request: HttpRequest, filters: Query[RoundFilters]) -> QuerySet[
 
 @router.get("/protection/rounds/{id}", response={200: RoundDetailOut, **ERRORS}, summary="One round")
 @access.require_api(Perm.VIEW_FACILITIES, model=InspectionRound)
-def get_round(request: HttpRequest, id: int = ObjectId) -> dict[str, Any]:
+def get_round(request: HttpRequest, id: int = ObjectId) -> InspectionRound:
     """A round with its points and their answers."""
-    inspection = round_selectors.round_for(access.actor(request), id)
-    return {
-        "id": inspection.pk,
-        "facility": inspection.facility_id,
-        "done_on": inspection.done_on,
-        "completed": inspection.completed_at is not None,
-        "items": round_selectors.round_items(inspection),
-    }
+    return round_selectors.round_for(access.actor(request), id)
 
 
 @router.post(
