@@ -178,9 +178,9 @@ def test_a_unit_manager_walks_a_round_on_the_pages_and_makes_a_deviation_an_acti
     )
     assert response.status_code == 302 and response["Location"].endswith(f"#point-{second.pk}")
     page = c.get(reverse("protection:round", args=[inspection.pk])).content.decode()
-    assert "Dörren var kilad." in page and reverse("protection:round_photo", args=[first.pk]) in page
+    assert "Dörren var kilad." in page and reverse("protection:round_photo", args=[inspection.pk, first.pk]) in page
     assert reverse("protection:round_action", args=[first.pk]) in page
-    photo_response = c.get(reverse("protection:round_photo", args=[first.pk]))
+    photo_response = c.get(reverse("protection:round_photo", args=[inspection.pk, first.pk]))
     assert photo_response.status_code == 200 and photo_response["Content-Type"] == "image/jpeg"
     response = c.post(
         reverse("protection:round_action", args=[first.pk]), {f"a{first.pk}-due": timezone.localdate().isoformat()}
@@ -212,7 +212,7 @@ def test_another_units_round_and_photo_are_404_and_a_reader_gets_no_forms(pw: Pr
     item = _items(inspection)[0]
     c = client(pw.w.manager)
     assert c.get(reverse("protection:round", args=[inspection.pk])).status_code == 404
-    assert c.get(reverse("protection:round_photo", args=[item.pk])).status_code == 404
+    assert c.get(reverse("protection:round_photo", args=[inspection.pk, item.pk])).status_code == 404
     assert c.post(reverse("protection:round_answer", args=[item.pk]), {f"i{item.pk}-result": "ok"}).status_code == 404
     own = services.start_round(actor=pw.w.manager, facility=pw.sun)
     page = client(pw.w.protected).get(reverse("protection:round", args=[own.pk])).content.decode()

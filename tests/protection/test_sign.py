@@ -38,3 +38,13 @@ def test_the_report_form_opens_with_the_facility_of_the_sign_chosen(pw: Protecti
     other = c.get(reverse("incidents:report"), {"facility": pw.other.pk}).content.decode()
     assert f'value="{pw.other.pk}" selected' not in other
     assert c.get(reverse("incidents:report"), {"facility": "x' or 1=1"}).status_code == 200
+
+
+def test_the_facility_name_is_escaped_in_the_codes_title(pw: ProtectionWorld) -> None:
+    from varna.protection.services.facilities import update_facility
+
+    update_facility(
+        actor=pw.w.coordinator, facility=pw.sun, revision=None, name="<b>Sol & Måne</b>", node=pw.w.sun_school
+    )
+    text = client(pw.w.manager).get(reverse("protection:facility_sign", args=[pw.sun.pk])).content.decode()
+    assert "<b>Sol" not in text and "&lt;b&gt;Sol &amp; Måne&lt;/b&gt;" in text

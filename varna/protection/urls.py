@@ -30,7 +30,7 @@ urlpatterns = [
     path("rounds/<int:pk>/complete/", round_views.round_complete, name="round_complete"),
     path("rounds/points/<int:pk>/", round_views.item_answer, name="round_answer"),
     path("rounds/points/<int:pk>/action/", round_views.item_action, name="round_action"),
-    path("rounds/points/<int:pk>/photo/", round_views.item_photo, name="round_photo"),
+    path("rounds/<int:pk>/photos/<int:item_pk>/", round_views.item_photo, name="round_photo"),
     path("checklists/", round_views.checklists, name="checklists"),
     path("checklists/<int:pk>/toggle/", round_views.checkpoint_toggle, name="checkpoint_toggle"),
 ]

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -163,10 +163,11 @@ def round_complete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("protection:round", pk=inspection.pk)
 
 
-@access.require(Perm.VIEW_FACILITIES, model=RoundItem)
-def item_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
+@access.require(Perm.VIEW_FACILITIES, model=InspectionRound)
+def item_photo(request: HttpRequest, pk: int, item_pk: int) -> HttpResponseBase:
     """A point's photo, after the same access check as the round; never served statically."""
-    item = selectors.item_for(access.actor(request), pk)
+    inspection = selectors.round_for(access.actor(request), pk)
+    item = get_object_or_404(RoundItem.objects.filter(round_id=inspection.pk), pk=item_pk)
     kind = KINDS.get(item.photo_type)
     if not item.photo or kind is None:
         raise Http404
