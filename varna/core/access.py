@@ -72,7 +72,7 @@ class Perm(enum.StrEnum):
     MANAGE_PROTECTION = "manage_protection"  # facilities, their protection systems and service visits (G11)
     MANAGE_RETENTION = "manage_retention"  # the retention schedule, holds, approving gallring, the archive package
     REGISTER_EXTRACT = "register_extract"  # the data subject's register extract and erasure requests (GDPR)
-    CONFIGURE_PROTECTION = "configure_protection"  # the causes of false alarms and when they count as repeated (K12)
+    CONFIGURE_PROTECTION = "configure_protection"  # false-alarm causes and rule (K12), self-inspection checklists
 
 
 # Permissions that, once held anywhere, reach the whole organisation.

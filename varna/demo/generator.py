@@ -36,6 +36,7 @@ from varna.demo import (
     people,
     plans,
     protection,
+    protection_rounds,
     retention,
     risks,
     training,
@@ -58,6 +59,7 @@ STEPS: list[tuple[str, Step]] = [
     ("insurance", insurance.build),
     ("training", training.build),  # after people (employment, managers), facilities (care homes) and incidents
     ("protection", protection.build),  # after facilities: their owners, protection systems and service
+    ("protection_rounds", protection_rounds.build),  # evacuation checks and self-inspection rounds
     ("retention", retention.build),  # the retention schedule, once every app's kinds are registered
 ]
 

@@ -206,7 +206,9 @@ class ReportForm(UploadProblemsMixin, forms.Form):
         "crisis_group_alerted",
     )
 
-    def __init__(self, *args: Any, user: User, upload_problems: list[str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: User, upload_problems: list[str] | None = None, facility: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.upload_problems = upload_problems or []
@@ -240,6 +242,19 @@ class ReportForm(UploadProblemsMixin, forms.Form):
                     **{f"{dim}_severity": Severity.NONE for dim in DIMENSION_FIELDS},
                 }
             )
+            self._preset_facility(facility)
+
+    def _preset_facility(self, value: str) -> None:
+        """Choose the facility given in the address (from its sign's QR code), when the person may report there;
+        the incident is then placed at the facility's unit."""
+        if not value.isdigit() or len(value) > 12:
+            return
+        found = selectors.facilities_for_reporting(self.user).filter(pk=int(value)).values_list("pk", "node_id").first()
+        if found is None:
+            return
+        self.initial["facility"] = str(found[0])
+        if core_selectors.visible_nodes(self.user).filter(pk=found[1]).exists():
+            self.initial["incident_node"] = found[1]
 
     def _order(self) -> list[str]:
         before = ["incident_type", "occurred_date", "occurred_time", "facility", "address", "incident_node"]

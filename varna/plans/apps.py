@@ -35,6 +35,11 @@ class PlansConfig(AppConfig):
                 context=selectors.analysis_follow_up,
             ),
         )
+        # A deviation found on a self-inspection round (protection) becomes an action in the unit's plan.
+        from varna.plans.deviations import DEVIATION_ANSWER
+        from varna.protection.hooks import DEVIATION_ACTION
+
+        registry.register_hook(DEVIATION_ACTION, DEVIATION_ANSWER)
         # An adopted plan keeps a PDF made by the worker (core/pdf.py).
         registry.register_document_source(documents.STORED_PLANS)
 

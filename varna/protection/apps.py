@@ -45,3 +45,14 @@ class ProtectionConfig(AppConfig):
                 "facility", "protection.property", "protection/_facility_property.html", panels.property_panel, order=2
             )
         )
+
+        # Evacuation checks and self-inspection rounds: a new organisation gets the default checklists (pages
+        # only read them), and a facility's page shows its rounds, the unit's latest check and the QR sign.
+        from varna.protection.services.rounds import ensure_default_checklists
+
+        registry.register_set_up("protection.checklists", lambda org: ensure_default_checklists(organisation=org))
+        registry.register_panel(
+            registry.Panel(
+                "facility", "protection_rounds", "protection/_facility_rounds.html", panels.facility_rounds, order=5
+            )
+        )

@@ -360,3 +360,133 @@ class TheftProneAsset(models.Model):
     def __str__(self) -> str:
         label = str(self.get_kind_display())
         return f"{label}: {self.make}" if self.make else label
+
+
+# --- evacuation checks and self-inspection rounds (K14, systematic fire-safety work under LSO) -------------------
+
+
+class EvacuationCheck(models.Model):
+    """A unit's yearly check of its evacuation plans and its staff's knowledge of what to do on an alarm (K14)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="evacuation_checks", verbose_name=_("unit"))
+    checked_on = models.DateField(_("date"))
+    plan_checked = models.BooleanField(_("evacuation plan checked"), default=False)
+    drill_held = models.BooleanField(_("evacuation drill held"), default=False)
+    staff_knowledge_checked = models.BooleanField(_("staff knowledge checked"), default=False)
+    findings = models.TextField(_("findings"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = "node"
+
+    class Meta:
+        verbose_name = _("evacuation check")
+        verbose_name_plural = _("evacuation checks")
+        ordering: ClassVar = ["-checked_on", "-pk"]
+        indexes: ClassVar = [models.Index(fields=["organisation", "node", "-checked_on"], name="protection_evac_node")]
+
+    def __str__(self) -> str:
+        return f"{self.node_id} {self.checked_on:%Y-%m-%d}"
+
+
+class EvacuationReminder(models.Model):
+    """That a unit without this year's check has been reminded for ``year`` (once per unit and year)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = "node"
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["node", "year"], name="protection_evac_reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node_id} {self.year}"
+
+
+class ChecklistItem(models.Model):
+    """One point of the self-inspection checklist for a kind of facility (configured per organisation)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    facility_kind = models.CharField(_("kind of facility"), max_length=20, choices=FacilityKind.choices)
+    text = models.CharField(_("checkpoint"), max_length=300)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+    history = HistoricalRecords()
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None  # the organisation's configuration
+
+    class Meta:
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
+        ordering: ClassVar = ["facility_kind", "position", "pk"]
+        indexes: ClassVar = [models.Index(fields=["organisation", "facility_kind"], name="protection_checklist_kind")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class InspectionRound(models.Model):
+    """A self-inspection round (egenkontroll) at a facility: its checkpoints are answered one by one."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("facility"))
+    done_on = models.DateField(_("date"))
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = "facility__node"
+
+    class Meta:
+        verbose_name = _("self-inspection round")
+        verbose_name_plural = _("self-inspection rounds")
+        ordering: ClassVar = ["-done_on", "-pk"]
+        indexes: ClassVar = [models.Index(fields=["facility", "-done_on"], name="protection_round_facility")]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.done_on:%Y-%m-%d}"
+
+
+class ItemResult(models.TextChoices):
+    OK = "ok", _("OK")
+    DEVIATION = "deviation", _("Deviation")
+    NOT_APPLICABLE = "na", _("Does not apply")
+
+
+class RoundItem(models.Model):
+    """One checkpoint of a round: its answer, a note and an optional photo; a deviation may become an action in the
+    unit's action plan (``action_id``: the plans app's action, kept as an id since protection imports only core)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    round = models.ForeignKey(InspectionRound, on_delete=models.CASCADE, related_name="items")
+    checkpoint = models.ForeignKey(ChecklistItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    text = models.CharField(_("checkpoint"), max_length=300)  # as it read when the round was started
+    position = models.PositiveSmallIntegerField(default=0)
+    result = models.CharField(_("result"), max_length=10, choices=ItemResult.choices, blank=True, default="")
+    note = models.TextField(_("note"), blank=True)
+    photo = models.FileField(upload_to="protection/%Y/%m/", blank=True)
+    photo_type = models.CharField(max_length=60, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action_id = models.PositiveIntegerField(_("action in the action plan"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = "round__facility__node"
+
+    class Meta:
+        verbose_name = _("round checkpoint")
+        verbose_name_plural = _("round checkpoints")
+        ordering: ClassVar = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -6,10 +6,16 @@ from dataclasses import asdict
 
 from django.tasks import task
 
-from varna.protection import reminders
+from varna.protection import reminders, reminders_evacuation
 
 
 @task()
 def run_reminders() -> dict[str, int]:
     """The overdue-service reminders (also ``varna manage protection_reminders``)."""
     return asdict(reminders.send_due_reminders())
+
+
+@task()
+def run_evacuation_reminders() -> dict[str, int]:
+    """The evacuation-check reminders (also ``varna manage evacuation_reminders``)."""
+    return asdict(reminders_evacuation.send_evacuation_reminders())

@@ -140,7 +140,9 @@ def report(request: HttpRequest) -> HttpResponse:
     """Report an incident. A resubmit of the same form (same key) leads to the same receipt."""
     user = access.actor(request)
     if request.method != "POST":
-        return render(request, "incidents/report.html", {"form": ReportForm(user=user)})
+        # ?facility=<id>: the QR code on a facility's sign opens the form with the facility chosen.
+        form = ReportForm(user=user, facility=request.GET.get("facility", ""))
+        return render(request, "incidents/report.html", {"form": form})
 
     key = request.POST.get("idempotency_key", "")
     earlier = selectors.my_reports(user).filter(idempotency_key=key).first() if key else None
