@@ -41,6 +41,9 @@ NAVIGATION: list[tuple[str, Any, Perm]] = [
     # --- technical protection ---
     ("protection:facilities", _("Facilities"), Perm.VIEW_FACILITIES),
     ("protection:overdue", _("Overdue service"), Perm.VIEW_FACILITIES),
+    # --- governing documents ---
+    ("documents:list", _("Governing documents"), Perm.VIEW_DOCUMENTS),
+    ("documents:preparedness", _("Preparedness plan"), Perm.REVIEW_PREPAREDNESS),
     ("core:organisation", _("Organisation"), Perm.VIEW_DIRECTORY),
     ("core:security_roles", _("Security roles"), Perm.VIEW_DIRECTORY),
     ("core:bodies", _("Groups"), Perm.VIEW_DIRECTORY),

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from varna.core import access, history
+from varna.core import access, history, registry
 from varna.core import selectors as core_selectors
 from varna.core.access import Perm
 from varna.core.models import User
@@ -188,6 +188,7 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "xlsx_url": reverse("risks:analysis_xlsx", args=[analysis.pk]),
         "can_view_history": access.has_perm(user, Perm.VIEW_HISTORY, analysis.node),
         "follow_up": selectors.measure_follow_up(user, analysis) if measures else None,
+        "panels": registry.panels("risk_analysis", user, analysis),  # e.g. the governing documents it links to
     }
     return render(request, "risks/analysis_detail.html", context)
 
