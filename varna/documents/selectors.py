@@ -143,7 +143,12 @@ def adopted_action_plans(user: User) -> QuerySet[ActionPlan] | None:
 
 
 def _link_choices(user: User) -> list[GoverningDocument]:
-    return list(documents(user).filter(current_version__isnull=False).only("pk", "title")[:MAX_LINK_CHOICES])
+    return list(
+        documents(user)
+        .filter(current_version__isnull=False)
+        .select_related(None)
+        .only("pk", "title")[:MAX_LINK_CHOICES]
+    )
 
 
 def _links(user: User, condition: Q) -> list[DocumentLink]:

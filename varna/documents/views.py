@@ -27,7 +27,10 @@ from varna.documents.models import DocumentKind, DocumentLink, DocumentVersion, 
 PAGE_SIZE = 50
 GET_POST = ("GET", "POST")
 # What the adoption form proposes as the adopting body, by kind (the person may write another).
-DEFAULT_BODIES: dict[str, str] = {DocumentKind.SECURITY_POLICY: "Kommunfullmäktige", DocumentKind.GUIDELINES: "Kommunstyrelsen"}
+DEFAULT_BODIES: dict[str, str] = {
+    DocumentKind.SECURITY_POLICY: "Kommunfullmäktige",
+    DocumentKind.GUIDELINES: "Kommunstyrelsen",
+}
 
 
 def _status(request: HttpRequest) -> int:
