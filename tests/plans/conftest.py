@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tests.database import app_tables, delete_rows
 from tests.plans.helpers import node, user
+from varna.documents.models import DocumentLink
 from varna.incidents.models import Incident
 from varna.incidents.services import ensure_defaults, report_incident
 
@@ -20,7 +21,8 @@ def no_demo_plans(request: pytest.FixtureRequest) -> None:
     if "demo" not in request.fixturenames:
         return
     request.getfixturevalue("demo")
-    delete_rows(app_tables("plans"))
+    # The governing documents' links to the demo's actions go with them.
+    delete_rows([*app_tables("plans"), DocumentLink._meta.db_table])
 
 
 @pytest.fixture

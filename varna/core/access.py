@@ -73,6 +73,10 @@ class Perm(enum.StrEnum):
     MANAGE_RETENTION = "manage_retention"  # the retention schedule, holds, approving gallring, the archive package
     REGISTER_EXTRACT = "register_extract"  # the data subject's register extract and erasure requests (GDPR)
     CONFIGURE_PROTECTION = "configure_protection"  # false-alarm causes and rule (K12), self-inspection checklists
+    VIEW_DOCUMENTS = "view_documents"  # the governing documents: adopted public ones, and what the person manages
+    MANAGE_DOCUMENTS = "manage_documents"  # write governing documents, their versions and adoptions (P1, K1-K2)
+    VIEW_SECRET_DOCUMENTS = "view_secret_documents"  # noqa: S105 - a permission, not a password; secret documents (e.g. a security-protection analysis)
+    REVIEW_PREPAREDNESS = "review_preparedness"  # which preparedness sub-plans are missing or out of date (K)
 
 
 # Permissions that, once held anywhere, reach the whole organisation.
@@ -95,15 +99,26 @@ ORGANISATION_WIDE = frozenset(
         Perm.MANAGE_RETENTION,
         Perm.REGISTER_EXTRACT,
         Perm.CONFIGURE_PROTECTION,
+        Perm.VIEW_DOCUMENTS,
+        Perm.REVIEW_PREPAREDNESS,
     }
 )
 
-_EVERYONE = {Perm.VIEW_DASHBOARD, Perm.VIEW_DIRECTORY, Perm.USE_API, Perm.REPORT_INCIDENT, Perm.VIEW_OWN_TRAINING}
+_EVERYONE = {
+    Perm.VIEW_DASHBOARD,
+    Perm.VIEW_DIRECTORY,
+    Perm.USE_API,
+    Perm.REPORT_INCIDENT,
+    Perm.VIEW_OWN_TRAINING,
+    Perm.VIEW_DOCUMENTS,
+}
 _HANDLERS = {Perm.VIEW_INCIDENTS, Perm.HANDLE_INCIDENTS, Perm.VIEW_STATISTICS}
 _RISK_WORKERS = {Perm.VIEW_RISKS, Perm.MANAGE_RISKS, Perm.VIEW_PLANS}
 _RESPONSIBLE = _RISK_WORKERS | {Perm.ADOPT_RISK_ANALYSES, Perm.MANAGE_PLANS}
 _FUND_APPLICANTS = {Perm.VIEW_INSURANCE, Perm.REQUEST_FUND}
 _TRAINING_MANAGERS = {Perm.VIEW_TRAINING, Perm.RECORD_TRAINING}
+# Governing documents: their owners keep them (drafts, new versions, adoptions); secret ones only with the second.
+_DOCUMENT_KEEPERS = {Perm.MANAGE_DOCUMENTS, Perm.VIEW_SECRET_DOCUMENTS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.SECURITY_COORDINATOR: frozenset(
@@ -125,6 +140,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | _TRAINING_MANAGERS
         | {Perm.CONFIGURE_TRAINING}
         | {Perm.MANAGE_PROTECTION, Perm.CONFIGURE_PROTECTION}
+        | _DOCUMENT_KEEPERS
+        | {Perm.REVIEW_PREPAREDNESS}
         # The coordinator keeps the security work's records (the administrative security: archive rules) and
         # answers for them: the retention schedule, approving gallring and the data subject's extract.
         | {Perm.MANAGE_RETENTION, Perm.REGISTER_EXTRACT}
@@ -135,12 +152,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | _RESPONSIBLE
         | _FUND_APPLICANTS
         | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_CONFIDENTIAL, Perm.VIEW_TRAINING}
+        | _DOCUMENT_KEEPERS
     ),
     Role.HEAD_OF_ADMINISTRATION: frozenset(
         _EVERYONE
         | _RESPONSIBLE
         | _FUND_APPLICANTS
         | _TRAINING_MANAGERS
+        | _DOCUMENT_KEEPERS
         | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_INCIDENTS, Perm.VIEW_STATISTICS}
     ),
     Role.UNIT_MANAGER: frozenset(
@@ -151,6 +170,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | _TRAINING_MANAGERS
         | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_CONFIDENTIAL}
         | {Perm.MANAGE_PROTECTION}  # their own facilities: systems and service visits
+        | {Perm.MANAGE_DOCUMENTS}  # their unit's instructions and sub-plans, but no secret documents
     ),
     Role.SECURITY_REPRESENTATIVE: frozenset(_EVERYONE | _HANDLERS | _RISK_WORKERS | {Perm.VIEW_FACILITIES}),
     Role.EMPLOYEE: frozenset(_EVERYONE),
@@ -310,6 +330,18 @@ def _and(a: Q | None, b: Q | None) -> Q | None:
 
 # Permissions whose rows may be sensitive: a sensitive row needs VIEW_CONFIDENTIAL for its node as well.
 _SENSITIVE_PERMS = frozenset({Perm.VIEW_INCIDENTS, Perm.HANDLE_INCIDENTS})
+# What a sensitive row (the model's ``ACCESS_SENSITIVE_FIELD``) needs for its node besides the permission asked:
+# a threat-and-violence case VIEW_CONFIDENTIAL, a secret governing document VIEW_SECRET_DOCUMENTS.
+_SENSITIVE_ROWS_NEED = {
+    Perm.VIEW_INCIDENTS: Perm.VIEW_CONFIDENTIAL,
+    Perm.HANDLE_INCIDENTS: Perm.VIEW_CONFIDENTIAL,
+    Perm.VIEW_DOCUMENTS: Perm.VIEW_SECRET_DOCUMENTS,
+    Perm.MANAGE_DOCUMENTS: Perm.VIEW_SECRET_DOCUMENTS,
+}
+# Models with an open flag (``ACCESS_OPEN_FIELD``: an adopted governing document that is public): with the read
+# permission named here, an open row is visible throughout the organisation, and a closed one (a draft) needs
+# the permission it maps to for the row's node.
+_CLOSED_ROWS_NEED = {Perm.VIEW_DOCUMENTS: Perm.MANAGE_DOCUMENTS}
 
 # A person whose roles reach more units than this is placed by the tree path alone (see :func:`scope`).
 SUBTREE_IDS_LIMIT = 2000
@@ -350,8 +382,10 @@ def scope[M: models.Model](
     All rules are applied in SQL:
     - the person's organisation only;
     - rows under a node where one of the person's roles grants ``perm`` (organisation-wide permissions: all rows);
-    - sensitive rows (the model's ``ACCESS_SENSITIVE_FIELD``: threats and violence) also need
-      ``VIEW_CONFIDENTIAL`` for their node;
+    - sensitive rows (the model's ``ACCESS_SENSITIVE_FIELD``: threats and violence, secret documents) also need
+      ``VIEW_CONFIDENTIAL`` (``VIEW_SECRET_DOCUMENTS``) for their node;
+    - open rows (the model's ``ACCESS_OPEN_FIELD``: an adopted public governing document) are visible with
+      ``VIEW_DOCUMENTS`` throughout the organisation; closed ones (drafts) need ``MANAGE_DOCUMENTS`` for their node;
     - a case's named handler (``ACCESS_HANDLER_FIELD``) may view and handle it, and its reporter
       (``ACCESS_OWNER_FIELD``) may view it, whatever their roles (``as_owner=False``: not as its owner, e.g. a
       case's history, which shows its handling, is not for its reporter as such).
@@ -370,11 +404,13 @@ def scope[M: models.Model](
     model = queryset.model
     if not grants(user):
         return queryset.none()
-    paths = _paths(user, perm)
+    open_field: str | None = getattr(model, "ACCESS_OPEN_FIELD", None)
+    closed_perm = _CLOSED_ROWS_NEED.get(perm) if open_field else None
+    paths = _paths(user, closed_perm or perm)
     condition = _node_condition(model, paths) if paths != [] else Q(pk__in=[])
     sensitive = getattr(model, "ACCESS_SENSITIVE_FIELD", None)
-    if sensitive and perm in _SENSITIVE_PERMS:
-        confidential_paths = _paths(user, Perm.VIEW_CONFIDENTIAL)
+    if sensitive and perm in _SENSITIVE_ROWS_NEED:
+        confidential_paths = _paths(user, _SENSITIVE_ROWS_NEED[perm])
         confidential = _node_condition(model, confidential_paths) if confidential_paths != [] else Q(pk__in=[])
         if confidential is not None:  # None: the person may read sensitive rows throughout the organisation
             condition = _and(condition, Q(**{sensitive: False}) | confidential)
@@ -386,13 +422,16 @@ def scope[M: models.Model](
         people.append(Q(**{owner: user.pk}))
     for person in people:
         condition = _or(condition, person)
+    if open_field and closed_perm is not None and perm in held(user):
+        condition = _or(condition, Q(**{open_field: True}))
     queryset = queryset.filter(**{_organisation_filter(model): user.organisation_id})
     if condition is None:
         return queryset
     queryset = queryset.filter(condition)
     node_field = getattr(model, "ACCESS_NODE_FIELD", None)
     below_root = bool(paths) and not any(len(p) == Node.steplen for p in paths or ())
-    if narrow and (people or sensitive) and below_root and paths and node_field and "__" not in node_field:
+    narrowable = closed_perm is None and node_field and "__" not in node_field
+    if narrow and (people or sensitive) and below_root and paths and narrowable:
         ids = subtree_ids(user, paths)
         if ids is not None:
             indexed = Q(**{f"{node_field}_id__in": ids})

@@ -45,6 +45,9 @@ NAVIGATION: list[tuple[str, Any, Perm]] = [
     ("protection:evacuation", _("Evacuation checks"), Perm.VIEW_FACILITIES),
     ("protection:rounds", _("Self-inspection rounds"), Perm.VIEW_FACILITIES),
     ("protection:checklists", _("Checklists"), Perm.CONFIGURE_PROTECTION),
+    # --- governing documents ---
+    ("documents:list", _("Governing documents"), Perm.VIEW_DOCUMENTS),
+    ("documents:preparedness", _("Preparedness plan"), Perm.REVIEW_PREPAREDNESS),
     ("core:organisation", _("Organisation"), Perm.VIEW_DIRECTORY),
     ("core:security_roles", _("Security roles"), Perm.VIEW_DIRECTORY),
     ("core:bodies", _("Groups"), Perm.VIEW_DIRECTORY),

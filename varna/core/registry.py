@@ -50,7 +50,7 @@ class ImportRun(Protocol):
 
 @dataclass(frozen=True)
 class Panel:
-    slot: str  # the page: "dashboard" or "incident"
+    slot: str  # the page: "dashboard", "incident", "facility", "risk_analysis" or "action_plan"
     key: str
     template: str
     context: PanelContext  # (person, the page's object or None) → the template's ``data``; None: nothing to show

@@ -30,6 +30,7 @@ from django.utils import timezone
 from varna.core.models import Organisation
 from varna.demo import (
     bodies,
+    documents,
     facilities,
     incidents,
     insurance,
@@ -59,6 +60,7 @@ STEPS: list[tuple[str, Step]] = [
     ("insurance", insurance.build),
     ("training", training.build),  # after people (employment, managers), facilities (care homes) and incidents
     ("protection", protection.build),  # after facilities: their owners, protection systems and service
+    ("documents", documents.build),  # after risks and plans: the routine for threats and violence is linked
     ("protection_rounds", protection_rounds.build),  # evacuation checks and self-inspection rounds
     ("retention", retention.build),  # the retention schedule, once every app's kinds are registered
 ]
@@ -99,6 +101,10 @@ HISTORY_MODELS = frozenset(
         "training.CourseSession",
         "training.SessionParticipant",
         "training.StaffInformation",
+        # Governing documents (issue 16): a few dozen rows.
+        "documents.GoverningDocument",
+        "documents.DocumentVersion",
+        "documents.DocumentLink",
     }
 )
 

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from varna.core import access
+from varna.core import access, registry
 from varna.core import selectors as core_selectors
 from varna.core.access import Perm
 from varna.core.forms import errors_to_messages
@@ -70,6 +70,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "overdue": sum(1 for a in actions if getattr(a, "is_overdue", False)),
         "done": sum(1 for a in actions if a.status == ActionStatus.DONE),
         "cancelled_status": ActionStatus.CANCELLED,
+        "panels": registry.panels("action_plan", user, plan),  # e.g. the governing documents its actions link to
     }
     return render(request, "plans/detail.html", context)
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from varna.core import access, history
+from varna.core import access, history, registry
 from varna.core import selectors as core_selectors
 from varna.core.access import Perm
 from varna.core.models import User
@@ -190,6 +190,7 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_view_history": access.has_perm(user, Perm.VIEW_HISTORY, analysis.node),
         "follow_up": selectors.measure_follow_up(user, analysis) if measures else None,
         "effects": list(effect.effects(user, measures, today=timezone.localdate()).values()),
+        "panels": registry.panels("risk_analysis", user, analysis),  # e.g. the governing documents it links to
     }
     return render(request, "risks/analysis_detail.html", context)
 
