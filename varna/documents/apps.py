@@ -19,3 +19,8 @@ class DocumentsConfig(AppConfig):
         registry.register_panel(
             registry.Panel("action_plan", "documents", "documents/_links_panel.html", selectors.plan_links)
         )
+
+        # The life of records: governing documents are a kind in the retention schedule (core/retention.py).
+        from varna.documents import retention
+
+        retention.register()
