@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError
 
 from varna.core.api import BearerToken
 from varna.core.api import router as core_router
+from varna.followup.api import router as followup_router
 from varna.incidents.api import router as incidents_router
 from varna.insurance.api import router as insurance_router
 from varna.plans.api import router as plans_router
@@ -55,3 +56,4 @@ api.add_router("", plans_router)
 api.add_router("", insurance_router)
 api.add_router("", training_router)
 api.add_router("", protection_router)
+api.add_router("", followup_router)

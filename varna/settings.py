@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "varna.plans",
     "varna.insurance",
     "varna.training",
+    "varna.followup",
     "varna.demo",
 ]
 

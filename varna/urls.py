@@ -10,6 +10,7 @@ urlpatterns = [
     path("insurance/", include("varna.insurance.urls")),
     path("training/", include("varna.training.urls")),
     path("protection/", include("varna.protection.urls")),
+    path("followup/", include("varna.followup.urls")),
     path("", include("varna.core.urls")),
 ]
 

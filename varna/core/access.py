@@ -70,6 +70,9 @@ class Perm(enum.StrEnum):
     RECORD_TRAINING = "record_training"  # register completed courses, import providers' lists, sessions
     CONFIGURE_TRAINING = "configure_training"  # the courses and who needs them
     MANAGE_PROTECTION = "manage_protection"  # facilities, their protection systems and service visits (G11)
+    VIEW_FOLLOW_UPS = "view_follow_ups"  # the yearly follow-ups of the nämnder and förvaltningar (P5, G14)
+    MANAGE_FOLLOW_UPS = "manage_follow_ups"  # generate a follow-up, comment it, fix it, make a new version
+    VIEW_OVERVIEW = "view_overview"  # the elected officials' start page: aggregates, small counts suppressed
 
 
 # Permissions that, once held anywhere, reach the whole organisation.
@@ -98,6 +101,7 @@ _RISK_WORKERS = {Perm.VIEW_RISKS, Perm.MANAGE_RISKS, Perm.VIEW_PLANS}
 _RESPONSIBLE = _RISK_WORKERS | {Perm.ADOPT_RISK_ANALYSES, Perm.MANAGE_PLANS}
 _FUND_APPLICANTS = {Perm.VIEW_INSURANCE, Perm.REQUEST_FUND}
 _TRAINING_MANAGERS = {Perm.VIEW_TRAINING, Perm.RECORD_TRAINING}
+_FOLLOW_UP_WRITERS = {Perm.VIEW_FOLLOW_UPS, Perm.MANAGE_FOLLOW_UPS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.SECURITY_COORDINATOR: frozenset(
@@ -119,12 +123,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | _TRAINING_MANAGERS
         | {Perm.CONFIGURE_TRAINING}
         | {Perm.MANAGE_PROTECTION}
+        | _FOLLOW_UP_WRITERS
     ),
     Role.SECURITY_OFFICER: frozenset(
         _EVERYONE
         | _HANDLERS
         | _RESPONSIBLE
         | _FUND_APPLICANTS
+        | _FOLLOW_UP_WRITERS
         | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_CONFIDENTIAL, Perm.VIEW_TRAINING}
     ),
     Role.HEAD_OF_ADMINISTRATION: frozenset(
@@ -133,6 +139,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | _FUND_APPLICANTS
         | _TRAINING_MANAGERS
         | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_INCIDENTS, Perm.VIEW_STATISTICS}
+        | _FOLLOW_UP_WRITERS
     ),
     Role.UNIT_MANAGER: frozenset(
         _EVERYONE
@@ -145,7 +152,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     ),
     Role.SECURITY_REPRESENTATIVE: frozenset(_EVERYONE | _HANDLERS | _RISK_WORKERS | {Perm.VIEW_FACILITIES}),
     Role.EMPLOYEE: frozenset(_EVERYONE),
-    Role.ELECTED_OFFICIAL: frozenset(_EVERYONE | {Perm.VIEW_STATISTICS, Perm.VIEW_PLANS}),
+    # Förtroendevald: reads the plans, the fixed follow-ups and the aggregate overview of their nämnd and the
+    # municipality (small counts suppressed); never a case, a name or a text.
+    Role.ELECTED_OFFICIAL: frozenset(
+        _EVERYONE | {Perm.VIEW_STATISTICS, Perm.VIEW_PLANS, Perm.VIEW_FOLLOW_UPS, Perm.VIEW_OVERVIEW}
+    ),
     # Försäkringshandläggare: keeps the insurance programme and the claims, sees the damage they come from.
     Role.INSURANCE_HANDLER: frozenset(
         _EVERYONE

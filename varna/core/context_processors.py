@@ -41,6 +41,8 @@ NAVIGATION: list[tuple[str, Any, Perm]] = [
     # --- technical protection ---
     ("protection:facilities", _("Facilities"), Perm.VIEW_FACILITIES),
     ("protection:overdue", _("Overdue service"), Perm.VIEW_FACILITIES),
+    # --- follow-up ---
+    ("followup:list", _("Yearly follow-up"), Perm.VIEW_FOLLOW_UPS),
     ("core:organisation", _("Organisation"), Perm.VIEW_DIRECTORY),
     ("core:security_roles", _("Security roles"), Perm.VIEW_DIRECTORY),
     ("core:bodies", _("Groups"), Perm.VIEW_DIRECTORY),

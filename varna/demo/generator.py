@@ -28,7 +28,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from varna.core.models import Organisation
-from varna.demo import bodies, facilities, incidents, insurance, people, plans, protection, risks, training, tree
+from varna.demo import (
+    bodies,
+    facilities,
+    followup,
+    incidents,
+    insurance,
+    people,
+    plans,
+    protection,
+    risks,
+    training,
+    tree,
+)
 from varna.demo.context import OrgContext, Run, Writer
 from varna.demo.names import ascii_slug, municipality_names
 from varna.demo.personas import EXEMPELKOMMUN, GRANNBY, PASSWORD
@@ -46,6 +58,7 @@ STEPS: list[tuple[str, Step]] = [
     ("insurance", insurance.build),
     ("training", training.build),  # after people (employment, managers), facilities (care homes) and incidents
     ("protection", protection.build),  # after facilities: their owners, protection systems and service
+    ("followup", followup.build),  # last: the yearly follow-ups are computed from everything before
 ]
 
 # Models written together with their history rows (simple_history), so that every

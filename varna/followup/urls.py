@@ -1,0 +1,17 @@
+"""Follow-up URLs: the list and generation, one follow-up with its comments, fixing, versions and the PDF."""
+
+from django.urls import URLPattern, path
+
+from varna.followup import views
+
+app_name = "followup"
+urlpatterns: list[URLPattern] = [
+    path("", views.follow_up_list, name="list"),
+    path("generate/", views.generate, name="generate"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/comment/<slug:section>/", views.comment, name="comment"),
+    path("<int:pk>/refresh/", views.refresh, name="refresh"),
+    path("<int:pk>/fix/", views.fix, name="fix"),
+    path("<int:pk>/new-version/", views.new_version, name="new_version"),
+    path("<int:pk>/pdf/", views.pdf, name="pdf"),
+]
