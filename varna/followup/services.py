@@ -70,10 +70,12 @@ def _create(actor: User, node: Node, year: int, *, copy_from: FollowUp | None = 
 
 
 @transaction.atomic
-def generate(*, actor: User, node: Node, year: int) -> FollowUp:
+def generate(*, actor: User, node: Node, year: int, newer_than: int = 0) -> FollowUp:
     """The node's follow-up of ``year``: its open draft (figures as they were), or a new draft with fresh figures.
 
-    A node whose follow-up of the year is fixed gets a new version. A double submit gives the same draft.
+    A node whose follow-up of the year is fixed gets a new version. A double submit gives the same follow-up:
+    the open draft, or the one the person made within the window (of a version above ``newer_than``, the
+    version a new one is asked after).
     """
     _check(actor, node)
     if not FIRST_YEAR <= year <= LAST_YEAR:
@@ -85,7 +87,7 @@ def generate(*, actor: User, node: Node, year: int) -> FollowUp:
     draft = same.filter(status=FollowUpStatus.DRAFT).first()
     if draft is not None:
         return draft
-    duplicate = recent_duplicate(same, actor=actor)
+    duplicate = recent_duplicate(same.filter(version__gt=newer_than), actor=actor)
     if duplicate is not None:
         return duplicate
     latest = same.order_by("-version").first()
@@ -143,4 +145,4 @@ def new_version(*, actor: User, follow_up: FollowUp) -> FollowUp:
     """A new draft after a fixed version: today's figures, the comments of the fixed one to start from."""
     follow_up = _locked(follow_up)
     _check(actor, follow_up.node)
-    return generate(actor=actor, node=follow_up.node, year=follow_up.year)
+    return generate(actor=actor, node=follow_up.node, year=follow_up.year, newer_than=follow_up.version)
