@@ -1,9 +1,9 @@
 """A small förvaltning built by hand inside the demo's Exempelkommun, with figures the tests know exactly.
 
-Testförvaltningen (under Barn- och utbildningsnämnden) has one unit with 20 staff, an adopted plan for the year
-with five actions (two done, one struck, one overdue, one open and not yet due), two entries in the plan of
-analyses (one done), and incidents: six the year (four vandalism at 1 000 kr each, two thefts), two the year
-before and none the year before that. The demo's own incidents are removed first.
+Testförvaltningen (under Barn- och utbildningsnämnden) has one unit with 20 staff, an adopted plan for the
+year with five actions (two done, one of them on time, one struck, one overdue, one open and not yet due), two
+entries in the plan of analyses (one done), and incidents: six the year (four vandalism at 1 000 kr each, two
+thefts), two the year before and none the year before that. The demo's own incidents are removed first.
 """
 
 from __future__ import annotations
@@ -51,13 +51,13 @@ def build(coordinator: User) -> World:
         created_by=coordinator,
     )
     statuses = [
-        (ActionStatus.DONE, datetime.date(year, 3, 1)),
-        (ActionStatus.DONE, datetime.date(year, 4, 1)),
-        (ActionStatus.CANCELLED, datetime.date(year, 5, 1)),
-        (ActionStatus.PLANNED, datetime.date(year, 6, 1)),  # overdue
-        (ActionStatus.PLANNED, timezone.localdate() + datetime.timedelta(days=30)),  # open, not due yet
+        (ActionStatus.DONE, datetime.date(year, 3, 1), datetime.date(year, 3, 1)),  # on time
+        (ActionStatus.DONE, datetime.date(year, 4, 1), datetime.date(year, 4, 20)),  # late
+        (ActionStatus.CANCELLED, datetime.date(year, 5, 1), None),
+        (ActionStatus.PLANNED, datetime.date(year, 6, 1), None),  # overdue
+        (ActionStatus.PLANNED, timezone.localdate() + datetime.timedelta(days=30), None),  # open, not due yet
     ]
-    for i, (status, due) in enumerate(statuses):
+    for i, (status, due, completed) in enumerate(statuses):
         Action.objects.create(
             organisation=org,
             plan=plan,
@@ -67,6 +67,7 @@ def build(coordinator: User) -> World:
             due=due,
             responsible=coordinator,
             status=status,
+            completed_on=completed,
             created_by=coordinator,
         )
     matrix = RiskMatrix.objects.filter(organisation=org).order_by("-pk").first()

@@ -73,6 +73,7 @@ class Perm(enum.StrEnum):
     VIEW_FOLLOW_UPS = "view_follow_ups"  # the yearly follow-ups of the nämnder and förvaltningar (P5, G14)
     MANAGE_FOLLOW_UPS = "manage_follow_ups"  # generate a follow-up, comment it, fix it, make a new version
     VIEW_OVERVIEW = "view_overview"  # the elected officials' start page: aggregates, small counts suppressed
+    CONFIGURE_KEY_FIGURES = "configure_key_figures"  # the organisation's key figures: definitions and targets (P5)
 
 
 # Permissions that, once held anywhere, reach the whole organisation.
@@ -92,6 +93,7 @@ ORGANISATION_WIDE = frozenset(
         Perm.APPROVE_FUND,
         Perm.CONFIGURE_TRAINING,
         Perm.VIEW_OWN_TRAINING,
+        Perm.CONFIGURE_KEY_FIGURES,
     }
 )
 
@@ -124,6 +126,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | {Perm.CONFIGURE_TRAINING}
         | {Perm.MANAGE_PROTECTION}
         | _FOLLOW_UP_WRITERS
+        | {Perm.CONFIGURE_KEY_FIGURES}
     ),
     Role.SECURITY_OFFICER: frozenset(
         _EVERYONE

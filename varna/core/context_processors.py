@@ -43,6 +43,7 @@ NAVIGATION: list[tuple[str, Any, Perm]] = [
     ("protection:overdue", _("Overdue service"), Perm.VIEW_FACILITIES),
     # --- follow-up ---
     ("followup:list", _("Yearly follow-up"), Perm.VIEW_FOLLOW_UPS),
+    ("followup:key_figures", _("Key figures"), Perm.MANAGE_FOLLOW_UPS),
     ("core:organisation", _("Organisation"), Perm.VIEW_DIRECTORY),
     ("core:security_roles", _("Security roles"), Perm.VIEW_DIRECTORY),
     ("core:bodies", _("Groups"), Perm.VIEW_DIRECTORY),

@@ -3,16 +3,16 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Query, Router
 from ninja.pagination import paginate
 
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.api import ERRORS, ObjectId, Pagination
-from varna.followup import selectors, suppression
+from varna.followup import keyfigures, selectors, suppression
 from varna.followup.models import FollowUp
-from varna.followup.schemas import FollowUpDetailOut, FollowUpFilters, FollowUpOut
+from varna.followup.schemas import FollowUpDetailOut, FollowUpFilters, FollowUpOut, KeyFigureFilters, KeyFigureOut
 
 router = Router(tags=["follow-up"])
 
@@ -41,3 +41,25 @@ def get_follow_up(request: HttpRequest, id: int = ObjectId) -> dict[str, Any]:
         "figures": suppression.public_figures(follow_up.figures),
         "comments": {key: c.text for key, c in selectors.comments(follow_up).items()},
     }
+
+
+@router.get("/key-figures", response={200: list[KeyFigureOut], **ERRORS}, summary="Key figures of a node and year")
+@access.require_api(Perm.MANAGE_FOLLOW_UPS)
+def list_key_figures(request: HttpRequest, filters: Query[KeyFigureFilters]) -> list[dict[str, Any]]:
+    """The organisation's key figures in use for a nämnd or förvaltning the caller works with, and a year."""
+    user = access.actor(request)
+    node = selectors.generation_node(user, filters.node)
+    if node is None:
+        raise Http404
+    return [
+        {
+            "kind": v.figure.kind,
+            "name": v.figure.name,
+            "definition": v.figure.definition,
+            "target": v.figure.target,
+            "higher_is_better": v.figure.higher_is_better,
+            "value": v.value,
+            "met": v.met,
+        }
+        for v in keyfigures.compute(user, node, filters.year)
+    ]

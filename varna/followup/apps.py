@@ -9,7 +9,9 @@ class FollowupConfig(AppConfig):
 
     def ready(self) -> None:
         from varna.core import registry
-        from varna.followup import selectors
+        from varna.followup import selectors, services
+
+        registry.register_set_up("followup.key_figures", services.set_up_key_figures)
 
         # The elected officials' start page: the headline figures, the plans and the latest fixed follow-ups.
         registry.register_panel(

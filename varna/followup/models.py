@@ -103,3 +103,46 @@ class FollowUpComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.follow_up_id} {self.section}"
+
+
+class KeyFigureKind(models.TextChoices):
+    """How a key figure is computed; its name, Swedish definition and target are the organisation's own."""
+
+    DAMAGE_COST_PER_EMPLOYEE = "damage_cost_per_employee", _("Damage cost per employee")
+    REPORTS_PER_100 = "reports_per_100", _("Reported incidents per 100 employees")
+    CURRENT_ANALYSIS_SHARE = "current_analysis_share", _("Share of units with a current risk analysis")
+    ACTIONS_ON_TIME_SHARE = "actions_on_time_share", _("Share of actions done on time")
+    TRAINING_COVERAGE = "training_coverage", _("Training coverage")
+
+
+class KeyFigure(models.Model):
+    """One of an organisation's key figures (nyckeltal, P5): what it measures, in Swedish, and its target.
+
+    The set-up hook gives every organisation the defaults; a person configures them. ``higher_is_better``
+    says which side of the target is good.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("computed as"), max_length=40, choices=KeyFigureKind.choices)
+    name = models.CharField(_("name"), max_length=120)
+    definition = models.TextField(_("definition"))
+    target = models.DecimalField(_("target"), max_digits=12, decimal_places=1, null=True, blank=True)
+    higher_is_better = models.BooleanField(_("higher is better"), default=True)
+    active = models.BooleanField(_("in use"), default=True)
+    ordering = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    revision = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(excluded_fields=["revision"])
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None  # the organisation's own: at its root
+
+    class Meta:
+        verbose_name = _("key figure")
+        verbose_name_plural = _("key figures")
+        ordering: ClassVar = ["ordering", "pk"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organisation", "kind"], name="key_figure_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

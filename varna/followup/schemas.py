@@ -1,6 +1,7 @@
 """Schemas of the follow-up API (read only)."""
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
@@ -29,3 +30,18 @@ class FollowUpDetailOut(FollowUpOut):
         "suppressed: their count and cost are null and 'suppressed' is true."
     )
     comments: dict[str, str] = Field(description="The comment of each section.")
+
+
+class KeyFigureFilters(Schema):
+    node: int = Field(..., ge=1, le=2**31 - 1, description="The nämnd or förvaltning.")
+    year: int = Field(..., ge=FIRST_YEAR, le=LAST_YEAR, description="The year.")
+
+
+class KeyFigureOut(Schema):
+    kind: str = Field(description="How the figure is computed.")
+    name: str
+    definition: str = Field(description="What the figure measures, in Swedish.")
+    target: Decimal | None
+    higher_is_better: bool
+    value: Decimal | None = Field(description="The figure for the node and year; null without a base.")
+    met: bool | None = Field(description="Whether the target is met; null without a target or a value.")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import Node, User
-from varna.followup.models import FOLLOW_UP_KINDS, FollowUp, FollowUpComment, FollowUpStatus
+from varna.followup.models import FOLLOW_UP_KINDS, FollowUp, FollowUpComment, FollowUpStatus, KeyFigure
 from varna.incidents.models import IncidentYearNodeSummary
 from varna.incidents.statistics import ZERO, rate_per_100, to_money
 from varna.plans import checklist
@@ -197,3 +197,15 @@ def overview_panel(user: User, _obj: Any = None) -> dict[str, Any] | None:
             .order_by("-year", "-fixed_at")[:LATEST]
         ),
     }
+
+
+# --- key figures -----------------------------------------------------------------------------
+
+
+def key_figures(user: User) -> QuerySet[KeyFigure]:
+    """Every key figure of the person's organisation, in use or not."""
+    return KeyFigure.objects.filter(organisation_id=user.organisation_id or 0)
+
+
+def key_figure_for(user: User, pk: int) -> KeyFigure:
+    return access.get_object_or_404(user, Perm.CONFIGURE_KEY_FIGURES, KeyFigure.objects.all(), pk=pk)

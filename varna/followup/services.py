@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -10,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from varna.core import access
 from varna.core.access import Perm
-from varna.core.models import Node, User
+from varna.core.models import Node, Organisation, User
 from varna.core.services import (
     StaleFormError,
     check_revision,
@@ -20,9 +22,27 @@ from varna.core.services import (
     stamp,
 )
 from varna.followup import figures
-from varna.followup.models import FIRST_YEAR, FOLLOW_UP_KINDS, LAST_YEAR, FollowUp, FollowUpComment, FollowUpStatus
+from varna.followup.models import (
+    FIRST_YEAR,
+    FOLLOW_UP_KINDS,
+    LAST_YEAR,
+    FollowUp,
+    FollowUpComment,
+    FollowUpStatus,
+    KeyFigure,
+    KeyFigureKind,
+)
 
-__all__ = ["StaleFormError", "fix", "generate", "new_version", "refresh", "save_comment"]
+__all__ = [
+    "StaleFormError",
+    "fix",
+    "generate",
+    "new_version",
+    "refresh",
+    "save_comment",
+    "save_key_figure",
+    "set_up_key_figures",
+]
 
 
 def _check(actor: User, node: Node) -> None:
@@ -146,3 +166,94 @@ def new_version(*, actor: User, follow_up: FollowUp) -> FollowUp:
     follow_up = _locked(follow_up)
     _check(actor, follow_up.node)
     return generate(actor=actor, node=follow_up.node, year=follow_up.year, newer_than=follow_up.version)
+
+
+# --- key figures (nyckeltal, P5) -------------------------------------------------------------
+
+# (kind, name, Swedish definition, target, higher is better): every organisation's defaults.
+DEFAULT_KEY_FIGURES: tuple[tuple[str, str, str, Decimal | None, bool], ...] = (
+    (
+        KeyFigureKind.DAMAGE_COST_PER_EMPLOYEE,
+        "Skadekostnad per anställd",
+        "Kostnaden för årets skador och händelser (kostnadsrader, annars uppskattad kostnad) delad med antalet "
+        "anställda i verksamheten. Räknas i kronor.",
+        Decimal(500),
+        False,
+    ),
+    (
+        KeyFigureKind.REPORTS_PER_100,
+        "Rapporterade händelser per 100 anställda",
+        "Antalet rapporterade skador, tillbud och andra händelser under året per 100 anställda. Fler rapporter "
+        "kan betyda att fler rapporterar, inte att fler saker händer.",
+        None,
+        True,
+    ),
+    (
+        KeyFigureKind.CURRENT_ANALYSIS_SHARE,
+        "Andel enheter med aktuell riskanalys",
+        "Andelen enheter som har en riskanalys som är gjord eller fastställd de senaste tolv månaderna, "
+        "räknat vid årets slut. I procent.",
+        Decimal(90),
+        True,
+    ),
+    (
+        KeyFigureKind.ACTIONS_ON_TIME_SHARE,
+        "Andel aktiviteter klara i tid",
+        "Av aktiviteterna i årets handlingsplaner som skulle vara klara: andelen som blev klara senast sitt "
+        "datum. Strukna aktiviteter räknas inte. I procent.",
+        Decimal(80),
+        True,
+    ),
+    (
+        KeyFigureKind.TRAINING_COVERAGE,
+        "Utbildningstäckning",
+        "Andelen av dem som behöver en utbildning som har den och där den fortfarande gäller. I procent.",
+        Decimal(90),
+        True,
+    ),
+)
+
+
+def set_up_key_figures(organisation: Organisation) -> None:
+    """Give the organisation the default key figures it does not have (the set-up hook; never from a read)."""
+    have = set(KeyFigure.objects.filter(organisation=organisation).values_list("kind", flat=True))
+    KeyFigure.objects.bulk_create(
+        [
+            KeyFigure(
+                organisation=organisation,
+                kind=kind,
+                name=name,
+                definition=definition,
+                target=target,
+                higher_is_better=higher,
+                ordering=i,
+            )
+            for i, (kind, name, definition, target, higher) in enumerate(DEFAULT_KEY_FIGURES)
+            if kind not in have
+        ]
+    )
+
+
+@transaction.atomic
+def save_key_figure(
+    *,
+    actor: User,
+    figure: KeyFigure,
+    name: str,
+    definition: str,
+    target: Decimal | None,
+    higher_is_better: bool,
+    active: bool,
+    revision: int | None,
+) -> KeyFigure:
+    """Change a key figure's name, Swedish definition, target and whether it is in use."""
+    figure = KeyFigure.objects.select_for_update().get(pk=figure.pk)
+    if figure.organisation_id != actor.organisation_id or not access.can(actor, Perm.CONFIGURE_KEY_FIGURES, figure):
+        raise PermissionDenied
+    check_revision(figure, revision)
+    if not name.strip() or not definition.strip():
+        raise ValidationError(_("A key figure needs a name and a definition."))
+    figure.name, figure.definition = name.strip(), definition.strip()
+    figure.target, figure.higher_is_better, figure.active = target, higher_is_better, active
+    save_revision(figure, actor, ["name", "definition", "target", "higher_is_better", "active"])
+    return figure

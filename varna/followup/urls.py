@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from varna.followup import views
+from varna.followup import views, views_keyfigures
 
 app_name = "followup"
 urlpatterns: list[URLPattern] = [
@@ -14,4 +14,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/fix/", views.fix, name="fix"),
     path("<int:pk>/new-version/", views.new_version, name="new_version"),
     path("<int:pk>/pdf/", views.pdf, name="pdf"),
+    path("key-figures/", views_keyfigures.key_figures, name="key_figures"),
+    path("key-figures/xlsx/", views_keyfigures.key_figures_xlsx, name="key_figures_xlsx"),
+    path("key-figures/<int:pk>/edit/", views_keyfigures.key_figure_edit, name="key_figure_edit"),
 ]
