@@ -1,4 +1,5 @@
-"""Fixed yearly follow-ups (P5, G14) of every förvaltning for the two years before this one.
+"""Fixed yearly follow-ups (P5, G14) of every förvaltning for the two years before this one, and the default
+key figures (P5).
 
 The figures are computed by the follow-up app from the demo's own data, as the security coordinator sees them,
 so they are what a person generating them would get; a handful of queries per förvaltning and year, and the rows
@@ -15,6 +16,7 @@ from varna.core.models import NodeKind, User
 from varna.demo.context import OrgContext
 from varna.followup import figures
 from varna.followup.models import FollowUp, FollowUpComment, FollowUpStatus
+from varna.followup.services import set_up_key_figures
 
 YEARS_BACK = (2, 1)  # the year before last, and last year
 COMMENT = (
@@ -31,8 +33,11 @@ def _coordinator(ctx: OrgContext) -> User | None:
 
 
 def build(ctx: OrgContext) -> None:
+    if ctx.organisation is None:
+        return
+    set_up_key_figures(ctx.organisation)  # the organisation was written in bulk: no set-up hook has run
     actor = _coordinator(ctx)
-    if actor is None or ctx.organisation is None:
+    if actor is None:
         return
     actor = User.objects.get(pk=actor.pk)  # read afresh: the grants are cached on the object
     today = timezone.localdate()

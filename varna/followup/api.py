@@ -48,9 +48,15 @@ def get_follow_up(request: HttpRequest, id: int = ObjectId) -> dict[str, Any]:
 def list_key_figures(request: HttpRequest, filters: Query[KeyFigureFilters]) -> list[dict[str, Any]]:
     """The organisation's key figures in use for a nämnd or förvaltning the caller works with, and a year."""
     user = access.actor(request)
-    node = selectors.generation_node(user, filters.node)
-    if node is None:
-        raise Http404
+    if filters.node is None:
+        node = selectors.generation_nodes(user).first()
+        if node is None:
+            return []
+    else:
+        node = selectors.generation_node(user, filters.node)
+        if node is None:
+            raise Http404
+    year = filters.year or selectors.today().year - 1
     return [
         {
             "kind": v.figure.kind,
@@ -61,5 +67,5 @@ def list_key_figures(request: HttpRequest, filters: Query[KeyFigureFilters]) -> 
             "value": v.value,
             "met": v.met,
         }
-        for v in keyfigures.compute(user, node, filters.year)
+        for v in keyfigures.compute(user, node, year)
     ]

@@ -33,8 +33,13 @@ class FollowUpDetailOut(FollowUpOut):
 
 
 class KeyFigureFilters(Schema):
-    node: int = Field(..., ge=1, le=2**31 - 1, description="The nämnd or förvaltning.")
-    year: int = Field(..., ge=FIRST_YEAR, le=LAST_YEAR, description="The year.")
+    node: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="The nämnd or förvaltning; by default the first the caller works with.",
+    )
+    year: int | None = Field(None, ge=FIRST_YEAR, le=LAST_YEAR, description="The year; by default last year.")
 
 
 class KeyFigureOut(Schema):
