@@ -80,10 +80,10 @@ def actions_on_time_share(user: User, node: Node, year: int, today: datetime.dat
         Action.objects.filter(checklist.own_subtree(node), plan__year=year, due__lte=_period_end(year, today)),
     ).exclude(status=ActionStatus.CANCELLED)
     counts = rows.aggregate(
-        due=Count("pk"),
-        on_time=Count("pk", filter=Q(status=ActionStatus.DONE, completed_on__lte=F("due"))),
+        n_due=Count("pk"),
+        n_on_time=Count("pk", filter=Q(status=ActionStatus.DONE, completed_on__lte=F("due"))),
     )
-    return _share(counts["on_time"], counts["due"])
+    return _share(counts["n_on_time"], counts["n_due"])
 
 
 @dataclass(frozen=True)
