@@ -15,6 +15,7 @@ from varna.core.api import BearerToken
 from varna.core.api import router as core_router
 from varna.core.api_retention import router as retention_router
 from varna.documents.api import router as documents_router
+from varna.followup.api import router as followup_router
 from varna.incidents.api import router as incidents_router
 from varna.insurance.api import router as insurance_router
 from varna.plans.api import router as plans_router
@@ -61,3 +62,4 @@ api.add_router("", training_router)
 api.add_router("", protection_router)
 api.add_router("", protection_rounds_router)
 api.add_router("", documents_router)
+api.add_router("", followup_router)

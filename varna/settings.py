@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "varna.insurance",
     "varna.training",
     "varna.documents",
+    "varna.followup",
     "varna.demo",
 ]
 

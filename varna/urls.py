@@ -11,6 +11,7 @@ urlpatterns = [
     path("training/", include("varna.training.urls")),
     path("protection/", include("varna.protection.urls")),
     path("documents/", include("varna.documents.urls")),
+    path("followup/", include("varna.followup.urls")),
     path("", include("varna.core.urls")),
 ]
 

@@ -182,3 +182,31 @@ def test_skip_link_moves_focus_to_the_content(page: Any) -> None:
     assert skip.is_visible(), "the skip link is not visible when it has focus"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_follow_up_draft_and_the_politicians_start_page_pass_axe(page: Any, new_page: Any) -> None:
+    """Pages the menu crawl does not reach: a draft follow-up with its comment forms (the demo has only fixed
+    ones), the page after a stale comment, and the elected official's start page with its figures."""
+    login(page, "samordnare")
+    page.goto("/followup/")
+    page.get_by_label(re.compile(r"Nämnd eller förvaltning|Nämnd or förvaltning")).select_option(
+        label="Barn- och utbildningsförvaltningen"
+    )
+    with page.expect_navigation():
+        page.locator("#generate-form button[type=submit]").click()
+    assert re.search(r"/followup/\d+/$", page.url), page.url
+    problems = axe_violations(page)
+    visited = {page.url}
+    form = page.locator("#section-plan form")
+    form.locator("textarea").fill("Planen är antagen.")
+    page.evaluate("document.querySelector('#section-plan input[name$=revision]').value = '0'")  # a stale form
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    problems += axe_violations(page)
+    politician = new_page()  # a browser of their own: the coordinator is still logged in above
+    login(politician, "politiker")
+    politician.goto("/")
+    assert politician.locator("#elected-overview").count() == 1
+    problems += axe_violations(politician)
+    visited.add("/ (politiker)")
+    assert not problems, _report("follow-up pages", problems, visited)

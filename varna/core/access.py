@@ -77,6 +77,10 @@ class Perm(enum.StrEnum):
     MANAGE_DOCUMENTS = "manage_documents"  # write governing documents, their versions and adoptions (P1, K1-K2)
     VIEW_SECRET_DOCUMENTS = "view_secret_documents"  # noqa: S105 - a permission, not a password; secret documents (e.g. a security-protection analysis)
     REVIEW_PREPAREDNESS = "review_preparedness"  # which preparedness sub-plans are missing or out of date (K)
+    VIEW_FOLLOW_UPS = "view_follow_ups"  # the yearly follow-ups of the nämnder and förvaltningar (P5, G14)
+    MANAGE_FOLLOW_UPS = "manage_follow_ups"  # generate a follow-up, comment it, fix it, make a new version
+    VIEW_OVERVIEW = "view_overview"  # the elected officials' start page: aggregates, small counts suppressed
+    CONFIGURE_KEY_FIGURES = "configure_key_figures"  # the organisation's key figures: definitions and targets (P5)
 
 
 # Permissions that, once held anywhere, reach the whole organisation.
@@ -101,6 +105,7 @@ ORGANISATION_WIDE = frozenset(
         Perm.CONFIGURE_PROTECTION,
         Perm.VIEW_DOCUMENTS,
         Perm.REVIEW_PREPAREDNESS,
+        Perm.CONFIGURE_KEY_FIGURES,
     }
 )
 
@@ -119,6 +124,7 @@ _FUND_APPLICANTS = {Perm.VIEW_INSURANCE, Perm.REQUEST_FUND}
 _TRAINING_MANAGERS = {Perm.VIEW_TRAINING, Perm.RECORD_TRAINING}
 # Governing documents: their owners keep them (drafts, new versions, adoptions); secret ones only with the second.
 _DOCUMENT_KEEPERS = {Perm.MANAGE_DOCUMENTS, Perm.VIEW_SECRET_DOCUMENTS}
+_FOLLOW_UP_WRITERS = {Perm.VIEW_FOLLOW_UPS, Perm.MANAGE_FOLLOW_UPS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.SECURITY_COORDINATOR: frozenset(
@@ -145,12 +151,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         # The coordinator keeps the security work's records (the administrative security: archive rules) and
         # answers for them: the retention schedule, approving gallring and the data subject's extract.
         | {Perm.MANAGE_RETENTION, Perm.REGISTER_EXTRACT}
+        | _FOLLOW_UP_WRITERS
+        | {Perm.CONFIGURE_KEY_FIGURES}
     ),
     Role.SECURITY_OFFICER: frozenset(
         _EVERYONE
         | _HANDLERS
         | _RESPONSIBLE
         | _FUND_APPLICANTS
+        | _FOLLOW_UP_WRITERS
         | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_CONFIDENTIAL, Perm.VIEW_TRAINING}
         | _DOCUMENT_KEEPERS
     ),
@@ -161,6 +170,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | _TRAINING_MANAGERS
         | _DOCUMENT_KEEPERS
         | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_INCIDENTS, Perm.VIEW_STATISTICS}
+        | _FOLLOW_UP_WRITERS
     ),
     Role.UNIT_MANAGER: frozenset(
         _EVERYONE
@@ -174,7 +184,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     ),
     Role.SECURITY_REPRESENTATIVE: frozenset(_EVERYONE | _HANDLERS | _RISK_WORKERS | {Perm.VIEW_FACILITIES}),
     Role.EMPLOYEE: frozenset(_EVERYONE),
-    Role.ELECTED_OFFICIAL: frozenset(_EVERYONE | {Perm.VIEW_STATISTICS, Perm.VIEW_PLANS}),
+    # Förtroendevald: reads the plans, the fixed follow-ups and the aggregate overview of their nämnd and the
+    # municipality (small counts suppressed); never a case, a name or a text.
+    Role.ELECTED_OFFICIAL: frozenset(
+        _EVERYONE | {Perm.VIEW_STATISTICS, Perm.VIEW_PLANS, Perm.VIEW_FOLLOW_UPS, Perm.VIEW_OVERVIEW}
+    ),
     # Försäkringshandläggare: keeps the insurance programme and the claims, sees the damage they come from.
     Role.INSURANCE_HANDLER: frozenset(
         _EVERYONE

@@ -48,6 +48,9 @@ NAVIGATION: list[tuple[str, Any, Perm]] = [
     # --- governing documents ---
     ("documents:list", _("Governing documents"), Perm.VIEW_DOCUMENTS),
     ("documents:preparedness", _("Preparedness plan"), Perm.REVIEW_PREPAREDNESS),
+    # --- follow-up ---
+    ("followup:list", _("Yearly follow-up"), Perm.VIEW_FOLLOW_UPS),
+    ("followup:key_figures", _("Key figures"), Perm.MANAGE_FOLLOW_UPS),
     ("core:organisation", _("Organisation"), Perm.VIEW_DIRECTORY),
     ("core:security_roles", _("Security roles"), Perm.VIEW_DIRECTORY),
     ("core:bodies", _("Groups"), Perm.VIEW_DIRECTORY),

@@ -32,6 +32,7 @@ from varna.demo import (
     bodies,
     documents,
     facilities,
+    followup,
     incidents,
     insurance,
     people,
@@ -63,6 +64,7 @@ STEPS: list[tuple[str, Step]] = [
     ("documents", documents.build),  # after risks and plans: the routine for threats and violence is linked
     ("protection_rounds", protection_rounds.build),  # evacuation checks and self-inspection rounds
     ("retention", retention.build),  # the retention schedule, once every app's kinds are registered
+    ("followup", followup.build),  # last: the yearly follow-ups are computed from everything before
 ]
 
 # Models written together with their history rows (simple_history), so that every

@@ -1,0 +1,71 @@
+"""API for the yearly follow-ups (read only): the same selectors and access policy as the pages."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from ninja import Query, Router
+from ninja.pagination import paginate
+
+from varna.core import access
+from varna.core.access import Perm
+from varna.core.api import ERRORS, ObjectId, Pagination
+from varna.followup import keyfigures, selectors, suppression
+from varna.followup.models import FollowUp
+from varna.followup.schemas import FollowUpDetailOut, FollowUpFilters, FollowUpOut, KeyFigureFilters, KeyFigureOut
+
+router = Router(tags=["follow-up"])
+
+
+@router.get("/follow-ups", response={200: list[FollowUpOut], **ERRORS}, summary="Yearly follow-ups")
+@access.require_api(Perm.VIEW_FOLLOW_UPS)
+@paginate(Pagination)
+def list_follow_ups(request: HttpRequest, filters: Query[FollowUpFilters]) -> QuerySet[FollowUp]:
+    """The follow-ups the caller may read (fixed ones, and drafts the caller may work on), newest year first."""
+    return selectors.follow_up_list(access.actor(request), year=filters.year)
+
+
+@router.get("/follow-ups/{id}", response={200: FollowUpDetailOut, **ERRORS}, summary="One yearly follow-up")
+@access.require_api(Perm.VIEW_FOLLOW_UPS, model=FollowUp)
+def get_follow_up(request: HttpRequest, id: int = ObjectId) -> dict[str, Any]:
+    """One follow-up with its figures per section (small damage groups suppressed) and its comments."""
+    follow_up = selectors.follow_up_for(access.actor(request), id)
+    return {
+        "id": follow_up.pk,
+        "node": follow_up.node,
+        "year": follow_up.year,
+        "version": follow_up.version,
+        "status": follow_up.status,
+        "generated_at": follow_up.generated_at,
+        "fixed_at": follow_up.fixed_at,
+        "figures": suppression.public_figures(follow_up.figures),
+        "comments": {key: c.text for key, c in selectors.comments(follow_up).items()},
+    }
+
+
+@router.get("/key-figures", response={200: list[KeyFigureOut], **ERRORS}, summary="Key figures of a node and year")
+@access.require_api(Perm.MANAGE_FOLLOW_UPS)
+def list_key_figures(request: HttpRequest, filters: Query[KeyFigureFilters]) -> list[dict[str, Any]]:
+    """The organisation's key figures in use for a nämnd or förvaltning the caller works with, and a year."""
+    user = access.actor(request)
+    if filters.node is None:
+        node = selectors.generation_nodes(user).first()
+        if node is None:
+            return []
+    else:
+        node = selectors.generation_node(user, filters.node)
+        if node is None:
+            raise Http404
+    year = filters.year or selectors.today().year - 1
+    return [
+        {
+            "kind": v.figure.kind,
+            "name": v.figure.name,
+            "definition": v.figure.definition,
+            "target": v.figure.target,
+            "higher_is_better": v.figure.higher_is_better,
+            "value": v.value,
+            "met": v.met,
+        }
+        for v in keyfigures.compute(user, node, year)
+    ]

@@ -1,0 +1,20 @@
+"""Follow-up URLs: the list and generation, one follow-up with its comments, fixing, versions and the PDF."""
+
+from django.urls import URLPattern, path
+
+from varna.followup import views, views_keyfigures
+
+app_name = "followup"
+urlpatterns: list[URLPattern] = [
+    path("", views.follow_up_list, name="list"),
+    path("generate/", views.generate, name="generate"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/comment/<slug:section>/", views.comment, name="comment"),
+    path("<int:pk>/refresh/", views.refresh, name="refresh"),
+    path("<int:pk>/fix/", views.fix, name="fix"),
+    path("<int:pk>/new-version/", views.new_version, name="new_version"),
+    path("<int:pk>/pdf/", views.pdf, name="pdf"),
+    path("key-figures/", views_keyfigures.key_figures, name="key_figures"),
+    path("key-figures/xlsx/", views_keyfigures.key_figures_xlsx, name="key_figures_xlsx"),
+    path("key-figures/<int:pk>/edit/", views_keyfigures.key_figure_edit, name="key_figure_edit"),
+]
