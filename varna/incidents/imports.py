@@ -31,11 +31,10 @@ from simple_history.utils import bulk_create_with_history
 from varna.core.imports.base import BATCH, ImportReport, reason_for, run_all_or_nothing
 from varna.core.imports.files import (
     Column,
-    FileProblem,
     Table,
     norm,
     parse_amount,
-    read_table,
+    read_for,
     too_long_message,
 )
 from varna.core.models import Node, Organisation, User
@@ -141,10 +140,8 @@ def import_incidents(
     Nobody is mailed. Rows without ``rapportör`` are recorded as reported by ``actor``.
     """
     report = ImportReport(KIND, file_name, dry_run)
-    try:
-        table = read_table(data, INCIDENT_COLUMNS)
-    except FileProblem as problem:
-        report.add_error(None, "", problem.message)
+    table = read_for(report, data, INCIDENT_COLUMNS)
+    if table is None:
         return report
     report.rows = len(table.rows)
 

@@ -24,7 +24,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.imports.base import BATCH, ImportReport, reason_for, run_all_or_nothing
-from varna.core.imports.files import Column, FileProblem, Table, norm, parse_amount, read_table
+from varna.core.imports.files import Column, Table, norm, parse_amount, read_for
 from varna.core.models import Node, Organisation, User
 from varna.core.services import stamp
 from varna.insurance.models import InsuredValue
@@ -79,10 +79,8 @@ def import_insured_values(
             ),
         )
         return report
-    try:
-        table = read_table(data, EXPOSURE_COLUMNS)
-    except FileProblem as problem:
-        report.add_error(None, "", problem.message)
+    table = read_for(report, data, EXPOSURE_COLUMNS)
+    if table is None:
         return report
     report.rows = len(table.rows)
 

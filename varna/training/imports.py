@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from varna.core.imports.base import ImportReport, run_all_or_nothing
-from varna.core.imports.files import Column, FileProblem, Table, read_table
+from varna.core.imports.files import Column, Table, read_for
 from varna.core.models import Organisation, User
 from varna.training.models import RecordSource
 from varna.training.services.imports import CompletionChecker, already_recorded
@@ -114,10 +114,8 @@ def import_training_records(
             ),
         )
         return report
-    try:
-        table = read_table(data, RECORD_COLUMNS)
-    except FileProblem as problem:
-        report.add_error(None, "", problem.message)
+    table = read_for(report, data, RECORD_COLUMNS)
+    if table is None:
         return report
     missing = _missing_columns(table)
     if missing:

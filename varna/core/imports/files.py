@@ -19,10 +19,13 @@ import zipfile
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from varna.core.imports.base import ImportReport
 
 logger = logging.getLogger(__name__)
 
@@ -192,6 +195,15 @@ def read_table(data: bytes, columns: Iterable[Column]) -> Table:
     source = _xlsx_rows(data) if data.startswith(b"PK") else _csv_rows(data)
     with contextlib.closing(source):  # a workbook left half-read is closed at once
         return _collect(source, columns)
+
+
+def read_for(report: ImportReport, data: bytes, columns: Iterable[Column]) -> Table | None:
+    """The file's table, or ``None`` with the reason on ``report`` when the file as a whole cannot be read."""
+    try:
+        return read_table(data, columns)
+    except FileProblem as problem:
+        report.add_error(None, "", problem.message)
+        return None
 
 
 def _collect(source: Iterable[tuple[int, list[str]]], columns: list[Column]) -> Table:

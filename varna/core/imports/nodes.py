@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from varna.core.imports.base import ImportKind, ImportReport, reason_for, run_all_or_nothing
-from varna.core.imports.files import Column, FileProblem, Table, norm, read_table, too_long_message
+from varna.core.imports.files import Column, Table, norm, read_for, too_long_message
 from varna.core.models import Node, NodeKind, Organisation, User
 from varna.core.services import stamp
 
@@ -51,10 +51,8 @@ def import_nodes(
 ) -> ImportReport:
     """Create or update the organisation's nodes (matched by code) from a file."""
     report = ImportReport(ImportKind.NODES, file_name, dry_run)
-    try:
-        table = read_table(data, NODE_COLUMNS)
-    except FileProblem as problem:
-        report.add_error(None, "", problem.message)
+    table = read_for(report, data, NODE_COLUMNS)
+    if table is None:
         return report
     report.rows = len(table.rows)
 

@@ -23,7 +23,7 @@ from varna.core import access
 from varna.core.access import Perm
 from varna.core.dates import parse_day
 from varna.core.imports.base import BATCH, ImportKind, ImportReport, reason_for, run_all_or_nothing
-from varna.core.imports.files import Column, FileProblem, Table, norm, read_table, too_long_message
+from varna.core.imports.files import Column, Table, norm, read_for, too_long_message
 from varna.core.models import Node, Organisation, Role, RoleAssignment, User
 
 PEOPLE_COLUMNS = (
@@ -94,10 +94,8 @@ def import_people(
 ) -> ImportReport:
     """Create or update people (matched by employee number) with their unit and roles."""
     report = ImportReport(ImportKind.PEOPLE, file_name, dry_run)
-    try:
-        table = read_table(data, PEOPLE_COLUMNS)
-    except FileProblem as problem:
-        report.add_error(None, "", problem.message)
+    table = read_for(report, data, PEOPLE_COLUMNS)
+    if table is None:
         return report
     report.rows = len(table.rows)
 

@@ -34,7 +34,7 @@ from varna.core import access
 from varna.core.access import Perm
 from varna.core.dates import parse_day
 from varna.core.imports.base import ImportReport, reason_for, run_all_or_nothing
-from varna.core.imports.files import Column, FileProblem, Table, norm, parse_amount, read_table
+from varna.core.imports.files import Column, Table, norm, parse_amount, read_for
 from varna.core.models import Organisation, User
 from varna.protection.imports.common import Facilities, may_import, yes_no
 from varna.protection.models import FalseAlarm, FalseAlarmCause, ProtectionSystem, SystemKind
@@ -85,10 +85,8 @@ def import_false_alarms(
     if not may_import(report, organisation, actor):
         return report
     assert actor is not None  # noqa: S101 - may_import
-    try:
-        table = read_table(data, COLUMNS)
-    except FileProblem as problem:
-        report.add_error(None, "", problem.message)
+    table = read_for(report, data, COLUMNS)
+    if table is None:
         return report
     if "system-id" not in table.labels and not (
         {"lokal", "lokal-id"} & set(table.labels) and "larmtyp" in table.labels

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from varna.core.imports.base import ImportReport, reason_for, run_all_or_nothing
-from varna.core.imports.files import Column, FileProblem, Table, norm, parse_amount, read_table, too_long_message
+from varna.core.imports.files import Column, Table, norm, parse_amount, read_for, too_long_message
 from varna.core.models import Organisation, User
 from varna.protection.imports.common import Facilities, may_import, yes_no
 from varna.protection.models import AssetKind, Marking, TheftProneAsset
@@ -75,10 +75,8 @@ def import_property(
     if not may_import(report, organisation, actor):
         return report
     assert actor is not None  # noqa: S101 - may_import
-    try:
-        table = read_table(data, COLUMNS)
-    except FileProblem as problem:
-        report.add_error(None, "", problem.message)
+    table = read_for(report, data, COLUMNS)
+    if table is None:
         return report
     if not {"lokal", "lokal-id"} & set(table.labels):
         report.add_error(None, "", _("The first row must hold the column names. Missing: “lokal” (or “lokal-id”)."))
