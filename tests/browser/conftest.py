@@ -123,6 +123,15 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -
     )
 
 
+_SERVER_ENVS: dict[str, dict[str, str]] = {}
+
+
+def on_server(base_url: str, code: str) -> None:
+    """Run ``code`` in ``manage.py shell`` on the database of the server at ``base_url``: how a test that changes
+    the shared demo data (every browser test sees the same server) puts it back as it found it."""
+    _manage(_SERVER_ENVS[base_url], "shell", "-c", code)
+
+
 @pytest.fixture(scope="package")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The address of a gunicorn serving the demo municipality with the production settings."""
@@ -152,10 +161,12 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
+    _SERVER_ENVS[url] = env
     try:
         _wait_until_healthy(f"{url}/healthz", process, log)
         yield url
     finally:
+        _SERVER_ENVS.pop(url, None)
         process.terminate()
         try:
             process.wait(timeout=10)

@@ -6,11 +6,12 @@ the action in the plan. axe-core checks the round page, the sign with its QR cod
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import axe_violations, login
+from tests.browser.conftest import axe_violations, login, on_server
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +25,30 @@ MAKE_ACTION = re.compile(r"^\s*(Gör den till en aktivitet i handlingsplanen|Mak
 NOTE = "Dörren till förrådet var kilad upp."
 
 
-def test_a_unit_manager_records_a_round_on_a_phone_and_a_deviation_becomes_an_action(new_page: Any) -> None:
+# What the test adds to the shared demo data is taken away again: the action it makes, and the unit's plan when the
+# test started it (the risk-to-plan test starts that plan itself and must find none).
+UNDO = """
+from django.db import transaction
+from varna.plans.models import Action, ActionPlan
+from varna.protection.models import RoundItem
+with transaction.atomic():
+    made = list(RoundItem.objects.filter(action_id__isnull=False).values_list("action_id", flat=True))
+    plans = set(Action.objects.filter(pk__in=made).values_list("plan_id", flat=True))
+    RoundItem.objects.filter(action_id__in=made).update(action_id=None)
+    Action.objects.filter(pk__in=made).delete()
+    ActionPlan.objects.filter(pk__in=plans, actions__isnull=True).delete()
+"""
+
+
+@pytest.fixture
+def undo_round(base_url: str) -> Iterator[None]:
+    yield
+    on_server(base_url, UNDO)
+
+
+def test_a_unit_manager_records_a_round_on_a_phone_and_a_deviation_becomes_an_action(
+    new_page: Any, undo_round: None
+) -> None:
     problems: list[str] = []
     manager = new_page(width=390, height=844)  # on a phone
     login(manager, MANAGER)
