@@ -78,3 +78,21 @@ def test_the_page_refuses_a_version_without_a_file(client_for: Callable[[str], C
     response = client_for("samordnare").post(f"/documents/{policy.pk}/versions/new/", {"changes": "x"})
     assert response.status_code == 400
     assert "Välj filen." in response.content.decode()
+
+
+def test_a_file_over_the_limit_is_skipped_while_it_streams_in_and_the_form_says_so(
+    client_for: Callable[[str], Client], coordinator: User, media_root: Path, settings: pytest.FixtureRequest
+) -> None:
+    settings.VARNA_ATTACHMENT_MAX_BYTES = 100  # type: ignore[attr-defined]
+    policy = GoverningDocument.objects.get(title="Säkerhetspolicy för Exempelkommun")
+    before = DocumentVersion.objects.filter(document=policy).count()
+    response = client_for("samordnare").post(
+        f"/documents/{policy.pk}/versions/new/", {"file": pdf(), "changes": "Ny version"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    # Only the upload handler's message: not "choose the file", though the skipped file is missing from the form.
+    assert "är för stor. En fil får vara högst 100\xa0byte." in page
+    assert "Välj filen." not in page
+    assert DocumentVersion.objects.filter(document=policy).count() == before
+    assert not list(media_root.rglob("*.*"))

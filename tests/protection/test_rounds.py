@@ -208,6 +208,27 @@ def test_a_bad_photo_on_the_page_gives_a_swedish_message_and_saves_nothing(pw: P
     assert first.result == "" and not first.photo
 
 
+def test_a_photo_over_the_limit_is_skipped_while_it_streams_in_and_the_page_says_so(
+    pw: ProtectionWorld, settings, media_root: Path
+) -> None:
+    settings.VARNA_ATTACHMENT_MAX_BYTES = 1024
+    c = client(pw.w.manager)
+    inspection = services.start_round(actor=pw.w.manager, facility=pw.sun)
+    first = _items(inspection)[0]
+    big = SimpleUploadedFile("stor.jpg", JPEG + b"\x00" * 5000, content_type="image/jpeg")
+    response = c.post(
+        reverse("protection:round_answer", args=[first.pk]),
+        {f"i{first.pk}-result": "ok", f"i{first.pk}-photo": big},
+        follow=True,
+    )
+    assert response.status_code == 200
+    # The upload handler's message (the file never reached the service, which would also name its size).
+    assert "stor.jpg” är för stor. En fil får vara högst 1,0\xa0kB." in response.content.decode()
+    first.refresh_from_db()
+    assert first.result == "" and not first.photo
+    assert not [p for p in media_root.rglob("*") if p.is_file()]
+
+
 def test_another_units_round_and_photo_are_404_and_a_reader_gets_no_forms(pw: ProtectionWorld) -> None:
     inspection = services.start_round(actor=pw.w.coordinator, facility=pw.care)
     item = _items(inspection)[0]

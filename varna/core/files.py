@@ -1,11 +1,14 @@
-"""Files people upload: what a file is, read from its first bytes (never from its name or from what the browser
-says), and the name to show for it. Incidents' attachments and protection's round photos use it; each app keeps
-its files with Django's default storage under random names and serves them only after its access check.
+"""Files people upload: what a file is, read from its content (never from its name or from what the browser says),
+and the name to show for it. Incidents' attachments, protection's round photos and the versions of governing
+documents use it; each app keeps its files with Django's default storage under random names and serves them only
+after its access check. (Uploads are limited in size while they stream in: :mod:`varna.core.uploads`.)
 """
 
 from __future__ import annotations
 
+import io
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -28,6 +31,8 @@ HEIC = FileKind("image/heic", ".heic", inline=False)
 HEIF = FileKind("image/heif", ".heif", inline=False)
 PDF = FileKind("application/pdf", ".pdf", inline=False)
 KINDS = {k.content_type: k for k in (JPEG, PNG, WEBP, HEIC, HEIF, PDF)}
+DOCX = FileKind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx", inline=False)
+DOC = FileKind("application/msword", ".doc", inline=False)
 
 # What the file input offers on phones and computers (the check itself is :func:`sniff`).
 ACCEPT = "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif,application/pdf"
@@ -35,6 +40,7 @@ ACCEPT = "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif,appl
 _HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs"}
 _HEIF_BRANDS = {b"mif1", b"msf1", b"heif"}
 _OTHER_ISO_IMAGES = {b"avif", b"avis"}  # AVIF shares HEIF's container but is not a format we take
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an older Word document (.doc) is an OLE2 compound file
 
 
 def sniff(head: bytes) -> FileKind | None:
@@ -56,6 +62,25 @@ def sniff(head: bytes) -> FileKind | None:
             return HEIC
         if brands & _HEIF_BRANDS:
             return HEIF
+    return None
+
+
+def sniff_document(data: bytes) -> FileKind | None:
+    """What a document is, from its content: a PDF, a Word document (.docx or .doc), or ``None``.
+
+    A .docx file is a zip archive that holds ``word/document.xml``, so the whole file is read for it.
+    """
+    if data.startswith(b"%PDF-"):
+        return PDF
+    if data.startswith(_OLE2):
+        return DOC
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return None
+        return DOCX if "word/document.xml" in names else None
     return None
 
 

@@ -8,60 +8,23 @@ statically) under random names, and reach a browser only through the download vi
 
 from __future__ import annotations
 
-import io
-import unicodedata
-import zipfile
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-NAME_LENGTH = 200  # DocumentVersion.original_name
-HEAD_BYTES = 8
+from varna.core.files import DOC, DOCX, PDF, FileKind, display_name
+from varna.core.files import sniff_document as sniff
 
+__all__ = ["ACCEPT", "DOC", "DOCX", "KINDS", "PDF", "FileKind", "check_upload", "display_name", "max_bytes", "sniff"]
 
-@dataclass(frozen=True)
-class FileKind:
-    content_type: str
-    extension: str
-
-
-PDF = FileKind("application/pdf", ".pdf")
-DOCX = FileKind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx")
-DOC = FileKind("application/msword", ".doc")
 KINDS = {k.content_type: k for k in (PDF, DOCX, DOC)}
 ACCEPT = ".pdf,.docx,.doc,application/pdf,application/msword," + DOCX.content_type
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def max_bytes() -> int:
     return int(settings.VARNA_ATTACHMENT_MAX_BYTES)
-
-
-def display_name(name: str | None) -> str:
-    """The file name as the person gave it, without any folder and control characters."""
-    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    clean = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
-    return clean[-NAME_LENGTH:] or _("file")
-
-
-def sniff(data: bytes) -> FileKind | None:
-    """What a file is, from its content: a PDF, a Word document, or ``None``."""
-    if data.startswith(b"%PDF-"):
-        return PDF
-    if data.startswith(_OLE2):
-        return DOC
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, ValueError, OSError):
-            return None
-        return DOCX if "word/document.xml" in names else None
-    return None
 
 
 def check_upload(upload: UploadedFile[bytes]) -> FileKind:

@@ -12,6 +12,7 @@ from varna.core import selectors as core_selectors
 from varna.core.access import Perm
 from varna.core.forms import DateInput, RevisionMixin
 from varna.core.models import User
+from varna.core.uploads import UploadProblemsMixin
 from varna.documents import files
 from varna.documents.models import DocumentKind, Operation
 
@@ -98,7 +99,7 @@ def file_help_text() -> str:
     return str(_("A PDF file or a Word document of at most %(size)s.") % {"size": filesizeformat(files.max_bytes())})
 
 
-class VersionForm(forms.Form):
+class VersionForm(UploadProblemsMixin):
     file = forms.FileField(label=_("File"), widget=FileInput, error_messages={"required": _("Choose the file.")})
     changes = forms.CharField(
         label=_("What has changed"),
@@ -113,7 +114,7 @@ class VersionForm(forms.Form):
         self.fields["file"].help_text = file_help_text()
 
 
-class DraftForm(RevisionMixin):
+class DraftForm(UploadProblemsMixin, RevisionMixin):
     changes = forms.CharField(
         label=_("What has changed"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 3})
     )

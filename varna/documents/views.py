@@ -17,9 +17,10 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from varna.core import access
+from varna.core import access, uploads
 from varna.core.access import Perm
 from varna.core.forms import errors_to_messages
+from varna.core.uploads import limit_uploads
 from varna.documents import selectors, services
 from varna.documents.forms import AdoptionForm, DocumentForm, DraftForm, FilterForm, LinkForm, VersionForm
 from varna.documents.models import DocumentKind, DocumentLink, DocumentVersion, GoverningDocument
@@ -123,10 +124,11 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.require(Perm.MANAGE_DOCUMENTS, model=GoverningDocument, methods=GET_POST)
+@limit_uploads()
 def version_new(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)
     document = selectors.document_for(user, pk, Perm.MANAGE_DOCUMENTS)
-    form = VersionForm(request.POST or None, request.FILES or None)
+    form = VersionForm(request.POST or None, request.FILES or None, upload_problems=uploads.upload_problems(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.add_version(
@@ -142,6 +144,7 @@ def version_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.require(Perm.MANAGE_DOCUMENTS, model=DocumentVersion, methods=GET_POST)
+@limit_uploads()
 def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)
     version = selectors.version_for(user, pk, Perm.MANAGE_DOCUMENTS)
@@ -150,7 +153,10 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(services.VersionAdoptedError().message))
         return redirect("documents:detail", pk=document.pk)
     form = DraftForm(
-        request.POST or None, request.FILES or None, initial={"changes": version.changes, "revision": version.revision}
+        request.POST or None,
+        request.FILES or None,
+        initial={"changes": version.changes, "revision": version.revision},
+        upload_problems=uploads.upload_problems(request),
     )
     if request.method == "POST" and form.is_valid():
         try:

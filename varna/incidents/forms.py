@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from varna.core import selectors as core_selectors
 from varna.core.models import Dimension, Node, User
+from varna.core.uploads import UploadProblemsMixin
 from varna.incidents import selectors
 from varna.incidents.models import DIMENSION_FIELDS, IncidentType, Severity
 from varna.incidents.services import attachments
@@ -105,18 +106,10 @@ def attachment_help_text() -> str:
     )
 
 
-class UploadProblemsMixin:
-    """Files the upload handler skipped while they streamed in (too large) become errors on ``attachments``."""
-
-    upload_problems: list[str]
-
-    def _add_upload_problems(self) -> None:
-        for message in self.upload_problems:
-            self.add_error("attachments", message)  # type: ignore[attr-defined]
-
-
-class ReportForm(UploadProblemsMixin, forms.Form):
+class ReportForm(UploadProblemsMixin):
     """The report form: what an employee fills in on a phone in under two minutes."""
+
+    upload_field = "attachments"
 
     incident_type = forms.ModelChoiceField(
         label=_("Type of event"),
@@ -206,12 +199,9 @@ class ReportForm(UploadProblemsMixin, forms.Form):
         "crisis_group_alerted",
     )
 
-    def __init__(
-        self, *args: Any, user: User, upload_problems: list[str] | None = None, facility: str = "", **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, user: User, facility: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.upload_problems = upload_problems or []
         self.fields["incident_type"].queryset = selectors.active_types(user)  # type: ignore[attr-defined]
         self.fields["facility"].choices = self._facility_choices()  # type: ignore[attr-defined]
         self.fields["incident_node"].choices = self._node_choices()  # type: ignore[attr-defined]
@@ -349,7 +339,6 @@ class ReportForm(UploadProblemsMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        self._add_upload_problems()
         day, time = data.get("occurred_date"), data.get("occurred_time")
         if isinstance(day, datetime.date) and isinstance(time, datetime.time):
             occurred_at = timezone.make_aware(datetime.datetime.combine(day, time))
@@ -420,19 +409,19 @@ class ReportForm(UploadProblemsMixin, forms.Form):
         return [(self[f"{dim}_severity"], self[f"{dim}_text"]) for dim in DIMENSION_FIELDS]
 
 
-class AttachmentForm(UploadProblemsMixin, forms.Form):
+class AttachmentForm(UploadProblemsMixin):
     """Add photos or PDF files to an existing report."""
+
+    upload_field = "attachments"
 
     attachments = MultipleFileField(label=_("Photos or PDF files"), required=False)
 
-    def __init__(self, *args: Any, upload_problems: list[str] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.upload_problems = upload_problems or []
         self.fields["attachments"].help_text = attachment_help_text()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        self._add_upload_problems()
         if not data.get("attachments") and not self.errors:
             self.add_error("attachments", _("Choose at least one file."))
         return data

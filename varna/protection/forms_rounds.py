@@ -13,6 +13,7 @@ from varna.core import access
 from varna.core.access import Perm
 from varna.core.forms import DateInput
 from varna.core.models import Node, User
+from varna.core.uploads import UploadProblemsMixin
 from varna.core.widgets import FastSelect
 from varna.protection.models import FacilityKind, ItemResult
 from varna.protection.selectors import checks as check_selectors
@@ -73,7 +74,9 @@ class RoundStartForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class RoundItemForm(forms.Form):
+class RoundItemForm(UploadProblemsMixin):
+    upload_field = "photo"
+
     result = forms.ChoiceField(label=_("Result"), choices=ItemResult.choices, widget=forms.RadioSelect)
     note = forms.CharField(
         label=_("Note (required for a deviation)"),

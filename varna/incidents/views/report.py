@@ -1,32 +1,27 @@
 """Reporting pages: the report form, the receipt, my reports, the case page and its attachments.
 
 Thin by design: the forms check the input, the services write, the selectors read through the
-access policy. Uploads are limited while they stream in (see :class:`LimitedUploadHandler`), so
-an oversized file becomes a clear message on the form instead of a crash or a full disk.
+access policy. Uploads are limited while they stream in (:mod:`varna.core.uploads`), so an oversized file
+becomes a clear message on the form instead of a crash or a full disk.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from varna.core import access, outbox, registry
+from varna.core import access, outbox, registry, uploads
 from varna.core.access import Perm
 from varna.core.models import Dimension
+from varna.core.uploads import limit_uploads
 from varna.incidents import selectors, selectors_handling, services
 from varna.incidents.forms import AttachmentForm, ReportForm
 from varna.incidents.models import DIMENSION_FIELDS, Incident, Severity, Status, TimelineEntry, TimelineKind
@@ -38,87 +33,6 @@ PAGE_SIZE = 50
 PROGRESS_KINDS = (TimelineKind.REPORTED, TimelineKind.STATUS, TimelineKind.ATTACHMENT)
 # Where the report service's field errors belong on the form.
 FORM_FIELD_FOR = {"occurred_at": "occurred_date", "occurred_on": "occurred_date"}
-
-
-# --- upload limits -----------------------------------------------------------------
-
-
-class LimitedUploadHandler(FileUploadHandler):
-    """Skips a file as soon as it passes the size limit, and every file of a request too large in all.
-
-    The other form fields are still read, so the form comes back with what the person wrote
-    and a message per skipped file. Nothing oversized is kept in memory or on disk.
-    """
-
-    def __init__(self, request: HttpRequest | None = None) -> None:
-        super().__init__(request)
-        self.max_bytes: int = settings.VARNA_ATTACHMENT_MAX_BYTES
-        self.max_total = attachments.MAX_ATTACHMENTS * self.max_bytes + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        self.too_large: list[str] = []  # names of files skipped for their size
-        self.request_too_large = False
-        self.received = 0
-
-    def handle_raw_input(
-        self, input_data: Any, META: dict[str, Any], content_length: int, boundary: Any, encoding: str | None = None
-    ) -> None:
-        self.request_too_large = content_length > self.max_total
-        return None
-
-    def new_file(self, *args: Any, **kwargs: Any) -> None:
-        super().new_file(*args, **kwargs)
-        self.received = 0
-        if self.request_too_large:
-            raise SkipFile
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        self.received += len(raw_data)
-        if self.received > self.max_bytes:
-            self.too_large.append(attachments.display_name(self.file_name))
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        return None
-
-    def problems(self) -> list[str]:
-        """What to tell the person about the files that were skipped."""
-        limit = filesizeformat(self.max_bytes)
-        if self.request_too_large:
-            return [
-                _("The files were too large together: at most %(total)s can be sent at once. Choose fewer files.")
-                % {"total": filesizeformat(self.max_total)}
-            ]
-        return [
-            _("“%(name)s” is too large. A file can be at most %(limit)s.") % {"name": name, "limit": limit}
-            for name in self.too_large
-        ]
-
-
-def limit_uploads[V: Callable[..., HttpResponse]](view: V) -> V:
-    """Install :class:`LimitedUploadHandler` before the request body is read.
-
-    The CSRF check reads the body, so it is done here, after the handler is in place: the
-    pattern Django documents for changing upload handlers in a view.
-    """
-    protected = csrf_protect(view)
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method == "POST":
-            handler = LimitedUploadHandler(request)
-            request.upload_handlers.insert(0, handler)
-            request._varna_upload_handler = handler  # type: ignore[attr-defined]
-        return protected(request, *args, **kwargs)
-
-    return csrf_exempt(wrapped)  # type: ignore[return-value]
-
-
-def _upload_problems(request: HttpRequest) -> list[str]:
-    handler = getattr(request, "_varna_upload_handler", None)
-    if not isinstance(handler, LimitedUploadHandler):
-        return []
-    request.POST  # noqa: B018 - make sure the body has been read, so the handler has seen every file
-    return handler.problems()
 
 
 # --- the report form ----------------------------------------------------------------
@@ -135,7 +49,7 @@ def _add_service_errors(form: ReportForm, exc: ValidationError) -> None:
 
 
 @access.require(Perm.REPORT_INCIDENT, methods=("GET", "POST"))
-@limit_uploads
+@limit_uploads(max_files=attachments.MAX_ATTACHMENTS)
 def report(request: HttpRequest) -> HttpResponse:
     """Report an incident. A resubmit of the same form (same key) leads to the same receipt."""
     user = access.actor(request)
@@ -148,7 +62,7 @@ def report(request: HttpRequest) -> HttpResponse:
     earlier = selectors.my_reports(user).filter(idempotency_key=key).first() if key else None
     if earlier is not None:  # a double click, a reload or a retry after a lost answer
         return redirect("incidents:report_done", pk=earlier.pk)
-    form = ReportForm(request.POST, request.FILES, user=user, upload_problems=_upload_problems(request))
+    form = ReportForm(request.POST, request.FILES, user=user, upload_problems=uploads.upload_problems(request))
     if form.is_valid():
         try:
             incident, _created = services.report_incident_with_attachments(
@@ -247,7 +161,7 @@ def _case_url(incident: Incident, anchor: str) -> str:
 
 
 @access.require(Perm.REPORT_INCIDENT, model=Incident, methods=("POST",), object_perm=Perm.VIEW_INCIDENTS)
-@limit_uploads
+@limit_uploads(max_files=attachments.MAX_ATTACHMENTS)
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add photos or PDF files to a case: the reporter and the case's handlers may."""
     user = access.actor(request)
@@ -256,7 +170,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not attachments.may_add_attachments(user, incident):
         messages.error(request, _("Only the reporter and those who handle the case can add files to it."))
         return redirect("incidents:detail", pk=incident.pk)
-    form = AttachmentForm(request.POST, request.FILES, upload_problems=_upload_problems(request))
+    form = AttachmentForm(request.POST, request.FILES, upload_problems=uploads.upload_problems(request))
     if form.is_valid():
         try:
             added = services.add_attachments(actor=user, incident=incident, uploads=form.cleaned_data["attachments"])

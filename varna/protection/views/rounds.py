@@ -20,10 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from varna.core import access
+from varna.core import access, uploads
 from varna.core.access import Perm
 from varna.core.dates import add_months
 from varna.core.files import KINDS
+from varna.core.uploads import limit_uploads
 from varna.protection.forms_rounds import CheckpointForm, DeviationActionForm, RoundItemForm, RoundStartForm
 from varna.protection.models import ChecklistItem, Facility, FacilityKind, InspectionRound, ItemResult, RoundItem
 from varna.protection.selectors import facilities as facility_selectors
@@ -107,11 +108,14 @@ def _point_url(item: RoundItem) -> str:
 
 
 @access.require(Perm.MANAGE_PROTECTION, model=RoundItem, methods=("POST",))
+@limit_uploads()
 def item_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """Answer one point of a round; back to the round at the next point."""
     user = access.actor(request)
     item = selectors.item_for(user, pk, Perm.MANAGE_PROTECTION)
-    form = RoundItemForm(request.POST, request.FILES, prefix=f"i{item.pk}")
+    form = RoundItemForm(
+        request.POST, request.FILES, prefix=f"i{item.pk}", upload_problems=uploads.upload_problems(request)
+    )
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
