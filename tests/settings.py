@@ -19,3 +19,6 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # (Autorefresh looks files up per request, through the finders, and never scans the missing folder.)
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# A refused request (403, 404) is what the access tests ask for thousands of times: Django's warning with its
+# traceback for each would only fill the output. Server errors are still logged.
+LOGGING = {**LOGGING, "loggers": {**LOGGING["loggers"], "django.request": {"level": "ERROR"}}}  # noqa: F405

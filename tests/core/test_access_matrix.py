@@ -3,7 +3,8 @@
 New URLs are covered without anyone remembering: the crawl (``tests.core.crawl``) walks Django's URL
 resolver and django-ninja's routers. Each view must declare its requirement through ``varna.core.access``;
 the test then checks that what the view does matches what the policy grants, for objects inside and outside
-each persona's part of the organisation and in another municipality.
+each persona's part of the organisation and in another municipality. Reads never write: each GET of the crawl
+also runs under the write detector (``tests.core.writes``), and a GET that writes outside what it may fails too.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tests.core.crawl import (
     page_visits,
     request,
 )
+from tests.core.writes import recorded_writes, write_failures
 from varna.core import access
 from varna.core.access import Requirement
 from varna.core.models import User
@@ -53,7 +55,7 @@ def _expect(user: User | None, req: Requirement, obj: models.Model | None) -> se
 
 
 @pytest.mark.parametrize("route", [r for r in HTML_ROUTES if r.requirement is not None], ids=lambda r: r.route or "/")
-def test_page_access_matches_policy_for_every_persona(route: Route, demo: None) -> None:
+def test_page_access_matches_policy_and_a_get_writes_nothing_for_every_persona(route: Route, demo: None) -> None:
     req = route.requirement
     assert req is not None
     method = page_method(route)
@@ -63,20 +65,26 @@ def test_page_access_matches_policy_for_every_persona(route: Route, demo: None) 
         made_up = [n for n in route.pattern.pattern.converters if req.model is None or n != "pk"]
         if made_up and visit.user and req.perm and 403 not in expected:
             expected = {404}  # a made-up key (an import token, an attachment of the case) never exists
-        status = request(visit.client, method, visit.url)
+        with recorded_writes() as writes:
+            status = request(visit.client, method, visit.url)
         if status not in expected:
             failures.append(f"{visit.who} {method} {visit.url}: got {status}, policy says {sorted(expected)}")
+        if method == "GET":
+            failures += write_failures(visit.who, method, visit.url, writes)
     assert failures == [], "\n".join(failures)
 
 
 @pytest.mark.parametrize("op", API_OPERATIONS, ids=lambda o: f"{o.method} {o.path}")
-def test_api_access_matches_policy_for_every_persona(op: ApiOperation, demo: None) -> None:
+def test_api_access_matches_policy_and_a_get_writes_nothing_for_every_persona(op: ApiOperation, demo: None) -> None:
     req = op.requirement
     assert req is not None
     failures = []
     for visit in api_visits(op):
         expected = {401} if visit.user is None else _expect(visit.user, req, visit.obj)
-        status = request(visit.client, op.method, visit.url, **visit.headers)
+        with recorded_writes() as writes:
+            status = request(visit.client, op.method, visit.url, **visit.headers)
+        if op.method == "GET":
+            failures += write_failures(visit.who, op.method, visit.url, writes)
         if op.method != "GET" and 200 in expected:
             expected = expected | {400, 409, 422}  # 409: let through, but without the case's revision
         if status not in expected:
