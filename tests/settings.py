@@ -21,4 +21,4 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # A refused request (403, 404) is what the access tests ask for thousands of times: Django's warning with its
 # traceback for each would only fill the output. Server errors are still logged.
-LOGGING = {**LOGGING, "loggers": {**LOGGING["loggers"], "django.request": {"level": "ERROR"}}}  # noqa: F405
+LOGGING["loggers"] = {"axes": {"level": "WARNING"}, "django.request": {"level": "ERROR"}}  # noqa: F405
