@@ -263,3 +263,12 @@ def test_the_api_gives_the_exposure_with_why_and_the_flags_in_the_callers_scope(
     m, mh = _api(pw.w.manager)
     assert m.get("/api/v1/protection/exposure/flags", **mh).json()["count"] == 0
     assert m.get(f"/api/v1/protection/facilities/{pw.care.pk}/exposure", **mh).status_code == 404
+
+
+def test_the_demo_derives_every_facilitys_exposure_and_sets_a_few_by_hand(demo: None) -> None:
+    facilities = Facility.objects.all()
+    assert facilities.exists() and not facilities.filter(exposure__isnull=True).exists()
+    overridden = FacilityExposure.objects.exclude(override_level="")
+    assert overridden.exists() and not overridden.filter(override_reason="").exists()
+    assert not overridden.filter(override_by__isnull=True).exists()
+    assert RequiredProtection.objects.filter(facility_kind=FacilityKind.SCHOOL, is_required=True).exists()
