@@ -20,6 +20,7 @@ from varna.incidents.api import router as incidents_router
 from varna.insurance.api import router as insurance_router
 from varna.plans.api import router as plans_router
 from varna.protection.api import router as protection_router
+from varna.protection.api_exposure import router as protection_exposure_router
 from varna.protection.api_rounds import router as protection_rounds_router
 from varna.risks.api import router as risks_router
 from varna.training.api import router as training_router
@@ -61,5 +62,6 @@ api.add_router("", insurance_router)
 api.add_router("", training_router)
 api.add_router("", protection_router)
 api.add_router("", protection_rounds_router)
+api.add_router("", protection_exposure_router)
 api.add_router("", documents_router)
 api.add_router("", followup_router)

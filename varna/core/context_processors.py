@@ -41,6 +41,7 @@ NAVIGATION: list[tuple[str, Any, Perm]] = [
     # --- technical protection ---
     ("protection:facilities", _("Facilities"), Perm.VIEW_FACILITIES),
     ("protection:overdue", _("Overdue service"), Perm.VIEW_FACILITIES),
+    ("protection:exposure_flags", _("Lacking protection"), Perm.VIEW_FACILITIES),
     ("protection:false_alarms", _("False alarms"), Perm.VIEW_FACILITIES),
     ("protection:evacuation", _("Evacuation checks"), Perm.VIEW_FACILITIES),
     ("protection:rounds", _("Self-inspection rounds"), Perm.VIEW_FACILITIES),

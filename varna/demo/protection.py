@@ -46,6 +46,7 @@ from varna.protection.models import (
     SystemKind,
     TheftProneAsset,
 )
+from varna.protection.services.exposure import ensure_required_defaults, override_exposure, refresh_exposure
 from varna.protection.services.false_alarms import Rule, repeated_stretch, rule_for
 from varna.protection.services.setup import set_up_protection
 from varna.protection.services.systems import PASSING, next_due
@@ -126,6 +127,7 @@ def build(ctx: OrgContext) -> None:
     insert(ctx, ServiceVisit, visits)
     _false_alarms(ctx, ctx.random("protection.false_alarms"), systems, today)
     _property(ctx, ctx.random("protection.property"), facilities, managers, fallback)
+    _exposure(ctx, facilities, _coordinator(ctx), today)
 
 
 def _coordinator(ctx: OrgContext) -> User:
@@ -383,3 +385,22 @@ def _property(
                 )
             )
     insert(ctx, TheftProneAsset, rows)
+
+
+# A few levels set by hand, as a coordinator would: (kind of facility, level, reason), the first facility of each kind.
+OVERRIDES = (
+    (K.WATERWORKS, "high", "Samhällsviktig verksamhet: dricksvattnet för hela kommunen."),
+    (K.LIBRARY, "medium", "Biblioteket har öppet sent på kvällarna och har haft oroligt i entrén."),
+)
+
+
+def _exposure(ctx: OrgContext, facilities: list[Facility], coordinator: User, today: datetime.date) -> None:
+    """The required protection per kind of facility, every facility's exposure derived through the service from the
+    incidents already made (the step runs after them), and a few levels set by hand with a reason."""
+    assert ctx.organisation is not None  # noqa: S101 - the tree step made it
+    ensure_required_defaults(organisation=ctx.organisation)
+    refresh_exposure(organisation_id=ctx.organisation.pk, today=today)
+    for kind, level, reason in OVERRIDES:
+        facility = next((f for f in facilities if f.kind == kind), None)
+        if facility is not None:
+            override_exposure(actor=coordinator, facility=facility, level=level, reason=reason, revision=None)

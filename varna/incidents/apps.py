@@ -49,3 +49,7 @@ class IncidentsConfig(AppConfig):
         from varna.protection.hooks import THEFT_COUNTS
 
         registry.register_hook(THEFT_COUNTS, selectors_facility.theft_counts)
+        # A facility's exposure (protection, G11) is derived from the damage there.
+        from varna.protection.hooks import DAMAGE_HISTORY
+
+        registry.register_hook(DAMAGE_HISTORY, selectors_facility.damage_history)

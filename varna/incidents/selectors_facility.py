@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.models import User
-from varna.incidents.models import Incident
+from varna.incidents.models import Incident, IncidentCategory, IncidentDaySummary
+from varna.protection.hooks import DamageCount
 
 LATEST = 20  # the newest incidents shown on the facility's page
 
@@ -46,3 +47,31 @@ def theft_counts(user: User, facility_ids: list[int], since: datetime.date) -> d
         ),
     )
     return dict(rows.order_by().values_list("facility_id").annotate(n=Count("pk")))
+
+
+def damage_history(
+    *, organisation_id: int, facility_ids: list[int] | None, since: datetime.date
+) -> dict[int, list[DamageCount]]:
+    """The damage at each facility since ``since``, by event type: the counted incidents of the ordinary kinds
+    (not threats and violence, near misses or false alarms) and their cost (protection's ``DAMAGE_HISTORY`` hook,
+    for the exposure). One grouped query of the daily summary, for the whole organisation: the derived exposure
+    is the facility's, not a person's view of it."""
+    rows = IncidentDaySummary.objects.filter(
+        organisation_id=organisation_id,
+        day__gte=since,
+        facility__isnull=False,
+        incident_type__category=IncidentCategory.ORDINARY,
+    )
+    if facility_ids is not None:
+        rows = rows.filter(facility_id__in=facility_ids)
+    grouped = (
+        rows.order_by()
+        .values("facility_id", "incident_type__name")
+        .annotate(n=Sum("count"), total=Sum("cost"))
+        .order_by("facility_id", "incident_type__name")
+    )
+    found: dict[int, list[DamageCount]] = {}
+    for r in grouped:
+        if r["n"]:
+            found.setdefault(r["facility_id"], []).append(DamageCount(r["incident_type__name"], r["n"], r["total"]))
+    return found

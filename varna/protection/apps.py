@@ -56,3 +56,14 @@ class ProtectionConfig(AppConfig):
                 "facility", "protection_rounds", "protection/_facility_rounds.html", panels.facility_rounds, order=5
             )
         )
+
+        # Exposure (G11): a new organisation gets the default required protection and its facilities' exposure; a
+        # facility's page shows its exposure, why, and the flag when it lacks what its kind needs.
+        from varna.protection.services.exposure import set_up_exposure
+
+        registry.register_set_up("protection.exposure", set_up_exposure)
+        registry.register_panel(
+            registry.Panel(
+                "facility", "protection.exposure", "protection/_facility_exposure.html", panels.exposure_panel, order=0
+            )
+        )

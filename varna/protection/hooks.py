@@ -6,12 +6,20 @@
 - :data:`DEVIATION_ACTION`: a deviation found on a self-inspection round becomes an action in the action plan of
   the facility's unit. The action plans app answers it (``plans/deviations.py``, registered in
   ``PlansConfig.ready``); without it, the round page offers nothing.
+- :data:`DAMAGE_HISTORY`: the damage at each facility since a day, by event type, for the exposure's derivation
+  (``services/exposure.py``). The incidents app answers it from its daily summary
+  (``varna.incidents.selectors_facility.damage_history``); an organisation-wide figure, not scoped to a person,
+  since the derived level is the facility's. Without an answer, the level comes from the kind of facility alone.
+- :data:`ANALYSIS_LINKS`: for each flagged facility, where its risk analysis is: the newest one of the facility
+  or of its unit that the person may see, otherwise the form to start one for the unit and the facility. The
+  risks app answers it (``varna.risks.selectors_facility.analysis_links``); without it, no link is shown.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
 from varna.core import registry
@@ -21,6 +29,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from varna.core.models import Node
+    from varna.protection.models import Facility
 
 
 class TheftCounts(Protocol):
@@ -53,3 +62,35 @@ class DeviationAction:
 
 
 DEVIATION_ACTION: registry.Hook[DeviationAction] = registry.Hook("protection.deviation_action")
+
+
+@dataclass(frozen=True)
+class DamageCount:
+    """Damage of one event type at one facility: how many incidents and what they cost."""
+
+    type_name: str
+    count: int
+    cost: Decimal
+
+
+class DamageHistory(Protocol):
+    def __call__(
+        self, *, organisation_id: int, facility_ids: list[int] | None, since: datetime.date
+    ) -> dict[int, list[DamageCount]]: ...  # facility id → its damage since the day (every facility when None)
+
+
+DAMAGE_HISTORY: registry.Hook[DamageHistory] = registry.Hook("protection.damage_history")
+
+
+@dataclass(frozen=True)
+class AnalysisLink:
+    url: str
+    label: str  # the analysis's number and title, or what the link starts
+    exists: bool  # an analysis there already (else: the link starts a new one)
+
+
+class AnalysisLinks(Protocol):
+    def __call__(self, user: User, facilities: list[Facility]) -> dict[int, AnalysisLink]: ...
+
+
+ANALYSIS_LINKS: registry.Hook[AnalysisLinks] = registry.Hook("protection.analysis_links")

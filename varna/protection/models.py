@@ -490,3 +490,82 @@ class RoundItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# --- exposure (riskexponering) and the protection it calls for (G11) ----------------------------------------------
+
+
+class ExposureLevel(models.TextChoices):
+    """How exposed a facility is to damage: those with high exposure have technical protection (G11)."""
+
+    LOW = "low", pgettext_lazy("exposure", "Low")
+    MEDIUM = "medium", pgettext_lazy("exposure", "Medium")
+    HIGH = "high", pgettext_lazy("exposure", "High")
+
+
+class FacilityExposure(models.Model):
+    """A facility's exposure: the level derived from its kind and its damage history (``derived_level`` and the
+    figures it came from in ``basis``, written only by ``services/exposure.py`` ``refresh_exposure``), the
+    coordinator's override with its reason, and the level in force (``level``: the override when there is one).
+    The history of the override is this row's history."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    facility = models.OneToOneField(Facility, on_delete=models.CASCADE, related_name="exposure")
+    derived_level = models.CharField(_("derived exposure"), max_length=10, choices=ExposureLevel.choices)
+    # What the derivation read: {"kind", "since", "count", "cost", "types": [[name, count], ...]}
+    basis = models.JSONField(default=dict, blank=True)
+    derived_at = models.DateTimeField(_("derived"))
+    override_level = models.CharField(
+        _("exposure set by hand"), max_length=10, choices=ExposureLevel.choices, blank=True, default=""
+    )
+    override_reason = models.TextField(_("reason"), blank=True)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    override_at = models.DateTimeField(_("set by hand"), null=True, blank=True)
+    level = models.CharField(_("exposure"), max_length=10, choices=ExposureLevel.choices)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    revision = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(excluded_fields=["revision", "updated_at"])
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = "facility__node"
+
+    class Meta:
+        verbose_name = _("exposure")
+        verbose_name_plural = _("exposure")
+        indexes: ClassVar = [models.Index(fields=["organisation", "level"], name="protection_exposure_level")]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(override_level="") | ~Q(override_reason=""), name="protection_override_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id}: {self.level}"
+
+
+class RequiredProtection(models.Model):
+    """That a kind of facility with high exposure must have an active system of ``system_kind`` (configured per
+    organisation; the set-up hook adds the defaults once, and a requirement taken away stays away:
+    ``is_required`` false)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    facility_kind = models.CharField(_("kind of facility"), max_length=20, choices=FacilityKind.choices)
+    system_kind = models.CharField(_("kind of system"), max_length=20, choices=SystemKind.choices)
+    is_required = models.BooleanField(_("required"), default=True)
+    history = HistoricalRecords()
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None  # the organisation's configuration
+
+    class Meta:
+        verbose_name = _("required protection")
+        verbose_name_plural = _("required protection")
+        ordering: ClassVar = ["facility_kind", "system_kind"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["organisation", "facility_kind", "system_kind"], name="protection_required_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_kind}: {self.system_kind}"

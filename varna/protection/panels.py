@@ -6,15 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from varna.core import access
+from varna.core import access, registry
 from varna.core.access import Perm
 from varna.core.models import User
+from varna.protection.forms_exposure import OverrideForm
+from varna.protection.hooks import ANALYSIS_LINKS
 from varna.protection.models import Facility
 from varna.protection.selectors import checks as check_selectors
+from varna.protection.selectors import exposure as exposure_selectors
 from varna.protection.selectors import facilities as facility_selectors
 from varna.protection.selectors import false_alarms as alarm_selectors
 from varna.protection.selectors import property as property_selectors
 from varna.protection.selectors import rounds as round_selectors
+from varna.protection.services.exposure import may_override
 
 MAX_ASSETS = 200  # shown on the page; the unmarked list counts them all
 
@@ -51,3 +55,29 @@ def facility_rounds(user: User, facility: Facility) -> dict[str, Any] | None:
         "latest_check": check_selectors.latest_for(facility.node),
         "can_manage": facility_selectors.may_manage(user, facility),
     }
+
+
+def exposure_context(user: User, facility: Facility, form: OverrideForm | None = None) -> dict[str, Any]:
+    """What the facility's page and the exposure page show: the level, why, the flag and its risk analysis."""
+    exposure = exposure_selectors.exposure_of(facility)
+    missing = exposure_selectors.flag_of(facility, exposure)
+    overrides = may_override(user, facility)
+    link = None
+    links = registry.hook(ANALYSIS_LINKS)
+    if missing and links is not None:
+        link = links(user, [facility]).get(facility.pk)
+    return {
+        "facility": facility,
+        "exposure": exposure,
+        "reasons": exposure_selectors.reasons(exposure) if exposure else [],
+        "missing": missing,
+        "analysis": link,
+        "can_override": overrides,
+        "override_form": (form or OverrideForm(exposure=exposure)) if overrides and exposure else None,
+    }
+
+
+def exposure_panel(user: User, facility: Any) -> dict[str, Any] | None:
+    if not isinstance(facility, Facility):
+        return None
+    return exposure_context(user, facility)

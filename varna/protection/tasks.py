@@ -19,3 +19,12 @@ def run_reminders() -> dict[str, int]:
 def run_evacuation_reminders() -> dict[str, int]:
     """The evacuation-check reminders (also ``varna manage evacuation_reminders``)."""
     return asdict(reminders_evacuation.send_evacuation_reminders())
+
+
+@task()
+def refresh_exposure() -> int:
+    """Derive every facility's exposure afresh from its kind and damage history (also ``varna manage
+    protection_exposure``): the facilities whose stored exposure changed."""
+    from varna.protection.services.exposure import refresh_all
+
+    return refresh_all()

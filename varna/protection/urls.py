@@ -3,6 +3,7 @@
 from django.urls import path
 
 from varna.protection.views import checks as check_views
+from varna.protection.views import exposure as exposure_views
 from varna.protection.views import facilities as facility_views
 from varna.protection.views import false_alarms as alarm_views
 from varna.protection.views import property as property_views
@@ -53,4 +54,12 @@ urlpatterns += [
     path("facilities/<int:pk>/property/new/", property_views.asset_new, name="asset_new"),
     path("property/<int:pk>/edit/", property_views.asset_edit, name="asset_edit"),
     path("property/unmarked/", property_views.unmarked, name="unmarked"),
+]
+
+# --- exposure (G11): the facility's level and its override, the flagged facilities, the required protection ---
+urlpatterns += [
+    path("facilities/<int:pk>/exposure/", exposure_views.exposure_detail, name="exposure"),
+    path("facilities/<int:pk>/exposure/override/", exposure_views.exposure_override, name="exposure_override"),
+    path("exposure/flagged/", exposure_views.flag_list, name="exposure_flags"),
+    path("exposure/required/", exposure_views.required_protection, name="required_protection"),
 ]

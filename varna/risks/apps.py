@@ -24,3 +24,9 @@ class RisksConfig(AppConfig):
         from varna.risks import retention
 
         retention.register()
+
+        # A flagged facility (protection, G11) links to its risk analysis, or to starting one (G3, K12).
+        from varna.protection.hooks import ANALYSIS_LINKS
+        from varna.risks import selectors_facility
+
+        registry.register_hook(ANALYSIS_LINKS, selectors_facility.analysis_links)

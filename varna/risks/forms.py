@@ -7,6 +7,7 @@ matrix version.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -186,11 +187,19 @@ class AnalysisForm(forms.Form):
         help_text=_("Leave empty to have it proposed from the risk levels when the analysis is done."),
     )
 
-    def __init__(self, *args: Any, user: User, analysis: RiskAnalysis | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        user: User,
+        analysis: RiskAnalysis | None = None,
+        prefill: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         if analysis is not None:
             kwargs.setdefault("initial", _analysis_initial(analysis))
         else:
-            kwargs.setdefault("initial", {"analysed_on": timezone.localdate(), "method": DEFAULT_METHOD})
+            initial = {"analysed_on": timezone.localdate(), "method": DEFAULT_METHOD}
+            kwargs.setdefault("initial", initial | _prefilled(user, prefill or {}))
         super().__init__(*args, **kwargs)
         self.user = user
         self.analysis = analysis
@@ -244,6 +253,22 @@ class AnalysisForm(forms.Form):
         """Keyword arguments for the services."""
         names = [n for n in self.fields if n not in ("revision", "participant_other")]
         return {name: self.cleaned_data[name] for name in names}
+
+
+def _prefilled(user: User, prefill: Mapping[str, str]) -> dict[str, Any]:
+    """A new analysis started from another page (a flagged facility's link: ``node``, ``facility``, ``trigger``);
+    what does not fit is left out, and the form's own checks still apply when it is sent."""
+    found: dict[str, Any] = {}
+    if str(prefill.get("node", "")).isdigit():
+        found["node"] = int(prefill["node"])
+    if prefill.get("trigger") in AnalysisTrigger.values:
+        found["trigger"] = prefill["trigger"]
+    if str(prefill.get("facility", "")).isdigit():
+        facility = selectors.facilities_for(user).filter(pk=int(prefill["facility"])).first()
+        if facility is not None:
+            found["facility"] = facility.pk
+            found["title"] = _("Risk analysis of %(facility)s") % {"facility": facility.name}
+    return found
 
 
 def _analysis_initial(analysis: RiskAnalysis) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from varna.core.models import Node, User
 from varna.core.services import check_revision, lock_actor, recent_duplicate, save_revision, stamp
 from varna.protection.models import Facility, FacilityKind, OwnerKind
 from varna.protection.services.common import NOTE_LIMIT, limit, require, text
+from varna.protection.services.exposure import refresh_exposure
 
 FIELDS = (
     "name",
@@ -104,6 +105,7 @@ def create_facility(*, actor: User, user_nodes: Iterable[Node] | None = None, **
     facility.save()
     if users:
         facility.user_nodes.set(users)
+    refresh_exposure(organisation_id=organisation_id, facility_ids=[facility.pk])  # its exposure from the start
     return facility
 
 
@@ -126,10 +128,13 @@ def update_facility(
     cleaned = _clean(organisation_id, values)
     require(actor, cleaned["node"])
     users = _user_nodes(organisation_id, user_nodes, cleaned["node"])
+    kind_changed = locked.kind != cleaned["kind"]
     for name, value in cleaned.items():
         setattr(locked, name, value)
     save_revision(locked, actor, list(cleaned))
     if {n.pk for n in users} != set(locked.user_nodes.values_list("pk", flat=True)):
         stamp(locked, actor)
         locked.user_nodes.set(users)
+    if kind_changed:  # the starting level of the exposure follows the kind
+        refresh_exposure(organisation_id=organisation_id, facility_ids=[locked.pk])
     return locked

@@ -88,7 +88,7 @@ def analysis_list(request: HttpRequest) -> HttpResponse:
 @access.require(Perm.MANAGE_RISKS, methods=("GET", "POST"))
 def analysis_new(request: HttpRequest) -> HttpResponse:
     user = access.actor(request)
-    form = AnalysisForm(request.POST if request.method == "POST" else None, user=user)
+    form = AnalysisForm(request.POST if request.method == "POST" else None, user=user, prefill=request.GET)
     if request.method == "POST" and form.is_valid():
         values = form.values()
         try:
