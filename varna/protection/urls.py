@@ -6,6 +6,7 @@ from varna.protection.views import checks as check_views
 from varna.protection.views import facilities as facility_views
 from varna.protection.views import false_alarms as alarm_views
 from varna.protection.views import property as property_views
+from varna.protection.views import register as register_views
 from varna.protection.views import rounds as round_views
 from varna.protection.views import sign as sign_views
 from varna.protection.views import systems as system_views
@@ -53,4 +54,10 @@ urlpatterns += [
     path("facilities/<int:pk>/property/new/", property_views.asset_new, name="asset_new"),
     path("property/<int:pk>/edit/", property_views.asset_edit, name="asset_edit"),
     path("property/unmarked/", property_views.unmarked, name="unmarked"),
+]
+
+# --- the facility register as an Excel file (G11): download, and the empty template for the import ---
+urlpatterns += [
+    path("facilities/register.xlsx", register_views.register_xlsx, name="register_xlsx"),
+    path("facilities/register-template.xlsx", register_views.register_template, name="register_template"),
 ]
