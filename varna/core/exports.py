@@ -167,15 +167,14 @@ def _xlsx_value(kind: Kind, value: Any) -> Any:
 def to_xlsx_list(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str) -> bytes:
     """A list to be imported again: one sheet, the column names in its first row, one record per row, text cells
     neutralised (an import undoes that), numbers as numbers. An empty ``rows`` gives the template of the list."""
-    workbook = Workbook()
-    ws = workbook.worksheets[0]
-    ws.title = _sheet_title(sheet, set())
-    ws.append([neutralise(h) for h in headers])
-    for row in rows:
-        ws.append([neutralise(value) if isinstance(value, str) else value for value in row])
+    workbook = Workbook(write_only=True)  # streamed, row by row: a list of thousands of rows stays small in memory
+    ws = workbook.create_sheet(_sheet_title(sheet, set()))
     for i, header in enumerate(headers, 1):
         ws.column_dimensions[get_column_letter(i)].width = max(12, min(40, len(header) + 4))
     ws.freeze_panes = "A2"
+    ws.append([neutralise(h) for h in headers])
+    for row in rows:
+        ws.append([neutralise(value) if isinstance(value, str) else value for value in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
