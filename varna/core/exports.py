@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -162,3 +162,19 @@ def _xlsx_value(kind: Kind, value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value) if kind != "int" else int(value)
     return value
+
+
+def to_xlsx_list(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str) -> bytes:
+    """A list to be imported again: one sheet, the column names in its first row, one record per row, text cells
+    neutralised (an import undoes that), numbers as numbers. An empty ``rows`` gives the template of the list."""
+    workbook = Workbook(write_only=True)  # streamed, row by row: a list of thousands of rows stays small in memory
+    ws = workbook.create_sheet(_sheet_title(sheet, set()))
+    for i, header in enumerate(headers, 1):
+        ws.column_dimensions[get_column_letter(i)].width = max(12, min(40, len(header) + 4))
+    ws.freeze_panes = "A2"
+    ws.append([neutralise(h) for h in headers])
+    for row in rows:
+        ws.append([neutralise(value) if isinstance(value, str) else value for value in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -18,6 +18,7 @@ class ProtectionConfig(AppConfig):
         # --- imports on core's import page: the alarm receiving centre's list, and theft-prone property (K13).
         from varna.protection.imports import false_alarms as alarm_import
         from varna.protection.imports import property as property_import
+        from varna.protection.imports import register as register_import
 
         registry.register_importer(
             registry.Importer(alarm_import.KIND, alarm_import.KIND_LABEL, alarm_import.import_false_alarms, order=60)
@@ -25,6 +26,11 @@ class ProtectionConfig(AppConfig):
         registry.register_importer(
             registry.Importer(
                 property_import.KIND, property_import.KIND_LABEL, property_import.import_property, order=61
+            )
+        )
+        registry.register_importer(  # the facility register (G11), as the property companies keep it
+            registry.Importer(
+                register_import.KIND, register_import.KIND_LABEL, register_import.import_register, order=59
             )
         )
 

@@ -7,6 +7,7 @@ from varna.protection.views import exposure as exposure_views
 from varna.protection.views import facilities as facility_views
 from varna.protection.views import false_alarms as alarm_views
 from varna.protection.views import property as property_views
+from varna.protection.views import register as register_views
 from varna.protection.views import rounds as round_views
 from varna.protection.views import sign as sign_views
 from varna.protection.views import systems as system_views
@@ -62,4 +63,10 @@ urlpatterns += [
     path("facilities/<int:pk>/exposure/override/", exposure_views.exposure_override, name="exposure_override"),
     path("exposure/flagged/", exposure_views.flag_list, name="exposure_flags"),
     path("exposure/required/", exposure_views.required_protection, name="required_protection"),
+]
+
+# --- the facility register as an Excel file (G11): download, and the empty template for the import ---
+urlpatterns += [
+    path("facilities/register.xlsx", register_views.register_xlsx, name="register_xlsx"),
+    path("facilities/register-template.xlsx", register_views.register_template, name="register_template"),
 ]

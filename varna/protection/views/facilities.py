@@ -48,6 +48,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
         "can_manage": access.has_perm(user, Perm.MANAGE_PROTECTION),
+        "can_import": access.has_perm(user, Perm.IMPORT_DATA) and access.has_perm(user, Perm.MANAGE_PROTECTION),
         "overdue_count": system_selectors.overdue(user).count(),
     }
     return render(request, "protection/facility_list.html", context)
