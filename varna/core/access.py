@@ -81,6 +81,10 @@ class Perm(enum.StrEnum):
     MANAGE_FOLLOW_UPS = "manage_follow_ups"  # generate a follow-up, comment it, fix it, make a new version
     VIEW_OVERVIEW = "view_overview"  # the elected officials' start page: aggregates, small counts suppressed
     CONFIGURE_KEY_FIGURES = "configure_key_figures"  # the organisation's key figures: definitions and targets (P5)
+    # The RSA (MSBFS 2015:5): the security group reads its drafts and the list of critical services; the coordinator
+    # writes them. Elected officials see the RSA when it is adopted, never a draft.
+    VIEW_RSA = "view_rsa"
+    MANAGE_RSA = "manage_rsa"
 
 
 # Permissions that, once held anywhere, reach the whole organisation.
@@ -106,6 +110,8 @@ ORGANISATION_WIDE = frozenset(
         Perm.VIEW_DOCUMENTS,
         Perm.REVIEW_PREPAREDNESS,
         Perm.CONFIGURE_KEY_FIGURES,
+        Perm.VIEW_RSA,
+        Perm.MANAGE_RSA,
     }
 )
 
@@ -153,6 +159,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | {Perm.MANAGE_RETENTION, Perm.REGISTER_EXTRACT}
         | _FOLLOW_UP_WRITERS
         | {Perm.CONFIGURE_KEY_FIGURES}
+        | {Perm.VIEW_RSA, Perm.MANAGE_RSA}
     ),
     Role.SECURITY_OFFICER: frozenset(
         _EVERYONE
@@ -162,6 +169,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | _FOLLOW_UP_WRITERS
         | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_CONFIDENTIAL, Perm.VIEW_TRAINING}
         | _DOCUMENT_KEEPERS
+        | {Perm.VIEW_RSA}  # the administrations' members of the security group read the RSA draft
     ),
     Role.HEAD_OF_ADMINISTRATION: frozenset(
         _EVERYONE
@@ -171,6 +179,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         | _DOCUMENT_KEEPERS
         | {Perm.VIEW_PEOPLE, Perm.VIEW_FACILITIES, Perm.VIEW_INCIDENTS, Perm.VIEW_STATISTICS}
         | _FOLLOW_UP_WRITERS
+        | {Perm.VIEW_RSA}  # the kommunchef chairs the security group; the förvaltningschefer answer for preparedness
     ),
     Role.UNIT_MANAGER: frozenset(
         _EVERYONE

@@ -41,6 +41,7 @@ from varna.demo import (
     protection_rounds,
     retention,
     risks,
+    rsa,
     training,
     tree,
 )
@@ -65,6 +66,7 @@ STEPS: list[tuple[str, Step]] = [
     ("protection_rounds", protection_rounds.build),  # evacuation checks and self-inspection rounds
     ("retention", retention.build),  # the retention schedule, once every app's kinds are registered
     ("followup", followup.build),  # last: the yearly follow-ups are computed from everything before
+    ("rsa", rsa.build),  # the RSA draft: from the crisis-preparedness risks, the plans and the sub-plans
 ]
 
 # Models written together with their history rows (simple_history), so that every

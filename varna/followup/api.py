@@ -10,9 +10,10 @@ from ninja.pagination import paginate
 from varna.core import access
 from varna.core.access import Perm
 from varna.core.api import ERRORS, ObjectId, Pagination
-from varna.followup import keyfigures, selectors, suppression
-from varna.followup.models import FollowUp
+from varna.followup import keyfigures, selectors, selectors_rsa, suppression
+from varna.followup.models import CriticalService, FollowUp, RsaDraft
 from varna.followup.schemas import FollowUpDetailOut, FollowUpFilters, FollowUpOut, KeyFigureFilters, KeyFigureOut
+from varna.followup.schemas_rsa import CriticalServiceOut, RsaDraftDetailOut, RsaDraftOut
 
 router = Router(tags=["follow-up"])
 
@@ -69,3 +70,51 @@ def list_key_figures(request: HttpRequest, filters: Query[KeyFigureFilters]) -> 
         }
         for v in keyfigures.compute(user, node, year)
     ]
+
+
+# --- the RSA draft (MSBFS 2015:5) and the critical services: read by the security group -------------------------
+
+
+@router.get("/rsa-drafts", response={200: list[RsaDraftOut], **ERRORS}, summary="RSA drafts")
+@access.require_api(Perm.VIEW_RSA)
+@paginate(Pagination)
+def list_rsa_drafts(request: HttpRequest) -> QuerySet[RsaDraft]:
+    """The organisation's drafts of its risk and vulnerability analysis, newest mandate period first."""
+    return selectors_rsa.drafts(access.actor(request))
+
+
+@router.get("/rsa-drafts/{id}", response={200: RsaDraftDetailOut, **ERRORS}, summary="One RSA draft")
+@access.require_api(Perm.VIEW_RSA, model=RsaDraft)
+def get_rsa_draft(request: HttpRequest, id: int = ObjectId) -> dict[str, Any]:
+    """One draft with its sections under the headings of MSBFS 2015:5: the text and the generated tables."""
+    draft = selectors_rsa.draft_for(access.actor(request), id)
+    return {
+        "id": draft.pk,
+        "title": draft.title,
+        "period_start": draft.period_start,
+        "period_end": draft.period_end,
+        "is_draft": True,
+        "generated_at": draft.generated_at,
+        "updated_at": draft.updated_at,
+        "sections": [
+            {
+                "number": s.number,
+                "key": s.key,
+                "heading": s.heading,
+                "text": s.text,
+                "edited": s.is_edited,
+                "tables": s.tables,
+                "generated_at": s.generated_at,
+                "updated_at": s.updated_at,
+            }
+            for s in selectors_rsa.sections(draft)
+        ],
+    }
+
+
+@router.get("/critical-services", response={200: list[CriticalServiceOut], **ERRORS}, summary="Critical services")
+@access.require_api(Perm.VIEW_RSA)
+@paginate(Pagination)
+def list_critical_services(request: HttpRequest) -> QuerySet[CriticalService]:
+    """The services vital to society (samhällsviktig verksamhet) the RSA draft reports."""
+    return selectors_rsa.services(access.actor(request))

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from varna.followup import views, views_keyfigures
+from varna.followup import views, views_keyfigures, views_rsa
 
 app_name = "followup"
 urlpatterns: list[URLPattern] = [
@@ -17,4 +17,17 @@ urlpatterns: list[URLPattern] = [
     path("key-figures/", views_keyfigures.key_figures, name="key_figures"),
     path("key-figures/xlsx/", views_keyfigures.key_figures_xlsx, name="key_figures_xlsx"),
     path("key-figures/<int:pk>/edit/", views_keyfigures.key_figure_edit, name="key_figure_edit"),
+    # The RSA draft (MSBFS 2015:5) and the list of critical services.
+    path("rsa/", views_rsa.rsa_list, name="rsa_list"),
+    path("rsa/generate/", views_rsa.rsa_generate, name="rsa_generate"),
+    path("rsa/<int:pk>/", views_rsa.rsa_detail, name="rsa_detail"),
+    path("rsa/<int:pk>/regenerate/", views_rsa.rsa_regenerate, name="rsa_regenerate"),
+    path("rsa/<int:pk>/pdf/", views_rsa.rsa_pdf, name="rsa_pdf"),
+    path("rsa/<int:pk>/history/", views_rsa.rsa_history, name="rsa_history"),
+    path("rsa/sections/<int:pk>/", views_rsa.rsa_section, name="rsa_section"),
+    path("rsa/sections/<int:pk>/regenerate/", views_rsa.rsa_section_regenerate, name="rsa_section_regenerate"),
+    path("rsa/services/", views_rsa.services_list, name="rsa_services"),
+    path("rsa/services/new/", views_rsa.service_new, name="rsa_service_new"),
+    path("rsa/services/<int:pk>/edit/", views_rsa.service_edit, name="rsa_service_edit"),
+    path("rsa/services/<int:pk>/delete/", views_rsa.service_delete, name="rsa_service_delete"),
 ]
