@@ -64,7 +64,7 @@ test-sqlite: sync
 	$(call header,pytest on SQLite: every test, browser tests included)
 	env -u DATABASE_URL $(PYTEST)
 
-# What does not touch the database (pure Python, the browser tests' own server) ran in the SQLite pass.
+# What does not touch the database (pure Python, the browser tests' own server) and the `wording` crawl ran in the SQLite pass.
 pg-test: sync
 	$(call header,pytest on PostgreSQL: the tests that use the database)
 	scripts/postgres.sh $(PYTEST) --database-tests-only

@@ -152,10 +152,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     The browser tests share one server, started once per package: kept together (the random shuffle mixes
     modules), they start it once, and first, while another worker takes the rest. The order inside each group
     stays random. ``--database-tests-only`` keeps only the tests that
-    use the database (the PostgreSQL pass): the rest ran in the SQLite pass already.
+    use the database (the PostgreSQL pass): the rest ran in the SQLite pass already, and so did the ``wording``
+    crawl, which reads what the pages say (the access matrix requests every page on PostgreSQL too).
     """
     if config.getoption("--database-tests-only"):
-        kept = [item for item in items if _uses_database(item) and not _is_browser_test(item)]
+        kept = [
+            item
+            for item in items
+            if _uses_database(item) and not _is_browser_test(item) and item.get_closest_marker("wording") is None
+        ]
         kept_ids = {id(item) for item in kept}
         skipped = [item for item in items if id(item) not in kept_ids]
         if skipped:

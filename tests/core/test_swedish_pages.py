@@ -207,6 +207,7 @@ def test_the_checker_finds_english_words_and_raw_values() -> None:
     assert problems_on("/x/", "<main><p>Ändrad av Karin Holm 2025-03-01 11:00</p><p>4 500 kr</p></main>") == []
 
 
+@pytest.mark.wording
 @pytest.mark.parametrize("username", PERSONAS)
 def test_every_page_a_persona_reaches_is_swedish(client_for: Callable[[str], Client], username: str) -> None:
     problems, read = crawl(client_for(username))
