@@ -48,8 +48,11 @@ EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _DATE = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])"
 PERSON_NUMBER_RE = re.compile(rf"(?<![\w+])(?:(?:19|20)\d{{2}}{_DATE}[-+]?|\d{{2}}{_DATE}[-+])\d{{4}}(?!\d)")
 PERSON_NUMBER_BARE_RE = re.compile(rf"(?<![\w+])\d{{2}}{_DATE}\d{{4}}(?!\d)")
-# Swedish phone numbers: +46, 0046 or 0, then 7 to 10 digits, in groups split by a space or a hyphen.
-PHONE_RE = re.compile(r"(?<![\w+])(?:\+46|0046|0)[ -]?(?:\(0\))?[ -]?\d(?:[ -]?\d){6,9}(?!\d)")
+# Swedish phone numbers: +46 or 0046 (then perhaps "(0)"), or 0, then 6 to 9 more digits in groups split by a space
+# or a hyphen. A number ends where no further group follows; if a number is followed by another one, the longest
+# that leaves a new number (starting with 0 or +) behind is taken, so "08-12 34 56 070-123 45 67" is two numbers.
+_PHONE_START = r"(?:(?:\+46|0046)[ -]?(?:\(0\))?[ -]?[1-9]|0[1-9])"
+PHONE_RE = re.compile(rf"(?<![\w+]){_PHONE_START}(?:(?:[ -]?\d){{5,8}}(?![ -]?[1-9])(?!\d)|(?:[ -]?\d){{5,8}}(?!\d))")
 CHUNK = 500
 
 
