@@ -75,14 +75,30 @@ def test_a_new_organisation_gets_a_rule_for_every_registered_kind(db: None) -> N
 def test_a_rule_needs_its_decision_and_refuses_a_stale_form(world: World) -> None:
     rule = RetentionRule.objects.get(organisation=world.org, kind="incidents.ordinary")
     with pytest.raises(ValidationError):
-        retention.update_rule(actor=world.actor, rule=rule, years=3, action="dispose", decision="  ")
+        retention.update_rule(
+            actor=world.actor, rule=rule, years=3, action="dispose", pseudonymise_after_years=None, decision="  "
+        )
     retention.update_rule(
-        actor=world.actor, rule=rule, years=3, action="dispose", decision="KS § 1", revision=rule.revision
+        actor=world.actor,
+        rule=rule,
+        years=3,
+        action="dispose",
+        pseudonymise_after_years=None,
+        decision="KS § 1",
+        revision=rule.revision,
     )
     rule.refresh_from_db()
     assert (rule.years, rule.decision) == (3, "KS § 1")
     with pytest.raises(ValidationError):
-        retention.update_rule(actor=world.actor, rule=rule, years=4, action="dispose", decision="KS § 2", revision=1)
+        retention.update_rule(
+            actor=world.actor,
+            rule=rule,
+            years=4,
+            action="dispose",
+            pseudonymise_after_years=None,
+            decision="KS § 2",
+            revision=1,
+        )
 
 
 # --- due, holds, the dry run, the record of gallring --------------------------------------------------------

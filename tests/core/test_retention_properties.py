@@ -65,7 +65,8 @@ def world(persona: Callable[[str], User]) -> World:
 
 
 def make_world(persona: Callable[[str], User]) -> World:
-    """The coordinator of Exempelkommun, a unit, an ordinary and a threat type, and the schedule's decision."""
+    """The coordinator of Exempelkommun, a unit, an ordinary and a threat type, and the schedule's decision (without
+    pseudonymisation, which ``test_pseudonymise.py`` covers on small data: here it would rewrite the demo's cases)."""
     actor = persona("samordnare")
     org = Organisation.objects.get(pk=actor.organisation_id or 0)
     unit = Node.objects.filter(organisation=org, kind=NodeKind.UNIT).order_by("path").first()
@@ -73,7 +74,9 @@ def make_world(persona: Callable[[str], User]) -> World:
     types = services.ensure_defaults(organisation=org)
     ordinary = next(t for t in types if t.category == IncidentCategory.ORDINARY and t.active)
     threat = next(t for t in types if t.category == IncidentCategory.THREAT_VIOLENCE and t.active)
-    RetentionRule.objects.filter(organisation=org).update(decision="KS 2025-01-14 § 7, dnr KS 2024/311")
+    RetentionRule.objects.filter(organisation=org).update(
+        decision="KS 2025-01-14 § 7, dnr KS 2024/311", pseudonymise_after_years=None
+    )
     return World(org, actor, unit, ordinary, threat)
 
 

@@ -1,4 +1,5 @@
-"""The API of the life of records (read): the retention schedule and what is due, per record kind."""
+"""The API of the life of records (read): the retention schedule and what is due (gallring, the archive,
+pseudonymisation), per record kind."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ class RetentionRuleOut(Schema):
     years: int | None
     counted_from: str
     action: str | None
+    pseudonymise_after_years: int | None
     decision: str
 
 
@@ -27,6 +29,7 @@ class DueOut(Schema):
     action: str | None
     due: int
     held: int
+    pseudonymise: int
 
 
 @router.get("/retention/schedule", response={200: list[RetentionRuleOut], **ERRORS}, summary="The retention schedule")
@@ -40,6 +43,7 @@ def retention_schedule(request: HttpRequest) -> list[RetentionRuleOut]:
             years=rule.years if rule else None,
             counted_from=str(kind.clock_label),
             action=rule.action if rule else None,
+            pseudonymise_after_years=rule.pseudonymise_after_years if rule else None,
             decision=rule.decision if rule else "",
         )
         for kind, rule in selectors_retention.schedule(user)
@@ -57,6 +61,7 @@ def retention_due(request: HttpRequest) -> list[DueOut]:
             action=row.rule.action if row.rule else None,
             due=row.due,
             held=row.held,
+            pseudonymise=row.pseudonymise,
         )
         for row in selectors_retention.due(user)
     ]

@@ -13,8 +13,24 @@ from varna.core.models import RetentionAction
 
 
 class RuleForm(RevisionMixin):
+    def __init__(self, *args: Any, free_text: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not free_text:  # Värna does not know where this kind's records hold personal data in free text
+            del self.fields["pseudonymise_after_years"]
+
     years = forms.IntegerField(label=_("Years to keep"), min_value=0, max_value=200)
     action = forms.ChoiceField(label=_("Then"), choices=RetentionAction.choices, widget=forms.RadioSelect)
+    pseudonymise_after_years = forms.IntegerField(
+        label=_("Pseudonymise personal data in free text after (years)"),
+        min_value=0,
+        max_value=200,
+        required=False,
+        help_text=_(
+            "Names of the people linked to the record, personal identity numbers, e-mail addresses and phone numbers "
+            "in the texts are replaced. Fewer years than the records are kept where they are disposed of. Leave "
+            "empty for never."
+        ),
+    )
     decision = forms.CharField(
         label=_("Decision"),
         max_length=300,

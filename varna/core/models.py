@@ -392,6 +392,9 @@ class RetentionAction(models.TextChoices):
 class RetentionRule(models.Model):
     """One row of the organisation's retention schedule (dokumenthanteringsplan): a record kind is kept
     ``years`` after its clock (closing or adoption), then disposed of or delivered to the archive.
+    ``pseudonymise_after_years``: the personal data in the records' free text is pseudonymised that many years
+    after the clock (``core/pseudonymise.py``); empty: never. Where the records are disposed of, it is less than
+    ``years``.
 
     ``kind`` is a registered record kind's key (:func:`varna.core.registry.record_kinds`). Set up with defaults by
     ``core.retention.ensure_schedule``; edited by the coordinator with the decision that supports it.
@@ -401,6 +404,9 @@ class RetentionRule(models.Model):
     kind = models.CharField(_("record kind"), max_length=60)
     years = models.PositiveSmallIntegerField(_("years to keep"))
     action = models.CharField(_("then"), max_length=10, choices=RetentionAction.choices)
+    pseudonymise_after_years = models.PositiveSmallIntegerField(
+        _("pseudonymise personal data in free text after (years)"), null=True, blank=True
+    )
     decision = models.CharField(
         _("decision"),
         max_length=300,
@@ -462,13 +468,15 @@ class DisposalBatchStatus(models.TextChoices):
 
 class DisposalBatch(models.Model):
     """A proposed batch of records due for disposal; the coordinator approves it and it is carried out in one
-    transaction. ``items`` maps each kind's key to the ids proposed (emptied once the batch is done)."""
+    transaction. ``items`` maps each kind's key to the ids proposed (emptied once the batch is done);
+    ``pseudonymise`` likewise the records whose free text is due for pseudonymisation."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(
         _("status"), max_length=10, choices=DisposalBatchStatus.choices, default=DisposalBatchStatus.PROPOSED
     )
     items = models.JSONField(default=dict)
+    pseudonymise = models.JSONField(default=dict)
     proposed_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -484,11 +492,20 @@ class DisposalBatch(models.Model):
         return f"{self.organisation_id} {self.proposed_at:%Y-%m-%d}"
 
 
+class DisposalOperation(models.TextChoices):
+    DISPOSED = "disposed", _("Disposed of")
+    PSEUDONYMISED = "pseudonymised", _("Personal data pseudonymised")
+
+
 class DisposalRecord(models.Model):
-    """What was disposed of: kind, count, date, the decision and who approved it; never the content."""
+    """What was disposed of, or whose personal data in free text was pseudonymised (``operation``): kind, count,
+    date, the decision and who approved it; never the content."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     batch = models.ForeignKey(DisposalBatch, on_delete=models.PROTECT, related_name="records")
+    operation = models.CharField(
+        _("what was done"), max_length=20, choices=DisposalOperation.choices, default=DisposalOperation.DISPOSED
+    )
     kind = models.CharField(_("record kind"), max_length=60)
     kind_label = models.CharField(_("record kind"), max_length=200)
     count = models.PositiveIntegerField(_("number of records"))
@@ -506,6 +523,27 @@ class DisposalRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.count}"
+
+
+class PseudonymisedRecord(models.Model):
+    """One record whose personal data in free text has been pseudonymised (so that it is done once): the kind,
+    the record's id, when and in which batch. Removed when the record itself is disposed of."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("record kind"), max_length=60)
+    object_id = models.PositiveBigIntegerField()
+    batch = models.ForeignKey(DisposalBatch, on_delete=models.PROTECT, related_name="+")
+    pseudonymised_at = models.DateTimeField(default=timezone.now)
+
+    ACCESS_NODE_FIELD: ClassVar[str | None] = None
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="pseudonymised_record_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"
 
 
 class RecordLogKind(models.TextChoices):

@@ -17,6 +17,8 @@ Each app registers its parts in its ``AppConfig.ready``:
 - a **record kind** (:func:`register_record_kind`): a kind of record the retention schedule (dokumenthanteringsplan)
   covers: which rows, the date its clock starts from (closing or adoption), the default rule, and how it is
   deleted for real and described for the archive (``core/retention.py``, ``docs/guide/gallring.md``).
+  A kind whose records hold personal data in free text says where (:class:`FreeText`): the schedule may then have
+  it pseudonymised after some years (``core/pseudonymise.py``).
 - a **hold source** (:func:`register_hold_source`): records another app holds from disposal (an open insurance
   claim holds its incident).
 - **person data** (:func:`register_person_data`): what an app stores about one person, for the register extract.
@@ -176,7 +178,10 @@ class RecordKind:
       ``stored_pdf``: the ``core.pdf`` source whose stored documents of the records go with them;
     - ``describe(record)``: the record's metadata for the archive package (JSON-serialisable); ``None``: its fields;
     - ``files(record)``: the files delivered with it; ``None``: its own file fields;
-    - ``label_of(record)``: how a hold names the record (``None``: ``str(record)``).
+    - ``label_of(record)``: how a hold names the record (``None``: ``str(record)``);
+    - ``free_text``: where the records hold personal data in free text, and who is linked to them
+      (:class:`FreeText`); ``None``: the kind is never pseudonymised. ``default_pseudonymise_years``: the schedule's
+      default for it (``None``: never).
     """
 
     key: str  # "<app>.<kind>", e.g. "incidents.ordinary"
@@ -192,7 +197,33 @@ class RecordKind:
     describe: Callable[[Any], dict[str, Any]] | None = None
     files: Callable[[Any], list[FieldFile]] | None = None
     label_of: Callable[[Any], str] | None = None
+    free_text: FreeText | None = None
+    default_pseudonymise_years: int | None = None
     order: int = 100
+
+
+@dataclass(frozen=True)
+class TextPart:
+    """Free text in rows that belong to a record (a case's notes): ``model``'s rows whose ``link`` (a foreign key)
+    is the record, their ``fields``, the people they name by foreign key (``people``: the note's writer), and
+    ``only``, a ``Q`` for the rows whose text is written by people (not the codes the system writes)."""
+
+    model: Any
+    link: str
+    fields: tuple[str, ...]
+    people: tuple[str, ...] = ()
+    only: Any = None
+
+
+@dataclass(frozen=True)
+class FreeText:
+    """Where a kind's records hold personal data in free text: the record's text ``fields`` (the same fields of
+    its history rows are pseudonymised with them), the foreign keys to the people linked to it (``people``:
+    reporter, person affected, handler; also those its history rows name) and the ``parts`` that belong to it."""
+
+    fields: tuple[str, ...]
+    people: tuple[str, ...] = ()
+    parts: tuple[TextPart, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -225,6 +256,11 @@ _person_data: dict[str, PersonData] = {}
 def register_record_kind(kind: RecordKind) -> None:
     if kind.default_action not in ("dispose", "preserve"):
         raise ValueError(f"unknown retention action {kind.default_action!r}")
+    if kind.default_pseudonymise_years is not None and (
+        kind.free_text is None
+        or (kind.default_action == "dispose" and kind.default_pseudonymise_years >= kind.default_years)
+    ):
+        raise ValueError(f"{kind.key}: pseudonymisation needs free text and must come before disposal")
     _record_kinds[kind.key] = kind
 
 

@@ -5,7 +5,9 @@ them only through the registry. Gallring is two steps: :func:`propose_batch` (th
 ``varna manage gallra``) lists what is due in a :class:`~varna.core.models.DisposalBatch`; the coordinator
 approves it (:func:`approve_batch`), which deletes the records for real in one transaction (rows, what cascades
 from them, their history rows, stored PDFs and, once the transaction commits, their files on disk) and records
-what was disposed of (kind, count, date, decision, who approved), never the content.
+what was disposed of (kind, count, date, decision, who approved), never the content. The same proposal lists the
+records whose personal data in free text the schedule says to pseudonymise (``core/pseudonymise.py``); approving
+carries that out too and records it in the same log.
 """
 
 from __future__ import annotations
@@ -27,13 +29,16 @@ from varna.core.access import Perm
 from varna.core.models import (
     DisposalBatch,
     DisposalBatchStatus,
+    DisposalOperation,
     DisposalRecord,
     Organisation,
+    PseudonymisedRecord,
     RetentionAction,
     RetentionHold,
     RetentionRule,
     User,
 )
+from varna.core.pseudonymise import pseudonymise_records
 from varna.core.registry import RecordKind
 from varna.core.services import check_revision, stamp
 
@@ -51,6 +56,7 @@ def ensure_schedule(*, organisation: Organisation) -> list[RetentionRule]:
                 kind=kind.key,
                 years=kind.default_years,
                 action=kind.default_action,
+                pseudonymise_after_years=kind.default_pseudonymise_years,
                 decision=DEFAULT_DECISION,
             )
             for kind in registry.record_kinds()
@@ -62,9 +68,18 @@ def ensure_schedule(*, organisation: Organisation) -> list[RetentionRule]:
 
 @transaction.atomic
 def update_rule(
-    *, actor: User, rule: RetentionRule, years: int, action: str, decision: str, revision: int | None = None
+    *,
+    actor: User,
+    rule: RetentionRule,
+    years: int,
+    action: str,
+    pseudonymise_after_years: int | None,
+    decision: str,
+    revision: int | None = None,
 ) -> RetentionRule:
-    """Change one row of the schedule; the decision it rests on is required."""
+    """Change one row of the schedule; the decision it rests on is required. ``pseudonymise_after_years``: when
+    the personal data in the records' free text is pseudonymised (``None``: never); before disposal, and only for
+    kinds that say where their free text is."""
     rule = RetentionRule.objects.select_for_update().get(pk=rule.pk)
     if not access.can(actor, Perm.MANAGE_RETENTION, rule):
         raise PermissionDenied
@@ -78,7 +93,21 @@ def update_rule(
         raise ValidationError(_("Choose whether the records are disposed of or preserved."))
     if not 0 <= years <= 200:
         raise ValidationError(_("Write the number of years as a whole number from 0 to 200."))
+    if pseudonymise_after_years is not None:
+        kind = registry.record_kind(rule.kind)
+        if kind is None or kind.free_text is None:
+            raise ValidationError(_("Värna does not know where records of this kind hold personal data in free text."))
+        if not 0 <= pseudonymise_after_years <= 200:
+            raise ValidationError(_("Write the years before pseudonymisation as a whole number from 0 to 200."))
+        if action == RetentionAction.DISPOSE and pseudonymise_after_years >= years:
+            raise ValidationError(
+                _(
+                    "Pseudonymisation must come before gallring: write fewer years than the records are kept, "
+                    "or leave the field empty."
+                )
+            )
     rule.years, rule.action, rule.decision = years, action, decision
+    rule.pseudonymise_after_years = pseudonymise_after_years
     rule.revision += 1
     stamp(rule, actor)
     rule.save()
@@ -147,20 +176,31 @@ def lift_hold(*, actor: User, hold: RetentionHold) -> RetentionHold:
 @transaction.atomic
 def propose_batch(*, organisation: Organisation, today: datetime.date | None = None) -> DisposalBatch | None:
     """List what is due for gallring in a proposed batch (the open proposal is brought up to date; ``None`` when
-    nothing is due and no proposal is open). Only kinds whose rule says gallra; held records never."""
+    nothing is due and no proposal is open). Only kinds whose rule says gallra; held records never. The same batch
+    lists the records whose personal data in free text is due for pseudonymisation (and not for gallring)."""
     found = selectors_retention.rules(organisation.pk)
     items: dict[str, list[int]] = {}
+    pseudonymise: dict[str, list[int]] = {}
     for kind in registry.record_kinds():
         rule = found.get(kind.key)
-        if rule is None or rule.action != RetentionAction.DISPOSE:
+        if rule is None:
             continue
-        ids = list(
-            selectors_retention.due_records(organisation.pk, kind, rule, today)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        if ids:
-            items[kind.key] = ids
+        if rule.action == RetentionAction.DISPOSE:
+            ids = list(
+                selectors_retention.due_records(organisation.pk, kind, rule, today)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            if ids:
+                items[kind.key] = ids
+        if kind.free_text is not None and rule.pseudonymise_after_years is not None:
+            ids = list(
+                selectors_retention.pseudonymisation_ids(organisation.pk, kind, rule, today)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            if ids:
+                pseudonymise[kind.key] = ids
     batch = (
         DisposalBatch.objects.select_for_update()
         .filter(organisation=organisation, status=DisposalBatchStatus.PROPOSED)
@@ -168,10 +208,13 @@ def propose_batch(*, organisation: Organisation, today: datetime.date | None = N
         .first()
     )
     if batch is None:
-        return DisposalBatch.objects.create(organisation=organisation, items=items) if items else None
-    if batch.items != items:
-        batch.items, batch.revision, batch.proposed_at = items, batch.revision + 1, timezone.now()
-        batch.save(update_fields=["items", "revision", "proposed_at"])
+        if not items and not pseudonymise:
+            return None
+        return DisposalBatch.objects.create(organisation=organisation, items=items, pseudonymise=pseudonymise)
+    if batch.items != items or batch.pseudonymise != pseudonymise:
+        batch.items, batch.pseudonymise = items, pseudonymise
+        batch.revision, batch.proposed_at = batch.revision + 1, timezone.now()
+        batch.save(update_fields=["items", "pseudonymise", "revision", "proposed_at"])
     return batch
 
 
@@ -180,7 +223,7 @@ def propose_all(today: datetime.date | None = None) -> str:
     proposed = 0
     for organisation in Organisation.objects.order_by("pk"):
         batch = propose_batch(organisation=organisation, today=today)
-        if batch is not None and batch.items:
+        if batch is not None and (batch.items or batch.pseudonymise):
             proposed += 1
     return _("Gallring proposed for %(count)s organisations.") % {"count": proposed}
 
@@ -192,13 +235,9 @@ def discard_batch(*, actor: User, batch: DisposalBatch) -> DisposalBatch:
         raise PermissionDenied
     if batch.status != DisposalBatchStatus.PROPOSED:
         raise ValidationError(_("The batch has already been decided."))
-    batch.status, batch.decided_by, batch.decided_at, batch.items = (
-        DisposalBatchStatus.DISCARDED,
-        actor,
-        timezone.now(),
-        {},
-    )
-    batch.save(update_fields=["status", "decided_by", "decided_at", "items"])
+    batch.status, batch.decided_by, batch.decided_at = DisposalBatchStatus.DISCARDED, actor, timezone.now()
+    batch.items, batch.pseudonymise = {}, {}
+    batch.save(update_fields=["status", "decided_by", "decided_at", "items", "pseudonymise"])
     return batch
 
 
@@ -208,7 +247,8 @@ def approve_batch(
 ) -> list[DisposalRecord]:
     """Carry out a proposed batch: every record in it that is still due (not held since, rule unchanged) is
     deleted for real, in this one transaction. A record that other records still refer to and protect (a fund
-    entry refers to the incident) is kept and not counted. Records what was disposed of per kind."""
+    entry refers to the incident) is kept and not counted. Then the personal data in the free text of the records
+    listed for it is pseudonymised (those still due). Records what was done per kind and operation."""
     batch = DisposalBatch.objects.select_for_update().get(pk=batch.pk)
     if not access.can(actor, Perm.MANAGE_RETENTION, batch):
         raise PermissionDenied
@@ -229,6 +269,7 @@ def approve_batch(
                 DisposalRecord.objects.create(
                     organisation_id=batch.organisation_id,
                     batch=batch,
+                    operation=DisposalOperation.DISPOSED,
                     kind=kind.key,
                     kind_label=str(kind.label)[:200],
                     count=count,
@@ -237,8 +278,30 @@ def approve_batch(
                     approved_by=actor,
                 )
             )
-    batch.status, batch.decided_by, batch.decided_at, batch.items = DisposalBatchStatus.DONE, actor, timezone.now(), {}
-    batch.save(update_fields=["status", "decided_by", "decided_at", "items"])
+    for kind in registry.record_kinds():
+        ids = batch.pseudonymise.get(kind.key) or []
+        rule = found.get(kind.key)
+        if not ids or rule is None or rule.pseudonymise_after_years is None:
+            continue
+        records = selectors_retention.due_for_pseudonymisation(batch.organisation_id, kind, rule, today)
+        count = pseudonymise_records(actor=actor, kind=kind, records=records.filter(pk__in=ids), batch=batch)
+        if count:
+            done.append(
+                DisposalRecord.objects.create(
+                    organisation_id=batch.organisation_id,
+                    batch=batch,
+                    operation=DisposalOperation.PSEUDONYMISED,
+                    kind=kind.key,
+                    kind_label=str(kind.label)[:200],
+                    count=count,
+                    years=rule.pseudonymise_after_years,
+                    decision=rule.decision,
+                    approved_by=actor,
+                )
+            )
+    batch.status, batch.decided_by, batch.decided_at = DisposalBatchStatus.DONE, actor, timezone.now()
+    batch.items, batch.pseudonymise = {}, {}
+    batch.save(update_fields=["status", "decided_by", "decided_at", "items", "pseudonymise"])
     return done
 
 
@@ -260,10 +323,11 @@ def _erase_kind(kind: RecordKind, records: QuerySet[Any]) -> int:
                     count += eraser(model._default_manager.filter(pk=pk))
             except (ProtectedError, RestrictedError):
                 continue
+    gone = set(ids) - set(model._default_manager.filter(pk__in=ids).values_list("pk", flat=True))
     if kind.stored_pdf:
-        for pk in ids:
-            if not model._default_manager.filter(pk=pk).exists():
-                pdf.forget(kind.stored_pdf, pk)
+        for pk in sorted(gone):
+            pdf.forget(kind.stored_pdf, pk)
+    PseudonymisedRecord.objects.filter(kind=kind.key, object_id__in=gone).delete()  # nothing left to mark
     return count
 
 

@@ -23,6 +23,7 @@ from varna.core.models import (
     DisposalBatch,
     DisposalBatchStatus,
     DisposalRecord,
+    PseudonymisedRecord,
     RecordLog,
     RetentionAction,
     RetentionHold,
@@ -84,12 +85,26 @@ def due_records(
     return reached.exclude(held_condition(organisation_id, kind))
 
 
+def due_for_pseudonymisation(
+    organisation_id: int, kind: RecordKind, rule: RetentionRule, today: datetime.date | None = None
+) -> QuerySet[Any]:
+    """The records of ``kind`` whose personal data in free text is due to be pseudonymised under ``rule``: past
+    its years for that, not held, not done already. Empty where the rule says never or the kind has no free text."""
+    records = kind.records(organisation_id)
+    if kind.free_text is None or rule.pseudonymise_after_years is None:
+        return records.none()
+    reached = records.filter(clock_reached(kind, records.model, cutoff(rule.pseudonymise_after_years, today)))
+    done = PseudonymisedRecord.objects.filter(kind=kind.key).values("object_id")
+    return reached.exclude(held_condition(organisation_id, kind)).exclude(pk__in=done)
+
+
 @dataclass(frozen=True)
 class KindDue:
     kind: RecordKind
     rule: RetentionRule | None
     due: int  # past the time and not held
     held: int  # past the time, but held
+    pseudonymise: int = 0  # due for pseudonymisation (and not for gallring)
 
     @property
     def dispose(self) -> bool:
@@ -109,8 +124,21 @@ def due_for(organisation_id: int, today: datetime.date | None = None) -> list[Ki
         records = kind.records(organisation_id)
         reached = records.filter(clock_reached(kind, records.model, cutoff(rule.years, today)))
         held = reached.filter(held_condition(organisation_id, kind)).count()
-        out.append(KindDue(kind, rule, reached.count() - held, held))
+        pseudonymise = 0
+        if kind.free_text is not None and rule.pseudonymise_after_years is not None:
+            pseudonymise = pseudonymisation_ids(organisation_id, kind, rule, today).count()
+        out.append(KindDue(kind, rule, reached.count() - held, held, pseudonymise))
     return out
+
+
+def pseudonymisation_ids(
+    organisation_id: int, kind: RecordKind, rule: RetentionRule, today: datetime.date | None = None
+) -> QuerySet[Any]:
+    """The records due for pseudonymisation that are not due for gallring at the same time (those go entirely)."""
+    found = due_for_pseudonymisation(organisation_id, kind, rule, today)
+    if rule.action == RetentionAction.DISPOSE:
+        found = found.exclude(pk__in=due_records(organisation_id, kind, rule, today).values("pk"))
+    return found
 
 
 def schedule(user: User) -> list[tuple[RecordKind, RetentionRule | None]]:
@@ -141,11 +169,13 @@ def batch_for(user: User, pk: int) -> DisposalBatch:
     return access.get_object_or_404(user, Perm.MANAGE_RETENTION, DisposalBatch.objects.all(), pk=pk)
 
 
-def batch_counts(batch: DisposalBatch) -> list[tuple[str, str, int]]:
-    """A batch's kinds: key, label and how many records, in the kinds' order."""
+def batch_counts(batch: DisposalBatch, pseudonymise: bool = False) -> list[tuple[str, str, int]]:
+    """A batch's kinds: key, label and how many records, in the kinds' order: those to dispose of, or with
+    ``pseudonymise`` those whose free text is to be pseudonymised."""
+    items = batch.pseudonymise if pseudonymise else batch.items
     out = []
     for kind in registry.record_kinds():
-        ids = batch.items.get(kind.key) or []
+        ids = items.get(kind.key) or []
         if ids:
             out.append((kind.key, str(kind.label), len(ids)))
     return out

@@ -13,7 +13,7 @@ from varna.core import access, archive, extract, retention, selectors_retention
 from varna.core.access import Perm
 from varna.core.forms import errors_to_messages
 from varna.core.forms_retention import HoldForm, PersonForm, RuleForm
-from varna.core.models import DisposalBatch, RecordLogKind, RetentionHold, RetentionRule
+from varna.core.models import DisposalBatch, DisposalOperation, RecordLogKind, RetentionHold, RetentionRule
 
 
 @access.require(Perm.MANAGE_RETENTION)
@@ -27,8 +27,14 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = access.actor(request)
     rule = access.get_object_or_404(user, Perm.MANAGE_RETENTION, RetentionRule.objects.all(), pk=pk)
     kind = next((k for k, _r in selectors_retention.schedule(user) if k.key == rule.kind), None)
-    initial = {"years": rule.years, "action": rule.action, "decision": rule.decision, "revision": rule.revision}
-    form = RuleForm(request.POST or None, initial=initial)
+    initial = {
+        "years": rule.years,
+        "action": rule.action,
+        "pseudonymise_after_years": rule.pseudonymise_after_years,
+        "decision": rule.decision,
+        "revision": rule.revision,
+    }
+    form = RuleForm(request.POST or None, initial=initial, free_text=kind is not None and kind.free_text is not None)
     if request.method == "POST" and form.is_valid():
         try:
             retention.update_rule(
@@ -36,6 +42,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 rule=rule,
                 years=form.cleaned_data["years"],
                 action=form.cleaned_data["action"],
+                pseudonymise_after_years=form.cleaned_data.get("pseudonymise_after_years"),
                 decision=form.cleaned_data["decision"],
                 revision=form.revision_value(),
             )
@@ -56,6 +63,7 @@ def due(request: HttpRequest) -> HttpResponse:
         "rows": selectors_retention.due(user),
         "batch": batch,
         "batch_counts": selectors_retention.batch_counts(batch) if batch else [],
+        "pseudonymise_counts": selectors_retention.batch_counts(batch, pseudonymise=True) if batch else [],
         "holds": selectors_retention.holds(user)[:200],
         "hold_form": HoldForm(),
         "log": selectors_retention.disposal_log(user)[:50],
@@ -85,9 +93,16 @@ def batch_approve(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         errors_to_messages(request, exc)
     else:
-        messages.success(
-            request, _("Gallring is done: %(count)s records were disposed of.") % {"count": sum(d.count for d in done)}
-        )
+        disposed = sum(d.count for d in done if d.operation == DisposalOperation.DISPOSED)
+        pseudonymised = sum(d.count for d in done if d.operation == DisposalOperation.PSEUDONYMISED)
+        if disposed or not pseudonymised:
+            messages.success(request, _("Gallring is done: %(count)s records were disposed of.") % {"count": disposed})
+        if pseudonymised:
+            messages.success(
+                request,
+                _("The personal data in the free text of %(count)s records was pseudonymised.")
+                % {"count": pseudonymised},
+            )
     return redirect("core:retention_due")
 
 

@@ -18,7 +18,16 @@ from django.utils.translation import gettext_lazy
 from varna.core import registry, retention, selectors_retention
 from varna.core.formats import local_time
 from varna.core.models import RetentionAction, RetentionRule, User
-from varna.incidents.models import FINAL_STATUSES, Attachment, ConfidentialRead, Incident, IncidentCategory
+from varna.incidents.models import (
+    FINAL_STATUSES,
+    Attachment,
+    ConfidentialRead,
+    CostLine,
+    Incident,
+    IncidentCategory,
+    TimelineEntry,
+    TimelineKind,
+)
 from varna.incidents.services.summary import keeping_summary
 
 THREAT = Q(incident_type__category=IncidentCategory.THREAT_VIOLENCE) | Q(is_confidential=True)
@@ -73,7 +82,42 @@ def incident_files(incident: Incident) -> list[FieldFile]:
     return [a.file for a in incident.attachments.all()]
 
 
-def _incident_kind(key: str, label: Any, condition: Q, years: int, action: str, basis: Any, order: int) -> None:
+# Where an incident holds personal data in free text (``core/pseudonymise.py``): its own text fields, the notes
+# people write in its timeline (status reasons, notes, the handler's name; not the codes the system writes) and
+# the descriptions of its cost lines. The people linked to it: reporter, person affected and case handler.
+INCIDENT_TEXT = registry.FreeText(
+    fields=(
+        "address",
+        "description",
+        "immediate_action",
+        "people_text",
+        "operations_text",
+        "property_text",
+        "economy_text",
+        "environment_text",
+        "causes",
+        "contributing_factors",
+        "decided_measures",
+        "no_investigation_reason",
+        "police_not_contacted_reason",
+    ),
+    people=("reporter", "victim", "handler"),
+    parts=(
+        registry.TextPart(
+            model=TimelineEntry,
+            link="incident",
+            fields=("note",),
+            people=("actor",),
+            only=Q(kind__in=(TimelineKind.NOTE, TimelineKind.STATUS, TimelineKind.HANDLER)),
+        ),
+        registry.TextPart(model=CostLine, link="incident", fields=("description",), people=("created_by",)),
+    ),
+)
+
+
+def _incident_kind(
+    key: str, label: Any, condition: Q, years: int, action: str, basis: Any, order: int, pseudonymise: int
+) -> None:
     registry.register_record_kind(
         registry.RecordKind(
             key=key,
@@ -88,6 +132,8 @@ def _incident_kind(key: str, label: Any, condition: Q, years: int, action: str, 
             describe=describe_incident,
             files=incident_files,
             label_of=str,
+            free_text=INCIDENT_TEXT,
+            default_pseudonymise_years=pseudonymise,
             order=order,
         )
     )
@@ -105,6 +151,7 @@ def register() -> None:
             "long afterwards."
         ),
         10,
+        10,
     )
     _incident_kind(
         "incidents.threat",
@@ -114,6 +161,7 @@ def register() -> None:
         "dispose",
         gettext_lazy("Kept ten years, the time within which most crimes of this kind can still be prosecuted."),
         11,
+        5,
     )
     _incident_kind(
         "incidents.ordinary",
@@ -123,6 +171,7 @@ def register() -> None:
         "dispose",
         gettext_lazy("Reports of damage and near misses are kept five years for the damage statistics."),
         12,
+        2,
     )
     registry.register_record_kind(
         registry.RecordKind(

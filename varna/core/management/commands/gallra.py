@@ -1,4 +1,5 @@
-"""``varna manage gallra``: what the retention schedule says is due, per organisation and kind.
+"""``varna manage gallra``: what the retention schedule says is due, per organisation and kind (gallring, delivery to
+the archive, and pseudonymisation of personal data in free text).
 
 ``--dry-run`` prints it and writes nothing. Without it, a gallring proposal (a batch) is made for each organisation
 with something due, which the coordinator approves on the page "Gallring"; nothing is deleted before that.
@@ -48,6 +49,9 @@ class Command(BaseCommand):
                     if row.held:
                         line += " " + _("(%(count)s more stopped by a hold)") % {"count": number(row.held)}
                     self.stdout.write("  " + line)
+                    if row.kind.free_text is not None and row.rule.pseudonymise_after_years is not None:
+                        line = _("%(kind)s: personal data in free text of %(count)s records due for pseudonymisation")
+                        self.stdout.write("  " + line % {"kind": row.kind.label, "count": number(row.pseudonymise)})
             if options["dry_run"]:
                 self.stdout.write(_("Dry run: nothing was changed."))
                 return
