@@ -146,3 +146,7 @@ class KeyFigure(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The security group's yearly report (K4) lives in its own module; imported here so that Django finds its models.
+from varna.followup.models_report import YearlyReport, YearlyReportComment  # noqa: E402, F401

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from varna.followup import views, views_keyfigures
+from varna.followup import views, views_keyfigures, views_report
 
 app_name = "followup"
 urlpatterns: list[URLPattern] = [
@@ -17,4 +17,12 @@ urlpatterns: list[URLPattern] = [
     path("key-figures/", views_keyfigures.key_figures, name="key_figures"),
     path("key-figures/xlsx/", views_keyfigures.key_figures_xlsx, name="key_figures_xlsx"),
     path("key-figures/<int:pk>/edit/", views_keyfigures.key_figure_edit, name="key_figure_edit"),
+    # The security group's yearly report to kommunstyrelsen (K4).
+    path("reports/", views_report.report_list, name="report_list"),
+    path("reports/generate/", views_report.report_generate, name="report_generate"),
+    path("reports/<int:pk>/", views_report.report_detail, name="report_detail"),
+    path("reports/<int:pk>/progress/", views_report.report_progress, name="report_progress"),
+    path("reports/<int:pk>/comment/<slug:section>/", views_report.report_comment, name="report_comment"),
+    path("reports/<int:pk>/fix/", views_report.report_fix, name="report_fix"),
+    path("reports/<int:pk>/pdf/", views_report.report_pdf, name="report_pdf"),
 ]
