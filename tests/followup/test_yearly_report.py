@@ -80,6 +80,8 @@ def test_the_content_is_the_figures_of_the_follow_up_and_the_damage_statistics(
     assert "Testförvaltningen" in [a["name"] for a in bou["administrations"]]
     others = [c for c in found.content["committees"] if c["id"] != namnd.pk]
     assert others and all(c["follow_up"] is None for c in others if c["kind"] == "committee")
+    for c in others:  # the coverage counted once for the whole report is each nämnd's own
+        assert c["figures"]["training"] == figures.training_section(Node.objects.get(pk=c["id"]))
     counts = found.content["effect"]["counts"]
     assert set(counts) == {"fewer", "more", "no_clear_change", "too_few", "too_early"}
     assert sum(counts.values()) == found.content["effect"]["measures"]

@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
@@ -75,8 +76,24 @@ def _fixed_follow_ups(organisation_id: int, year: int) -> dict[int, FollowUp]:
     return {fu.node_id: fu for fu in rows}
 
 
+def coverage_tree(organisation_id: int, today: datetime.date) -> Callable[[Node], Any] | None:
+    """The training coverage of every node, counted once: each nämnd's figures are then a look-up (counting them
+    nämnd by nämnd counted Kommunstyrelsen's subtree, nearly the whole organisation, again for each)."""
+    if not apps.is_installed("varna.training"):
+        return None
+    from varna.training.selectors.coverage import NodeFigures, NodeRef, tree
+
+    counted = tree(organisation_id, today)
+
+    def at(node: Node) -> NodeFigures:
+        return counted.at(node.path) or NodeFigures(NodeRef(node.pk, node.name, node.kind, node.path, node.depth))
+
+    return at
+
+
 def committees_step(user: User, year: int, today: datetime.date) -> list[dict[str, Any]]:
     organisation_id = user.organisation_id or 0
+    coverage = coverage_tree(organisation_id, today)
     fixed = _fixed_follow_ups(organisation_id, year)
     nodes = list(Node.objects.filter(organisation_id=organisation_id, kind__in=COMMITTEE_KINDS).order_by("path"))
     administrations = list(
@@ -87,7 +104,11 @@ def committees_step(user: User, year: int, today: datetime.date) -> list[dict[st
     found = []
     for node in nodes:
         follow_up = fixed.get(node.pk)
-        values = follow_up.figures if follow_up is not None else figures.compute(user, node, year, today=today)
+        values = (
+            follow_up.figures
+            if follow_up is not None
+            else figures.compute(user, node, year, today=today, coverage=coverage)
+        )
         below = [n for n in nodes if n.pk != node.pk and n.path.startswith(node.path)]
         own = [
             a
@@ -152,7 +173,7 @@ def modules_step(user: User, year: int, today: datetime.date) -> dict[str, Any]:
     if root is None:
         return {"training": {"available": False}, "protection": {"available": False}, "insurance": {"available": False}}
     return {
-        "training": figures.training_section(root),
+        "training": figures.training_section(root, coverage_tree(root.organisation_id or 0, today)),
         "protection": figures.protection_section(user, root),
         "insurance": figures.insurance_section(user, root),
     }
