@@ -53,6 +53,7 @@ NAVIGATION: list[tuple[str, Any, Perm]] = [
     ("followup:list", _("Yearly follow-up"), Perm.VIEW_FOLLOW_UPS),
     ("followup:key_figures", _("Key figures"), Perm.MANAGE_FOLLOW_UPS),
     ("followup:rsa_list", _("Risk and vulnerability analysis"), Perm.VIEW_RSA),
+    ("followup:report_list", _("Yearly report"), Perm.VIEW_FOLLOW_UPS),
     ("core:organisation", _("Organisation"), Perm.VIEW_DIRECTORY),
     ("core:security_roles", _("Security roles"), Perm.VIEW_DIRECTORY),
     ("core:bodies", _("Groups"), Perm.VIEW_DIRECTORY),

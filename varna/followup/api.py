@@ -3,16 +3,34 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Query, Router
 from ninja.pagination import paginate
 
 from varna.core import access
+from varna.core import pdf as core_pdf
 from varna.core.access import Perm
 from varna.core.api import ERRORS, ObjectId, Pagination
-from varna.followup import keyfigures, selectors, selectors_rsa, suppression
+from varna.followup import (
+    keyfigures,
+    report_document,
+    report_selectors,
+    report_services,
+    selectors,
+    selectors_rsa,
+    suppression,
+)
 from varna.followup.models import CriticalService, FollowUp, RsaDraft
-from varna.followup.schemas import FollowUpDetailOut, FollowUpFilters, FollowUpOut, KeyFigureFilters, KeyFigureOut
+from varna.followup.models_report import YearlyReport
+from varna.followup.schemas import (
+    FollowUpDetailOut,
+    FollowUpFilters,
+    FollowUpOut,
+    KeyFigureFilters,
+    KeyFigureOut,
+    YearlyReportOut,
+)
 from varna.followup.schemas_rsa import CriticalServiceOut, RsaDraftDetailOut, RsaDraftOut
 
 router = Router(tags=["follow-up"])
@@ -118,3 +136,68 @@ def get_rsa_draft(request: HttpRequest, id: int = ObjectId) -> dict[str, Any]:
 def list_critical_services(request: HttpRequest) -> QuerySet[CriticalService]:
     """The services vital to society (samhällsviktig verksamhet) the RSA draft reports."""
     return selectors_rsa.services(access.actor(request))
+
+
+# --- the security group's yearly report (K4) -------------------------------------------------
+
+_PDF_RESPONSES: dict[str, Any] = {
+    "responses": {
+        "200": {
+            "description": "The fixed report as a PDF",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+def _report_out(request: HttpRequest, found: YearlyReport) -> dict[str, Any]:
+    return {
+        "id": found.pk,
+        "year": found.year,
+        "version": found.version,
+        "status": found.status,
+        "step": found.step,
+        "steps": found.steps,
+        "step_name": found.step_name,
+        "generated_at": found.generated_at,
+        "fixed_at": found.fixed_at,
+        "pdf": request.build_absolute_uri(reverse("api:yearly_report_pdf", args=[found.pk]))
+        if found.is_fixed
+        else None,
+    }
+
+
+@router.get("/yearly-reports", response={200: list[YearlyReportOut], **ERRORS}, summary="Yearly reports (K4)")
+@access.require_api(Perm.VIEW_FOLLOW_UPS)
+def list_yearly_reports(request: HttpRequest) -> list[dict[str, Any]]:
+    """The security group's yearly reports the caller may read (fixed ones; every version for the coordinator)."""
+    user = access.actor(request)
+    return [_report_out(request, r) for r in report_selectors.report_list(user)[:100]]
+
+
+@router.get("/yearly-reports/{id}", response={200: YearlyReportOut, **ERRORS}, summary="One yearly report")
+@access.require_api(Perm.VIEW_FOLLOW_UPS, model=YearlyReport)
+def get_yearly_report(request: HttpRequest, id: int = ObjectId) -> dict[str, Any]:
+    """One yearly report's metadata: its status, the progress of its generation, and where its PDF is."""
+    return _report_out(request, report_selectors.report_for(access.actor(request), id))
+
+
+@router.get(
+    "/yearly-reports/{id}/pdf",
+    response=ERRORS,
+    summary="The PDF of a fixed yearly report",
+    url_name="yearly_report_pdf",
+    openapi_extra=_PDF_RESPONSES,
+)
+@access.require_api(Perm.VIEW_FOLLOW_UPS, model=YearlyReport)
+def get_yearly_report_pdf(request: HttpRequest, id: int = ObjectId) -> HttpResponse:
+    """The fixed report as a PDF (the stored file while it is current); a report not yet fixed has none (404)."""
+    found = report_selectors.report_for(access.actor(request), id)
+    if not found.is_fixed:
+        raise Http404
+    return core_pdf.stored_or_render(
+        source=report_services.REPORT_PDF,
+        object_id=found.pk,
+        document=report_document.document(found),
+        filename=report_document.file_name(found),
+    )

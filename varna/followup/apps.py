@@ -17,3 +17,18 @@ class FollowupConfig(AppConfig):
         registry.register_panel(
             registry.Panel("dashboard", "followup", "followup/_dashboard.html", selectors.overview_panel, order=5)
         )
+
+        # The security group's yearly report (K4): its fixed PDF kept by the worker, and the latest fixed ones on
+        # the elected officials' start page.
+        from varna.followup import report_document, report_selectors
+
+        registry.register_document_source(report_document.STORED_REPORTS)
+        registry.register_panel(
+            registry.Panel(
+                "dashboard",
+                "followup_reports",
+                "followup/_report_dashboard.html",
+                report_selectors.reports_panel,
+                order=6,
+            )
+        )

@@ -19,6 +19,7 @@ what was computed and is never recomputed. Money is kept as text (``"1234.50"``)
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -113,12 +114,14 @@ def damage_section(user: User, node: Node, year: int) -> dict[str, Any]:
     }
 
 
-def training_section(node: Node) -> dict[str, Any]:
+def training_section(node: Node, coverage: Callable[[Node], Any] | None = None) -> dict[str, Any]:
+    """The training coverage of the node's subtree today; ``coverage`` gives a node's figures from a tree counted
+    once (the yearly report asks for every nämnd), otherwise they are counted for the node alone."""
     if not apps.is_installed("varna.training"):
         return {"available": False}
     from varna.training.selectors.coverage import coverage_for
 
-    total = coverage_for(int(node.organisation_id or 0), node).total
+    total = (coverage(node) if coverage is not None else coverage_for(int(node.organisation_id or 0), node)).total
     return {
         "available": True,
         "covered": total.covered,
@@ -144,8 +147,17 @@ def insurance_section(user: User, node: Node) -> dict[str, Any]:
     return {"available": True, "fund_balance": _money(scope_balance(user, node))}
 
 
-def compute(user: User, node: Node, year: int, *, today: datetime.date | None = None) -> dict[str, Any]:
-    """Every section's figures for ``node`` and ``year``, as ``user`` may see them (a few dozen queries)."""
+def compute(
+    user: User,
+    node: Node,
+    year: int,
+    *,
+    today: datetime.date | None = None,
+    coverage: Callable[[Node], Any] | None = None,
+) -> dict[str, Any]:
+    """Every section's figures for ``node`` and ``year``, as ``user`` may see them (a few dozen queries).
+
+    ``coverage``: the training figures of a node from a tree counted once (see :func:`training_section`)."""
     today = today or timezone.localdate()
     return {
         "computed_on": today.isoformat(),
@@ -155,7 +167,7 @@ def compute(user: User, node: Node, year: int, *, today: datetime.date | None = 
         "actions": actions_section(user, node, year, today),
         "analyses": analyses_section(user, node, year),
         "damage": damage_section(user, node, year),
-        "training": training_section(node),
+        "training": training_section(node, coverage),
         "protection": protection_section(user, node),
         "insurance": insurance_section(user, node),
     }

@@ -49,3 +49,20 @@ class KeyFigureForm(RevisionForm):
     target = forms.DecimalField(label=_("Target"), max_digits=12, decimal_places=1, required=False)
     higher_is_better = forms.BooleanField(label=_("A higher value is better"), required=False)
     active = forms.BooleanField(label=_("In use"), required=False)
+
+
+class ReportYearForm(forms.Form):
+    """The year of a yearly report to generate (K4)."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    after = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)  # a new version after this one
+
+
+class ProposalsForm(RevisionForm):
+    text = forms.CharField(
+        label=_("The security group's proposals for next year's goals and budget"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Write the proposals as they are to be read in the report to kommunstyrelsen."),
+    )

@@ -292,3 +292,7 @@ class RsaSection(models.Model):
     @property
     def is_edited(self) -> bool:
         return self.text != self.generated_text
+
+
+# The security group's yearly report (K4) lives in its own module; imported here so that Django finds its models.
+from varna.followup.models_report import YearlyReport, YearlyReportComment  # noqa: E402, F401

@@ -50,3 +50,18 @@ class KeyFigureOut(Schema):
     higher_is_better: bool
     value: Decimal | None = Field(description="The figure for the node and year; null without a base.")
     met: bool | None = Field(description="Whether the target is met; null without a target or a value.")
+
+
+class YearlyReportOut(Schema):
+    """The security group's yearly report to kommunstyrelsen (K4): its metadata; the content is its PDF."""
+
+    id: int
+    year: int
+    version: int
+    status: str = Field(description="queued, running, done, fixed or failed")
+    step: int = Field(description="The step of the generation running (or the last one); 0 before the first.")
+    steps: int = Field(description="The number of steps of the generation.")
+    step_name: str = Field(description="The name of the step running, or of the one that failed.")
+    generated_at: datetime.datetime | None = Field(description="When the figures were gathered.")
+    fixed_at: datetime.datetime | None
+    pdf: str | None = Field(description="Where the PDF of a fixed report is downloaded.")

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from varna.followup import views, views_keyfigures, views_rsa
+from varna.followup import views, views_keyfigures, views_report, views_rsa
 
 app_name = "followup"
 urlpatterns: list[URLPattern] = [
@@ -30,4 +30,12 @@ urlpatterns: list[URLPattern] = [
     path("rsa/services/new/", views_rsa.service_new, name="rsa_service_new"),
     path("rsa/services/<int:pk>/edit/", views_rsa.service_edit, name="rsa_service_edit"),
     path("rsa/services/<int:pk>/delete/", views_rsa.service_delete, name="rsa_service_delete"),
+    # The security group's yearly report to kommunstyrelsen (K4).
+    path("reports/", views_report.report_list, name="report_list"),
+    path("reports/generate/", views_report.report_generate, name="report_generate"),
+    path("reports/<int:pk>/", views_report.report_detail, name="report_detail"),
+    path("reports/<int:pk>/progress/", views_report.report_progress, name="report_progress"),
+    path("reports/<int:pk>/comment/<slug:section>/", views_report.report_comment, name="report_comment"),
+    path("reports/<int:pk>/fix/", views_report.report_fix, name="report_fix"),
+    path("reports/<int:pk>/pdf/", views_report.report_pdf, name="report_pdf"),
 ]
