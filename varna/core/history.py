@@ -65,6 +65,15 @@ class Children:
     hidden: tuple[str, ...] = ()
 
 
+def history_model(model: type[models.Model]) -> type[models.Model] | None:
+    """The model's django-simple-history table (its historical model), or ``None`` for a model without history."""
+    attribute = getattr(model._meta, "simple_history_manager_attribute", None)
+    if attribute is None:
+        return None
+    found: type[models.Model] = getattr(model, attribute).model
+    return found
+
+
 def _person(user: User) -> str:
     if user.protected_identity:
         return str(_("Protected identity"))

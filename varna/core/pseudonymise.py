@@ -33,6 +33,7 @@ from django.db.models import F, QuerySet
 
 from varna.core import access
 from varna.core.access import Perm
+from varna.core.history import history_model
 from varna.core.models import DisposalBatch, PseudonymisedRecord, User
 from varna.core.registry import FreeText, RecordKind
 
@@ -143,14 +144,6 @@ class Replacer:
         return text
 
 
-def _history_model(model: type[models.Model]) -> type[models.Model] | None:
-    attribute = getattr(model._meta, "simple_history_manager_attribute", None)
-    if attribute is None:
-        return None
-    history_model: type[models.Model] = getattr(model, attribute).model
-    return history_model
-
-
 def _attname(model: type[models.Model], name: str) -> str:
     return model._meta.get_field(name).attname  # type: ignore[union-attr]
 
@@ -170,7 +163,7 @@ def _linked_people(model: type[models.Model], spec: FreeText, ids: list[int]) ->
     if names:
         for row in model._default_manager.filter(pk__in=ids).order_by("pk").values_list(pk, *names):
             add(row[0], row[1:])
-        history = _history_model(model)
+        history = history_model(model)
         if history is not None:
             rows = history._default_manager.filter(**{f"{pk}__in": ids}).order_by("history_date", "history_id")
             for row in rows.values_list(pk, *names):
@@ -236,12 +229,12 @@ def _pseudonymise_chunk(model: type[models.Model], spec: FreeText, ids: list[int
     changed = _rewrite(model._default_manager.filter(pk__in=ids), pk, fields, replacers)
     if changed and any(f.name == "revision" for f in model._meta.concrete_fields):
         model._default_manager.filter(pk__in=changed).update(revision=F("revision") + 1)  # an open form is stale
-    history = _history_model(model)
+    history = history_model(model)
     if history is not None:
         _rewrite(history._default_manager.filter(**{f"{pk}__in": ids}), pk, fields, replacers)
     for part in spec.parts:
         link = _attname(part.model, part.link)
-        for rows_model in (part.model, _history_model(part.model)):
+        for rows_model in (part.model, history_model(part.model)):
             if rows_model is None:
                 continue
             rows = rows_model._default_manager.filter(**{f"{link}__in": ids})

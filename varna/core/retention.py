@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from varna.core import access, pdf, registry, selectors_retention
 from varna.core.access import Perm
+from varna.core.history import history_model
 from varna.core.models import (
     DisposalBatch,
     DisposalBatchStatus,
@@ -331,14 +332,6 @@ def _erase_kind(kind: RecordKind, records: QuerySet[Any]) -> int:
     return count
 
 
-def _history_model(model: type[models.Model]) -> type[models.Model] | None:
-    attribute = getattr(model._meta, "simple_history_manager_attribute", None)
-    if attribute is None:
-        return None
-    history_model: type[models.Model] = getattr(model, attribute).model
-    return history_model
-
-
 def _file_names(model: type[models.Model], rows: QuerySet[Any]) -> set[str]:
     fields = [f.attname for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
     names: set[str] = set()
@@ -373,11 +366,11 @@ def erase(records: QuerySet[Any]) -> int:
     count = len(pks.get(model, ()))
     collector.delete()
     for collected_model, keys in pks.items():
-        history_model = _history_model(collected_model)
-        if history_model is None:
+        historical = history_model(collected_model)
+        if historical is None:
             continue
-        rows = history_model._default_manager.filter(**{f"{collected_model._meta.pk.attname}__in": keys})
-        files |= _file_names(history_model, rows)
+        rows = historical._default_manager.filter(**{f"{collected_model._meta.pk.attname}__in": keys})
+        files |= _file_names(historical, rows)
         rows.delete()
     if files:
         names = sorted(files)
