@@ -25,7 +25,7 @@ import bisect
 import datetime
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
@@ -186,10 +186,8 @@ def periods_of(done_on: datetime.date, today: datetime.date) -> tuple[tuple[date
     return (before_start, before_end), (after_start, after_end)
 
 
-def completed_measures(user: User, measures: Iterable[Measure] | None = None) -> list[Measure]:
-    """The measures carried out (with their day) that the person may see: of ``measures``, or all of them."""
-    if measures is not None:
-        return [m for m in measures if m.status == MeasureStatus.DONE and m.done_on is not None]
+def completed_measures(user: User) -> list[Measure]:
+    """The measures carried out (with their day) that the person may see."""
     qs = access.scope(user, Perm.VIEW_RISKS, Measure.objects.all())
     return list(qs.filter(status=MeasureStatus.DONE, done_on__isnull=False).only(*EFFECT_FIELDS).order_by("pk"))
 
