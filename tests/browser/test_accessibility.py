@@ -4,6 +4,8 @@ The pages are found, not listed: each persona logs in, reads the main menu and
 visits every link, then follows the first detail link on each of those pages
 (a unit, a person, a group) and a change history where one is offered. New
 pages in the menu are therefore checked without anyone remembering to add them.
+Every page must answer; axe runs once per distinct page (see ``PAGE_MAKEUP_JS``): a
+second persona's copy of a page made of the same elements is not checked twice.
 """
 
 from __future__ import annotations
@@ -48,6 +50,35 @@ def _shape(path: str) -> str:
     return re.sub(r"\d+", "<id>", path)
 
 
+# What a page is made of, text and repetition aside: each kind of element it shows (tag, role, type, classes and
+# the names of its other attributes), with the page's language and width. Personas share most pages (the start
+# page, the lists, the forms): a page whose route was checked before, with every kind of element it shows now and
+# in the same language and width, would give axe nothing new, so only its answer (HTTP 200) is checked again.
+PAGE_MAKEUP_JS = """() => {
+    const kinds = new Set();
+    for (const el of document.querySelectorAll('body *')) {
+        const names = Array.from(el.attributes, a => a.name)
+            .filter(n => !['id', 'href', 'value', 'for', 'action', 'src', 'content'].includes(n)).sort();
+        kinds.add([el.tagName, el.getAttribute('role'), el.getAttribute('type'),
+                   typeof el.className === 'string' ? el.className : '', names.join(' ')].join('|'));
+    }
+    return [document.documentElement.lang + ' ' + window.innerWidth, Array.from(kinds)];
+}"""
+# Per route (and language and width): the makeup of each page axe has checked in this run.
+_checked: dict[str, list[frozenset[str]]] = {}
+
+
+def _seen_before(page: Any, path: str) -> bool:
+    """Whether axe has checked a page of this route made of everything this one is made of (and records it if not)."""
+    where, kinds = page.evaluate(PAGE_MAKEUP_JS)
+    route, makeup = f"{_shape(urlsplit(path).path)} {where}", frozenset(kinds)
+    earlier = _checked.setdefault(route, [])
+    if any(makeup <= checked for checked in earlier):
+        return True
+    earlier.append(makeup)
+    return False
+
+
 def _check(page: Any, path: str, problems: list[str], visited: set[str]) -> None:
     visited.add(path)
     response = page.goto(path)
@@ -55,7 +86,8 @@ def _check(page: Any, path: str, problems: list[str], visited: set[str]) -> None
     if status != 200:
         problems.append(f"{page.url}: answered HTTP {status}, expected 200")
         return
-    problems.extend(axe_violations(page))
+    if not _seen_before(page, path):
+        problems.extend(axe_violations(page))
 
 
 def _report(who: str, problems: list[str], visited: set[str]) -> str:
