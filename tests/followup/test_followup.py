@@ -18,6 +18,7 @@ from varna.core.models import Node, SecurityArea, User
 from varna.followup import services
 from varna.followup.models import FollowUp, FollowUpComment, FollowUpStatus
 from varna.incidents import statistics
+from varna.incidents.models import Incident, Severity
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,31 @@ def test_generated_figures_equal_the_source_data(world: World) -> None:
     assert vandalism[str(world.year - 1)] == {"count": 2, "cost": "1000.00"}
     assert areas[_area_name(world, "burglary-protection")][str(world.year)] == {"count": 2, "cost": "0.00"}
     assert f["training"]["available"] and f["protection"]["available"] and f["insurance"]["available"]
+
+
+def test_damage_is_counted_per_consequence_dimension_with_the_serious_ones(world: World, client_for) -> None:
+    in_year = Incident.objects.filter(
+        incident_node__path__startswith=world.administration.path, occurred_on__year=world.year
+    ).order_by("pk")
+    ids = list(in_year.values_list("pk", flat=True))
+    assert len(ids) == 6
+    Incident.objects.filter(pk__in=ids[:4]).update(people_severity=Severity.MINOR)
+    Incident.objects.filter(pk__in=ids[:3]).update(
+        people_severity=Severity.VERY_SERIOUS, property_severity=Severity.SERIOUS
+    )
+    Incident.objects.filter(pk=ids[5]).update(environment_severity=Severity.MINOR)
+    follow_up = _generate(world)
+    dims = {d["key"]: d["years"] for d in follow_up.figures["damage"]["dimensions"]}
+    assert list(dims) == ["people", "operations", "property", "economy", "environment"]
+    assert dims["people"][str(world.year)] == {"count": 4, "serious": 3}
+    assert dims["property"][str(world.year)] == {"count": 3, "serious": 3}
+    assert dims["environment"][str(world.year)] == {"count": 1, "serious": 0}
+    assert dims["operations"][str(world.year)] == {"count": 0, "serious": 0}
+    assert dims["people"][str(world.year - 1)] == {"count": 0, "serious": 0}
+    page = client_for("samordnare").get(reverse("followup:detail", args=[follow_up.pk])).content.decode()
+    table = page.split('class="damage-dimensions"')[1].split("</table>")[0]
+    assert "Människor" in table and "varav allvarliga: 3" in table
+    assert "färre än 3" in table  # the one incident with consequences for the environment
 
 
 def test_damage_figures_are_those_of_the_damage_statistics(world: World) -> None:

@@ -49,3 +49,19 @@ def test_the_api_figures_leave_out_small_groups() -> None:
     }
     assert public["damage"]["areas"][0]["years"]["2025"] == {"count": None, "cost": None, "suppressed": True}
     assert figures["damage"]["years"][0]["count"] == 2  # the stored figures are untouched
+
+
+def test_the_api_leaves_out_few_incidents_per_consequence_dimension_and_few_serious_ones() -> None:
+    cells = {"2024": {"count": 2, "serious": 1}, "2025": {"count": 7, "serious": 2}, "2026": {"count": 9, "serious": 4}}
+    public = suppression.public_figures(
+        {"damage": {"years": [], "areas": [], "dimensions": [{"key": "people", "years": cells}]}}
+    )
+    shown = public["damage"]["dimensions"][0]["years"]
+    assert shown["2024"] == {"count": None, "serious": None, "suppressed": True}
+    assert shown["2025"] == {"count": 7, "serious": None, "suppressed": False, "serious_suppressed": True}
+    assert shown["2026"] == {"count": 9, "serious": 4, "suppressed": False}
+
+
+def test_follow_ups_fixed_before_the_dimensions_keep_their_shape_in_the_api() -> None:
+    public = suppression.public_figures({"damage": {"years": [], "areas": []}})
+    assert public["damage"]["dimensions"] == []

@@ -96,6 +96,8 @@ def test_a_generated_report_keeps_its_figures_when_the_data_changes_and_a_new_ve
     assert _years(first)[world.year] == 6
     page = client_for("samordnare").get(reverse("followup:report_detail", args=[first.pk])).content.decode()
     assert ">6<" in page.split('id="report-years"')[1].split("</table>")[0]
+    dimensions = page.split('id="report-dimensions"')[1].split("</table>")[0]
+    assert "Människor" in dimensions and "Miljö" in dimensions  # every dimension has its row, with zeros too
     second = _generated(world, django_capture_on_commit_callbacks, newer_than=first.version)
     assert second.version == first.version + 1 and _years(second)[world.year] == 16
     listed = client_for("samordnare").get(reverse("followup:report_list")).content.decode()

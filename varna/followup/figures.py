@@ -11,7 +11,8 @@ what was computed and is never recomputed. Money is kept as text (``"1234.50"``)
   or adopted analysis; and the analyses done or adopted during the year.
 - **Damage** (G13, G15): the damage statistics' figures (``incidents.statistics.aggregate``, which reads the
   summaries) for the year and the two before it, per year and per security area, and per 100 employees (staff
-  counted today). The summaries hold no consequence dimensions, so those are not part of the follow-up.
+  counted today); and per consequence dimension, how many incidents had consequences there and how many of them
+  serious ones (counted from the incidents: the summaries hold no dimensions).
 - **Training, technical protection, insurance**: where those apps are installed, the training coverage today,
   the protection systems whose service is overdue, and the deductible fund's balance of the subtree.
 """
@@ -29,7 +30,7 @@ from django.utils import timezone
 
 from varna.core import access
 from varna.core.access import Perm
-from varna.core.models import Node, User
+from varna.core.models import Dimension, Node, User
 from varna.incidents import statistics
 from varna.plans import checklist
 from varna.plans.models import Action, ActionStatus, PlanReview
@@ -107,10 +108,22 @@ def damage_section(user: User, node: Node, year: int) -> dict[str, Any]:
             name, {"name": name, "years": {str(y): {"count": 0, "cost": "0.00"} for y in filters.years}}
         )
         area["years"][str(r.year)] = {"count": r.count, "cost": _money(r.cost)}
+    by_dimension = statistics.consequences(user, filters)
+    dimensions = [
+        {
+            "key": dim,
+            "years": {
+                str(y): {"count": by_dimension[y][dim].count, "serious": by_dimension[y][dim].serious}
+                for y in filters.years
+            },
+        }
+        for dim in Dimension.values
+    ]
     return {
         "staff": staff,
         "years": years,
         "areas": sorted(areas.values(), key=lambda a: a["name"].casefold()),
+        "dimensions": dimensions,
     }
 
 

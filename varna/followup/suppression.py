@@ -48,6 +48,15 @@ def _cell(cell: dict[str, Any], value_keys: tuple[str, ...]) -> dict[str, Any]:
     return {**cell, "count": None, **dict.fromkeys(value_keys), "suppressed": True}
 
 
+def _dimension_cell(cell: dict[str, Any]) -> dict[str, Any]:
+    """Incidents with consequences in one dimension, and the serious ones among them: each count of one or two
+    left out on its own (the serious ones of a shown count may still be too few to show)."""
+    shown = _cell(cell, ("serious",))
+    if not shown["suppressed"] and is_small(shown.get("serious")):
+        return {**shown, "serious": None, "serious_suppressed": True}
+    return shown
+
+
 def public_figures(figures: dict[str, Any]) -> dict[str, Any]:
     """A follow-up's figures as the API gives them: every damage group of one or two incidents suppressed."""
     result = dict(figures)
@@ -59,6 +68,10 @@ def public_figures(figures: dict[str, Any]) -> dict[str, Any]:
             "areas": [
                 {**area, "years": {y: _cell(c, ("cost",)) for y, c in area.get("years", {}).items()}}
                 for area in damage.get("areas", [])
+            ],
+            "dimensions": [
+                {**dim, "years": {y: _dimension_cell(c) for y, c in dim.get("years", {}).items()}}
+                for dim in damage.get("dimensions", [])
             ],
         }
     return result

@@ -55,7 +55,7 @@ from django.utils.translation import gettext_lazy
 
 from varna.core import access
 from varna.core.access import Perm
-from varna.core.models import Node, NodeKind, User
+from varna.core.models import Dimension, Node, NodeKind, User
 from varna.incidents.models import (
     Incident,
     IncidentCategory,
@@ -63,6 +63,7 @@ from varna.incidents.models import (
     IncidentMonthSummary,
     IncidentYearFacilitySummary,
     IncidentYearNodeSummary,
+    Severity,
     Status,
     SummaryFigures,
 )
@@ -344,6 +345,40 @@ def counted(
 def incidents(user: User, filters: StatisticsFilter) -> QuerySet[Incident]:
     """The incidents the figures are made of, filtered in the database (the live count)."""
     return counted(user, filters, LIVE)
+
+
+@dataclass(frozen=True)
+class Consequences:
+    """Of the counted incidents of one year: how many had consequences in one dimension, and how many of those
+    were serious or very serious."""
+
+    count: int = 0
+    serious: int = 0
+
+
+def consequences(user: User, filters: StatisticsFilter) -> dict[int, dict[str, Consequences]]:
+    """Per year of the filters and per consequence dimension (people, operations, property, economy,
+    environment): the incidents whose report gives consequences in that dimension. One incident with consequences
+    for both people and property counts in both.
+
+    Counted from the incidents themselves, one query per year by the date index: the summaries hold no
+    dimensions, and a follow-up computes this once when it is made, never on a page view.
+    """
+    found: dict[int, dict[str, Consequences]] = {}
+    for year in filters.years:
+        first = max(filters.date_from, datetime.date(year, 1, 1))
+        last = min(filters.date_to, datetime.date(year, 12, 31))
+        counts = incidents(user, replace(filters, date_from=first, date_to=last)).aggregate(
+            **{
+                f"{dim}_{kind}": Count("pk", filter=Q(**{f"{dim}_severity__gte": level}))
+                for dim in Dimension.values
+                for kind, level in (("count", Severity.MINOR), ("serious", Severity.SERIOUS))
+            }
+        )
+        found[year] = {
+            dim: Consequences(counts[f"{dim}_count"] or 0, counts[f"{dim}_serious"] or 0) for dim in Dimension.values
+        }
+    return found
 
 
 def excluded_categories(filters: StatisticsFilter) -> list[str]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from varna.core.models import Dimension
 from varna.followup import suppression
 
 register = template.Library()
@@ -27,3 +28,9 @@ def small_money(value: Any, count: Any) -> str:
 def small_rate(value: Any, count: Any) -> str:
     """``{{ rate|small_rate:n }}``: a rate per 100 employees, hidden with the count it comes from."""
     return suppression.shown_value(int(count or 0), value, places=1)
+
+
+@register.filter
+def dimension_label(key: Any) -> str:
+    """``{{ "people"|dimension_label }}``: the consequence dimension's name in the reader's language."""
+    return str(Dimension(key).label) if key in Dimension.values else str(key)
