@@ -17,6 +17,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
+from tests.conftest import FUZZ_EXAMPLES
 from tests.core.world import World
 from varna.core.tokens import issue_token
 from varna.incidents.services import ensure_defaults, report_incident
@@ -79,7 +80,7 @@ def test_schema_lists_every_operation() -> None:
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_input_causes_a_server_error(
     case: schemathesis.Case, coordinator_headers: dict[str, str], keep_test_connection: None
 ) -> None:

@@ -8,6 +8,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.core.result import Ok
 
+from tests.conftest import FUZZ_EXAMPLES
 from tests.core.test_api_schema import keep_test_connection  # noqa: F401 - the fixture, shared
 from tests.protection.world import ProtectionWorld, build_protection_world
 from varna.core.tokens import issue_token
@@ -38,7 +39,7 @@ def test_the_fuzzed_operations_are_the_protection_ones() -> None:
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_input_causes_a_server_error(
     case: schemathesis.Case,
     world: ProtectionWorld,

@@ -11,6 +11,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.core.result import Ok
 
+from tests.conftest import FUZZ_EXAMPLES
 from tests.core.test_api_schema import keep_test_connection  # noqa: F401 - the fixture, shared
 from tests.training.record_samples import RecordWorld, build_record_world, record
 from varna.core.tokens import issue_token
@@ -37,7 +38,7 @@ def test_the_fuzzed_operations_are_the_training_ones() -> None:
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_input_causes_a_server_error(
     case: schemathesis.Case,
     rw: RecordWorld,
