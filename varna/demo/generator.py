@@ -52,13 +52,19 @@ from varna.demo.personas import EXEMPELKOMMUN, GRANNBY, PASSWORD
 Step = Callable[[OrgContext], None]
 
 
+# From this scale on, the planner's statistics are gathered during the demo (PostgreSQL): see :func:`analyze`.
+ANALYZE_FROM_SCALE = 5.0
+
+
 def analyze(ctx: OrgContext) -> None:
-    """Gather PostgreSQL's planner statistics inside the demo's one transaction, before the yearly follow-ups read
-    the summaries: autovacuum sees none of the new rows until the commit, and without figures the planner took a
-    subtree's damage at scale 170 for a few rows and spent minutes on each follow-up. (``ANALYZE`` in a
-    transaction counts that transaction's own rows.) SQLite gets its ``ANALYZE`` from the demo command, after
-    the commit."""
-    if connection.vendor == "postgresql":
+    """Gather PostgreSQL's planner statistics inside the demo's one transaction, before the steps that read
+    what the bulk steps wrote (training's coverage, the yearly follow-ups). Autovacuum sees none of the new rows
+    until the commit (``ANALYZE`` in a transaction counts the transaction's own rows), and statistics from
+    before a municipality was written describe it as empty: at scale 170 either way the planner chose plans
+    that ran for minutes. So it runs before each such step of each municipality, and only at large scales,
+    where it takes seconds and plans matter; SQLite gets its ``ANALYZE`` from the demo command after the commit.
+    """
+    if connection.vendor == "postgresql" and ctx.run.scale >= ANALYZE_FROM_SCALE:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
@@ -72,12 +78,13 @@ STEPS: list[tuple[str, Step]] = [
     ("risks", risks.build),
     ("plans", plans.build),
     ("insurance", insurance.build),
+    ("statistics", analyze),  # the planner's figures for training's coverage counts (large scales, PostgreSQL)
     ("training", training.build),  # after people (employment, managers), facilities (care homes) and incidents
     ("protection", protection.build),  # after facilities: their owners, protection systems and service
     ("documents", documents.build),  # after risks and plans: the routine for threats and violence is linked
     ("protection_rounds", protection_rounds.build),  # evacuation checks and self-inspection rounds
     ("retention", retention.build),  # the retention schedule, once every app's kinds are registered
-    ("statistics", analyze),  # the planner's figures for the follow-ups' reads (PostgreSQL)
+    ("statistics again", analyze),  # and for the follow-ups' reads of everything written since
     ("followup", followup.build),  # last: the yearly follow-ups are computed from everything before
     ("rsa", rsa.build),  # the RSA draft: from the crisis-preparedness risks, the plans and the sub-plans
 ]
