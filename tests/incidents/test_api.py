@@ -156,7 +156,7 @@ def test_list_filters_on_status_type_node_subtree_and_dates(api, samples) -> Non
     in_voo = _all(client, node=voo.pk)
     assert 0 < len(in_voo) < len(everything)
     assert samples["hemtjanst"].pk in {i["id"] for i in in_voo}
-    day = samples["hemtjanst"].occurred_at.date()
+    day = timezone.localdate(samples["hemtjanst"].occurred_at)  # the day in Sweden, as the filter reads it
     dated = _all(client, date_from=day.isoformat(), date_to=day.isoformat())
     assert samples["hemtjanst"].pk in {i["id"] for i in dated}
     assert all(i["occurred_at"][:4] == str(day.year) for i in dated)
