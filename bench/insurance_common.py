@@ -175,3 +175,18 @@ def scenario_log(name: str, result: dict[str, Any]) -> None:
     p95, target = result["median"]["p95"], result["target_p95"]
     log(f"{name}: median p50 {result['median']['p50']} ms, p95 {p95} ms (target {target} ms)"
         f"{'' if p95 <= target else '  <-- over target'}")  # fmt: skip
+
+
+def time_scenarios(
+    scenarios: dict[str, Callable[[int], Any]], targets: dict[str, float], args: argparse.Namespace
+) -> dict[str, Any]:
+    """Each scenario ``--runs`` times (``--calls`` timed calls after 2 warm-up calls), summed up and logged."""
+    latency: dict[str, Any] = {}
+    for name, call in scenarios.items():
+        runs = [
+            timed(call, args.calls, warmup=2, budget=args.budget, offset=run * (args.calls + 2))
+            for run in range(args.runs)
+        ]
+        latency[name] = summary(runs, targets[name])
+        scenario_log(name, latency[name])
+    return latency

@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.insurance_common import ROOT, arguments, prepare, report, scenario_log, summary, timed
+from bench.insurance_common import ROOT, arguments, prepare, report, time_scenarios
 from bench.protection import query_counts
 
 POLITICIAN = "politiker"
@@ -56,14 +56,7 @@ def measure(args: Any) -> dict[str, Any]:
 
     scenarios = {"politician's start page": get}
     result["queries"] = query_counts(client, scenarios)
-    result["latency_ms"] = {}
-    for name, call in scenarios.items():
-        runs = [
-            timed(call, args.calls, warmup=2, budget=args.budget, offset=run * (args.calls + 2))
-            for run in range(args.runs)
-        ]
-        result["latency_ms"][name] = summary(runs, TARGETS[name])
-        scenario_log(name, result["latency_ms"][name])
+    result["latency_ms"] = time_scenarios(scenarios, TARGETS, args)
     return result
 
 

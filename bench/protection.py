@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.insurance_common import ROOT, arguments, prepare, report, scenario_log, summary, timed
+from bench.insurance_common import ROOT, arguments, prepare, report, time_scenarios
 
 COORDINATOR = "samordnare"
 TARGETS = {"overdue list": 100.0, "facility page": 60.0, "round point": 50.0}
@@ -137,14 +137,7 @@ def measure(args: Any) -> dict[str, Any]:
         "round point": answer,
     }
     result["queries"] = query_counts(client, scenarios)
-    result["latency_ms"] = {}
-    for name, call in scenarios.items():
-        runs = [
-            timed(call, args.calls, warmup=2, budget=args.budget, offset=run * (args.calls + 2))
-            for run in range(args.runs)
-        ]
-        result["latency_ms"][name] = summary(runs, TARGETS[name])
-        scenario_log(name, result["latency_ms"][name])
+    result["latency_ms"] = time_scenarios(scenarios, TARGETS, args)
     return result
 
 
