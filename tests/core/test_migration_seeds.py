@@ -18,7 +18,7 @@ import pytest
 from django.apps import apps
 from django.db import connection, migrations
 
-from tests.conftest import SEEDING_MIGRATIONS
+from tests.conftest import SEEDING_MIGRATIONS, _row_counts, _tables
 from tests.database import delete_rows
 
 
@@ -43,12 +43,7 @@ def _data_migrations() -> list[tuple[str, Callable[..., Any]]]:
 
 
 def _rows() -> dict[str, int]:
-    with connection.cursor() as cursor:
-        counts = {}
-        for table in connection.introspection.table_names():
-            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608 - introspected
-            counts[table] = int(cursor.fetchone()[0])
-        return counts
+    return _row_counts(_tables())
 
 
 class _Editor:
@@ -63,7 +58,7 @@ class _Editor:
 
 
 def _empty_everything() -> None:
-    delete_rows(t for t in connection.introspection.table_names() if t != "django_migrations")
+    delete_rows(_tables())
 
 
 @pytest.mark.django_db
